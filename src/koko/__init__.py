@@ -1,0 +1,3 @@
+"""koko-kg: the KoKo brochure (TransMit, 2020) as a linked-data knowledge graph."""
+
+__version__ = "0.1.0"

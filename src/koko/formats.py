@@ -1,0 +1,189 @@
+"""One table of RDF formats (name, extension, media type, rdflib name) and deterministic writers.
+
+Export, query and (later) the server all look formats up here. Every writer returns the
+same bytes for the same graph, whatever Python's hash seed: N-Triples/N-Quads are sorted
+line by line, JSON-LD is sorted by node and key, and Turtle/TriG/RDF-XML come from
+rdflib's sorted pretty-printers over a graph that has no blank nodes.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from rdflib import Dataset, Graph, Literal, URIRef
+
+from .errors import KokoError
+
+
+@dataclass(frozen=True)
+class RdfFormat:
+    name: str
+    extension: str
+    media_type: str
+    rdflib: str
+    quads: bool
+
+
+FORMATS: tuple[RdfFormat, ...] = (
+    RdfFormat("ttl", "ttl", "text/turtle", "turtle", False),
+    RdfFormat("jsonld", "jsonld", "application/ld+json", "json-ld", False),
+    RdfFormat("nt", "nt", "application/n-triples", "nt", False),
+    RdfFormat("trig", "trig", "application/trig", "trig", True),
+    RdfFormat("nq", "nq", "application/n-quads", "nquads", True),
+    RdfFormat("xml", "rdf", "application/rdf+xml", "xml", False),
+)
+BY_NAME = {f.name: f for f in FORMATS}
+ALIASES = {"turtle": "ttl", "json-ld": "jsonld", "ntriples": "nt", "nquads": "nq", "rdf": "xml", "rdfxml": "xml"}
+
+
+def lookup(name: str, option: str = "--format") -> RdfFormat:
+    """A format by name, alias, extension or media type."""
+    key = name.lower().strip()
+    key = ALIASES.get(key, key)
+    for fmt in FORMATS:
+        if key in (fmt.name, fmt.extension, fmt.media_type):
+            return fmt
+    choices = ", ".join(f.name for f in FORMATS)
+    raise KokoError(f"{option}: unknown RDF format {name!r}; choose one of {choices}")
+
+
+def guess(path: Path) -> RdfFormat:
+    suffix = path.suffix.lstrip(".").lower()
+    for fmt in FORMATS:
+        if suffix == fmt.extension or suffix == fmt.name:
+            return fmt
+    raise KokoError(f"cannot tell the RDF format from the file name {path.name!r}; pass --format")
+
+
+def union(dataset: Dataset) -> Graph:
+    """All triples of all named graphs in one graph, with the dataset's prefixes."""
+    graph = Graph(bind_namespaces="none")
+    for prefix, namespace in dataset.namespaces():
+        graph.bind(prefix, namespace, override=True, replace=True)
+    for s, p, o, _ in dataset.quads((None, None, None, None)):
+        graph.add((s, p, o))
+    return graph
+
+
+def _sorted_lines(data: str) -> bytes:
+    lines = sorted(line for line in data.splitlines() if line.strip())
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def _sort_json(value):
+    if isinstance(value, dict):
+        return {k: (value[k] if k == "@list" else _sort_json(value[k])) for k in sorted(value)}
+    if isinstance(value, list):
+        items = [_sort_json(v) for v in value]
+        return sorted(items, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
+    return value
+
+
+def load_context(path: Path) -> dict:
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise KokoError(f"cannot read the JSON-LD context: {exc}", path) from exc
+    if not isinstance(document, dict) or not isinstance(document.get("@context"), dict):
+        raise KokoError("a JSON-LD context file must be an object with an '@context' object", path)
+    return document["@context"]
+
+
+def _prefix_block(dataset: Dataset) -> list[str]:
+    return [f"@prefix {p}: <{ns}> ." for p, ns in sorted(dataset.namespaces()) if p]
+
+
+def _trig(dataset: Dataset) -> bytes:
+    """TriG with graphs in IRI order; rdflib's own TriG writer orders graphs by hash."""
+    used: set[str] = set()
+    blocks = []
+    for graph in sorted((g for g in dataset.graphs() if len(g)), key=lambda g: str(g.identifier)):
+        body = Graph(bind_namespaces="none")
+        for prefix, namespace in dataset.namespaces():
+            body.bind(prefix, namespace, override=True, replace=True)
+        for triple in graph:
+            body.add(triple)
+        turtle = body.serialize(format="turtle")
+        lines = []
+        for line in turtle.splitlines():
+            if line.startswith("@prefix"):
+                used.add(line)
+            elif line.strip() or lines:
+                # No indentation: it would change the content of multi-line literals.
+                lines.append(line)
+        while lines and not lines[-1]:
+            lines.pop()
+        name = graph.identifier
+        blocks.append(f"<{name}> {{\n" + "\n".join(lines) + "\n}\n")
+    return ("\n".join(sorted(used)) + "\n\n" + "\n".join(blocks)).encode("utf-8")
+
+
+def _rdfxml(graph: Graph) -> bytes:
+    """Flat RDF/XML, one rdf:Description per subject, subjects and properties sorted."""
+    namespaces = sorted(((p, str(ns)) for p, ns in graph.namespaces() if p), key=lambda x: -len(x[1]))
+
+    def qname(iri: str) -> str:
+        for prefix, ns in namespaces:
+            local = iri[len(ns):]
+            if iri.startswith(ns) and local and re.fullmatch(r"[A-Za-z_][\w.-]*", local):
+                return f"{prefix}:{local}"
+        raise KokoError(f"cannot write {iri} as an RDF/XML element name")
+
+    out = ['<?xml version="1.0" encoding="utf-8"?>', "<rdf:RDF"]
+    out += [f'   xmlns:{p}="{escape(ns, {chr(34): "&quot;"})}"' for p, ns in sorted(namespaces)]
+    out[-1] += ">"
+    for subject in sorted(set(graph.subjects()), key=str):
+        out.append(f'  <rdf:Description rdf:about="{escape(str(subject), {chr(34): "&quot;"})}">')
+        for p, o in sorted(graph.predicate_objects(subject), key=lambda po: (str(po[0]), po[1].n3())):
+            tag = qname(str(p))
+            if isinstance(o, URIRef):
+                out.append(f'    <{tag} rdf:resource="{escape(str(o), {chr(34): "&quot;"})}"/>')
+            elif isinstance(o, Literal):
+                attr = f' xml:lang="{o.language}"' if o.language else ""
+                attr += f' rdf:datatype="{o.datatype}"' if o.datatype else ""
+                out.append(f"    <{tag}{attr}>{escape(str(o))}</{tag}>")
+            else:
+                raise KokoError(f"blank node {o} cannot be written: the graph must use IRIs only")
+        out.append("  </rdf:Description>")
+    out.append("</rdf:RDF>")
+    return ("\n".join(out) + "\n").encode("utf-8")
+
+
+def serialise(dataset: Dataset, fmt: RdfFormat, context: dict | None = None) -> bytes:
+    """The dataset in ``fmt``; triple formats get the union of all named graphs."""
+    if fmt.name == "trig":
+        return _trig(dataset)
+    if fmt.name == "nq":
+        return _sorted_lines(dataset.serialize(format="nquads"))
+    graph = union(dataset)
+    if fmt.name == "xml":
+        return _rdfxml(graph)
+    if fmt.name == "nt":
+        return _sorted_lines(graph.serialize(format="nt"))
+    if fmt.name == "jsonld":
+        if context is None:
+            raise KokoError("JSON-LD needs the context file ontology/koko.context.jsonld")
+        document = json.loads(graph.serialize(format="json-ld", context=context, auto_compact=True))
+        # The context is written inline: a reader never has to fetch anything.
+        document["@context"] = context
+        ordered = {"@context": context, **{k: _sort_json(v) for k, v in document.items() if k != "@context"}}
+        return (json.dumps(ordered, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    return graph.serialize(format=fmt.rdflib).encode("utf-8")
+
+
+def parse_rdf(data: bytes, fmt: RdfFormat, context: dict | None = None) -> Dataset:
+    """Read back a serialisation (used by tests and by `koko query --data`)."""
+    dataset = Dataset(default_union=True)
+    if fmt.name == "jsonld":
+        dataset.default_context.parse(data=data, format="json-ld")
+    elif fmt.quads:
+        dataset.parse(data=data, format=fmt.rdflib)
+    else:
+        dataset.default_context.parse(data=data, format=fmt.rdflib)
+    return dataset
+
+
