@@ -179,11 +179,11 @@ def parse_rdf(data: bytes, fmt: RdfFormat, context: dict | None = None) -> Datas
     """Read back a serialisation (used by tests and by `koko query --data`)."""
     dataset = Dataset(default_union=True)
     if fmt.name == "jsonld":
-        dataset.default_context.parse(data=data, format="json-ld")
+        dataset.default_graph.parse(data=data, format="json-ld")
     elif fmt.quads:
         dataset.parse(data=data, format=fmt.rdflib)
     else:
-        dataset.default_context.parse(data=data, format=fmt.rdflib)
+        dataset.default_graph.parse(data=data, format=fmt.rdflib)
     return dataset
 
 

@@ -1,0 +1,46 @@
+"""Shared fixtures: the real brochure, parsed and built once per session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from koko.build import Knowledge, assemble
+from koko.catalogue import Catalogue, load_catalogue
+from koko.config import Config, load_config
+
+ROOT = Path(__file__).resolve().parents[1]
+SOURCE = ROOT / "data" / "source" / "koko-brochure-2020.txt"
+SHARED_SOURCE = ROOT.parent / "shared" / "source" / "koko-brochure-2020.txt"
+
+
+@pytest.fixture(scope="session")
+def config() -> Config:
+    return load_config(environ={})
+
+
+@pytest.fixture(scope="session")
+def catalogue(config: Config) -> Catalogue:
+    return load_catalogue(config.questions)
+
+
+@pytest.fixture(scope="session")
+def knowledge(config: Config) -> Knowledge:
+    return assemble(config)
+
+
+@pytest.fixture(scope="session")
+def brochure(knowledge: Knowledge):
+    return knowledge.brochure
+
+
+@pytest.fixture(scope="session")
+def source_lines() -> list[str]:
+    return SOURCE.read_text(encoding="utf-8").split("\n")
+
+
+def site_named(brochure, name: str):
+    matches = [site for site in brochure.sites if site.name == name]
+    assert len(matches) == 1, name
+    return matches[0]
