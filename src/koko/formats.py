@@ -37,7 +37,10 @@ FORMATS: tuple[RdfFormat, ...] = (
     RdfFormat("xml", "rdf", "application/rdf+xml", "xml", False),
 )
 BY_NAME = {f.name: f for f in FORMATS}
-ALIASES = {"turtle": "ttl", "json-ld": "jsonld", "ntriples": "nt", "nquads": "nq", "rdf": "xml", "rdfxml": "xml"}
+ALIASES = {
+    "turtle": "ttl", "json-ld": "jsonld", "ntriples": "nt", "n-triples": "nt", "nquads": "nq",
+    "n-quads": "nq", "rdf": "xml", "rdfxml": "xml", "rdf/xml": "xml",
+}
 
 
 def lookup(name: str, option: str = "--format") -> RdfFormat:

@@ -1,0 +1,39 @@
+"""The documentation is complete and current: generated pages, README commands, every query."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from koko.cli import main as cli_main
+from koko.docgen import targets
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.parametrize("path", sorted(targets(ROOT)), ids=lambda p: p.name)
+def test_generated_docs_are_current(path):
+    assert path.read_text(encoding="utf-8") == targets(ROOT)[path], f"run python -m koko.docgen to refresh {path.name}"
+
+
+def test_readme_starts_with_exactly_the_two_commands():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    first_block = re.search(r"```sh\n(.*?)```", readme, re.S)
+    assert first_block
+    assert first_block.group(1).strip().splitlines() == ["make run", "make test"]
+
+
+def test_ci_runs_the_readme_test_command():
+    assert "make test" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("command", sorted(cli_main.commands))
+def test_every_command_is_in_the_readme(command):
+    assert f"koko {command}" in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_source_folder_has_a_provenance_readme():
+    text = (ROOT / "data" / "source" / "README.md").read_text(encoding="utf-8")
+    assert "TransMit" in text and "2020" in text and "PDF" in text

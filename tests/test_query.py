@@ -1,0 +1,171 @@
+"""Canned queries: documented headers, typed parameters bound as RDF terms, brochure facts."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+from rdflib import Literal, URIRef
+
+from koko.config import load_config
+from koko.errors import KokoError
+from koko.query import bindings_for, list_canned, load_canned, parse_header, render, resolve, run
+
+CONFIG = load_config(environ={})
+CANNED = list_canned(CONFIG.queries)
+BASE = CONFIG.base
+
+
+def rows(knowledge, name, **params):
+    result = run(knowledge.dataset, load_canned(CONFIG.queries, name), params, BASE)
+    return [row.asdict() for row in result]
+
+
+def test_the_required_canned_queries_exist():
+    assert {q.name for q in CANNED} >= {"sites-by-state", "site-profile", "programme-timeline", "answers-by-question", "coordinators"}
+
+
+@pytest.mark.parametrize("query", CANNED, ids=[q.name for q in CANNED])
+def test_every_canned_query_is_documented(query):
+    assert query.title and len(query.description) > 40
+    assert query.examples and all(e.startswith(f"koko query {query.name}") for e in query.examples)
+    assert query.text.lstrip().startswith("# title:")
+
+
+@pytest.mark.parametrize("query", CANNED, ids=[q.name for q in CANNED])
+def test_every_canned_query_runs_and_site_rows_carry_the_site_iri(knowledge, query):
+    result = list(run(knowledge.dataset, query, {}, BASE))
+    assert result
+    names = [str(v) for v in run(knowledge.dataset, query, {}, BASE).vars]
+    if "siteName" in names:  # a row per site (not per month or per question)
+        assert "site" in names
+        assert all(str(row.site).startswith(BASE + "site/") for row in result)
+
+
+def test_sites_by_state_gives_7_9_11(knowledge):
+    assert [len(rows(knowledge, "sites-by-state", state=s)) for s in ("Sachsen", "sachsen-anhalt", "Thuringia")] == [7, 9, 11]
+    assert len(rows(knowledge, "sites-by-state")) == 27
+
+
+def test_site_profile_of_saalekreis(knowledge):
+    result = rows(knowledge, "site-profile", site="site/saalekreis")
+    assert len(result) == 3
+    assert {str(r["start"]) for r in result} == {"2017-10"}
+    assert str(result[0]["motto"]).startswith("Bildung ermöglicht Partizipation")
+    assert [str(r["questionText"]) for r in result][0] == "In welche Strukturen ist Ihre Stelle eingebunden?"
+
+
+def test_site_profile_default_is_dresden_with_two_coordinators(knowledge):
+    result = rows(knowledge, "site-profile")
+    assert {str(r["siteName"]) for r in result} == {"Landeshauptstadt Dresden"}
+    assert set(str(result[0]["coordinators"]).split(" und ")) == {"Jana Träber", "Marcus Oertel"}
+
+
+def test_programme_timeline_six_sites_in_november_2016(knowledge):
+    timeline = {str(r["start"]): r for r in rows(knowledge, "programme-timeline")}
+    assert int(timeline["2016-11"]["sites"]) == 6
+    assert (int(timeline["2016-11"]["sachsen"]), int(timeline["2016-11"]["sachsenAnhalt"]), int(timeline["2016-11"]["thueringen"])) == (2, 3, 1)
+    assert sum(int(r["sites"]) for r in timeline.values()) == 27
+    assert list(timeline) == sorted(timeline)
+
+
+@pytest.mark.parametrize("question", ["materialien-und-berichte", "Materialien und Berichte", "which materials"])
+def test_six_sites_answered_the_materials_question(knowledge, question):
+    result = rows(knowledge, "answers-by-question", question=question)
+    assert sorted(str(r["siteName"]) for r in result) == [
+        "Kyffhäuserkreis", "Landkreis Nordhausen", "Landkreis Saalfeld-Rudolstadt", "Saalekreis",
+        "Stadt Dessau-Roßlau", "Stadt Weimar",
+    ]
+
+
+def test_structures_question_counts_singular_and_plural(knowledge):
+    assert len(rows(knowledge, "answers-by-question", question="strukturen")) == 19
+
+
+def test_coordinators_33_in_total_and_two_in_magdeburg(knowledge):
+    everyone = rows(knowledge, "coordinators")
+    assert len(everyone) == 33
+    magdeburg = [str(r["name"]) for r in everyone if str(r["site"]).endswith("/magdeburg")]
+    assert magdeburg == ["Dagmar Bremer", "Anton Gujo"]
+
+
+@pytest.mark.parametrize("evil", ['" } ; DROP ALL #', "Sachsen\" ) || true || (\"", "x" * 1000, "Sachsen> <x"])
+def test_string_parameters_cannot_escape_their_binding(knowledge, evil):
+    assert rows(knowledge, "sites-by-state", state=evil) == []
+
+
+def test_iri_parameter_is_bound_as_an_iri():
+    query = load_canned(CONFIG.queries, "site-profile")
+    assert bindings_for(query, {"site": "site/erfurt"}, BASE) == {"site": URIRef(BASE + "site/erfurt")}
+    assert bindings_for(query, {}, BASE) == {"site": URIRef(BASE + "site/dresden")}
+    with pytest.raises(KokoError, match=r"--param site: .* is not a valid IRI"):
+        bindings_for(query, {"site": "site/a> <b"}, BASE)
+
+
+def test_string_parameter_is_a_plain_literal():
+    query = load_canned(CONFIG.queries, "sites-by-state")
+    assert bindings_for(query, {"state": "Sachsen"}, BASE) == {"state": Literal("Sachsen")}
+
+
+def test_unknown_parameter_is_refused_with_the_accepted_ones():
+    with pytest.raises(KokoError, match=r"--param land: query 'sites-by-state' has no such parameter \(it takes state\)"):
+        bindings_for(load_canned(CONFIG.queries, "sites-by-state"), {"land": "x"}, BASE)
+
+
+def test_unknown_canned_query_lists_the_available_ones():
+    with pytest.raises(KokoError, match=r"no canned query 'nope'; available: answers-by-question, coordinators"):
+        resolve(CONFIG.queries, "nope")
+
+
+def test_inline_query_and_syntax_error(knowledge):
+    query = resolve(CONFIG.queries, "SELECT (COUNT(*) AS ?n) WHERE { ?s a <https://w3id.org/koko-kg/ontology#Answer> }")
+    assert [int(r["n"]) for r in (row.asdict() for row in run(knowledge.dataset, query, {}, BASE))] == [81]
+    broken = resolve(CONFIG.queries, "SELECT ?s WHERE { ?s ?p }")
+    with pytest.raises(KokoError, match=r"SPARQL syntax error at line 1, column"):
+        run(knowledge.dataset, broken, {}, BASE)
+
+
+HEADER_ERRORS = [
+    ("# title: T\n# description: D\nSELECT * {}", "needs at least one '# example:' line", 1),
+    ("# title: T\n# description: D\n# example: x\n# param: foo (date): bad type\nSELECT ?foo {}", "malformed parameter", 4),
+    ("# title: T\n# description: D\n# example: x\n# param: foo (string): unused\nSELECT ?bar {}", "is not used as ?foo", 4),
+    ("# title: T\n# description: D\n# colour: blue\nSELECT * {}", "unknown header line", 3),
+]
+
+
+@pytest.mark.parametrize(("text", "message", "line"), HEADER_ERRORS)
+def test_malformed_headers_name_file_and_line(tmp_path, text, message, line):
+    path = tmp_path / "bad.rq"
+    with pytest.raises(KokoError) as error:
+        parse_header(text, path, "bad")
+    assert message in error.value.message
+    assert (error.value.path, error.value.line) == (str(path), line)
+
+
+def test_result_formats(knowledge):
+    query = load_canned(CONFIG.queries, "sites-by-state")
+    csv_rows = list(csv.reader(io.StringIO(render(run(knowledge.dataset, query, {"state": "Thüringen"}, BASE), "csv").decode())))
+    assert csv_rows[0][:3] == ["federalStateName", "site", "siteName"]
+    assert len(csv_rows) == 12
+    document = json.loads(render(run(knowledge.dataset, query, {"state": "Thüringen"}, BASE), "json"))
+    binding = document["results"]["bindings"][0]
+    assert binding["site"]["type"] == "uri"
+    assert binding["start"]["datatype"] == "http://www.w3.org/2001/XMLSchema#gYearMonth"
+    tsv = render(run(knowledge.dataset, query, {"state": "Thüringen"}, BASE), "tsv").decode().splitlines()
+    assert tsv[0].startswith("?federalStateName\t?site")
+    assert '"Thüringen"@de' in tsv[1]
+    table = render(run(knowledge.dataset, query, {"state": "Thüringen"}, BASE), "table").decode()
+    assert table.rstrip().endswith("(11 rows)")
+
+
+def test_construct_renders_turtle(knowledge):
+    query = resolve(CONFIG.queries, "CONSTRUCT { ?s <https://schema.org/name> ?n } WHERE { ?s <https://schema.org/name> ?n }")
+    turtle = render(run(knowledge.dataset, query, {}, BASE), "table").decode()
+    assert '"Toni Pätz"' in turtle
+
+
+def test_select_refuses_an_rdf_format(knowledge):
+    with pytest.raises(KokoError, match="is not a result format for SELECT/ASK"):
+        render(run(knowledge.dataset, load_canned(CONFIG.queries, "coordinators"), {}, BASE), "ttl")
