@@ -7,7 +7,6 @@ with the source and shows exactly what it breaks.
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -26,6 +25,7 @@ def _replace_line(old: str, new: str, occurrence: int = 1) -> Callable[[str], st
         hits = [i for i, line in enumerate(lines) if line.strip() == old.strip()]
         lines[hits[occurrence - 1]] = new
         return "\n".join(lines)
+
     return mutate
 
 
@@ -35,6 +35,7 @@ def _delete_lines(first: str, count: int) -> Callable[[str], str]:
         start = next(i for i, line in enumerate(lines) if line.strip() == first.strip())
         del lines[start : start + count]
         return "\n".join(lines)
+
     return mutate
 
 
@@ -50,82 +51,115 @@ def _exact_line(text: str, needle: str, occurrence: int = 1) -> int:
 
 def _duplicate_meissen(text: str) -> str:
     lines = text.split("\n")
-    start = next(i for i, l in enumerate(lines) if l.startswith("Informationen weiter und sorgen für Transparenz«")) + 1
-    end = next(i for i, l in enumerate(lines) if l.startswith("»Bildung gemeinsam gestalten"))
+    start = next(i for i, ln in enumerate(lines) if ln.startswith("Informationen weiter und sorgen für Transparenz«")) + 1
+    end = next(i for i, ln in enumerate(lines) if ln.startswith("»Bildung gemeinsam gestalten"))
     return "\n".join(lines[: end + 1] + lines[start : end + 1] + lines[end + 1 :])
 
 
 def _profile_in_foreword(text: str) -> str:
-    return text.replace("Wir wünschen Ihnen viel Freude beim Lesen!",
-                        "Wir wünschen Ihnen viel Freude beim Lesen!\n\nProgrammstart: 10 / 2016", 1)
+    return text.replace(
+        "Wir wünschen Ihnen viel Freude beim Lesen!", "Wir wünschen Ihnen viel Freude beim Lesen!\n\nProgrammstart: 10 / 2016", 1
+    )
 
 
 # name, mutation, expected message fragment, expected line (computed on the mutated text)
 CASES: list[tuple[str, Callable[[str], str], str, Callable[[str], int]]] = [
-    ("unknown-question",
-     _replace_line("Was hat Ihre Arbeit erleichtert?", "Was hat Ihre Arbeit erschwert?"),
-     "unknown question 'Was hat Ihre Arbeit erschwert?'",
-     lambda t: _line_of(t, "Was hat Ihre Arbeit erschwert?")),
-    ("missing-header",
-     _delete_lines("Landkreis Görlitz", 7),
-     "header block (name, Programmstart, Bildungskoordination, motto) is missing",
-     lambda t: _exact_line(t, "Was war ein Schlüsselmoment in Ihrer Arbeit?")),
-    ("impossible-month",
-     _replace_line("Programmstart: 10\u2009/\u20092016", "Programmstart: 13\u2009/\u20092016"),
-     "impossible Programmstart 13 / 2016: month must be 01–12",
-     lambda t: _line_of(t, "Programmstart: 13")),
-    ("start-not-month-year",
-     _replace_line("Programmstart: 10\u2009/\u20092016", "Programmstart: Oktober 2016"),
-     "is not 'MM / YYYY'",
-     lambda t: _line_of(t, "Programmstart: Oktober")),
-    ("site-not-in-chapter-list",
-     _replace_line("Landkreis Görlitz", "Landkreis Bautzen"),
-     "site 'Landkreis Bautzen' is not in the site list of chapter 'Sachsen'",
-     lambda t: _line_of(t, "Landkreis Bautzen")),
-    ("profile-before-first-chapter",
-     _profile_in_foreword,
-     "every site must be inside a state chapter",
-     lambda t: _line_of(t, "Programmstart: 10 / 2016")),
-    ("listed-site-without-profile",
-     _replace_line("XX Vogtlandkreis", "XX Vogtlandkreis\nXX Landkreis Bautzen"),
-     "lists 'Landkreis Bautzen' but has no profile",
-     lambda t: _line_of(t, "XX Landkreis Bautzen")),
-    ("duplicated-site",
-     _duplicate_meissen,
-     "site 'Landkreis Meißen' has a second profile",
-     lambda t: _exact_line(t, "Landkreis Meißen", 2)),
-    ("motto-without-closing-quote",
-     _replace_line("»Bildung gemeinsam gestalten« ", "»Bildung gemeinsam gestalten "),
-     "the motto opened here has no closing '«'",
-     lambda t: _line_of(t, "»Bildung gemeinsam gestalten")),
-    ("missing-coordination-line",
-     _delete_lines("Bildungskoordination: Henry Sonntag", 1),
-     "missing 'Bildungskoordination:' line after Programmstart",
-     lambda t: _line_of(t, "Programmstart: 07\u2009/\u20092016")),
-    ("missing-signature",
-     _delete_lines("Dr.  Anne Walde, Kommunalberatung Sachsen (TransMit)", 1),
-     "has no signature line",
-     lambda t: _line_of(t, "Was war der größte Erfolg")),
-    ("question-answered-twice",
-     _replace_line("Was hat Ihre Arbeit erleichtert?", "Was war der größte Erfolg, der durch Ihre Arbeit erzielt wurde?"),
-     "answers a question twice",
-     lambda t: _exact_line(t, "Landkreis Mittelsachsen")),
-    ("truncated-before-summary",
-     lambda t: t[: t.index(" Zusammenfassung und Ausblick")],
-     "the summary 'Zusammenfassung und Ausblick' is missing (truncated file?)",
-     lambda t: len(t.split("\n"))),
-    ("truncated-mid-profile",
-     lambda t: t[: t.index("Landkreis Schmalkalden-Meiningen \n")],
-     "truncated",
-     lambda t: len(t.split("\n"))),
-    ("missing-chapter",
-     lambda t: t[: t.index(" Thüringen\n")] + t[t.index(" Zusammenfassung und Ausblick"):],
-     "expected the state chapters Sachsen, Sachsen-Anhalt, Thüringen in this order, found Sachsen, Sachsen-Anhalt",
-     lambda t: _line_of(t, "Zusammenfassung und Ausblick")),
-    ("missing-foreword-heading",
-     lambda t: t.replace(" Hintergrund der Broschüre", "", 1),
-     "expected the foreword heading 'Hintergrund der Broschüre'",
-     lambda t: 3),
+    (
+        "unknown-question",
+        _replace_line("Was hat Ihre Arbeit erleichtert?", "Was hat Ihre Arbeit erschwert?"),
+        "unknown question 'Was hat Ihre Arbeit erschwert?'",
+        lambda t: _line_of(t, "Was hat Ihre Arbeit erschwert?"),
+    ),
+    (
+        "missing-header",
+        _delete_lines("Landkreis Görlitz", 7),
+        "header block (name, Programmstart, Bildungskoordination, motto) is missing",
+        lambda t: _exact_line(t, "Was war ein Schlüsselmoment in Ihrer Arbeit?"),
+    ),
+    (
+        "impossible-month",
+        _replace_line("Programmstart: 10\u2009/\u20092016", "Programmstart: 13\u2009/\u20092016"),
+        "impossible Programmstart 13 / 2016: month must be 01–12",
+        lambda t: _line_of(t, "Programmstart: 13"),
+    ),
+    (
+        "start-not-month-year",
+        _replace_line("Programmstart: 10\u2009/\u20092016", "Programmstart: Oktober 2016"),
+        "is not 'MM / YYYY'",
+        lambda t: _line_of(t, "Programmstart: Oktober"),
+    ),
+    (
+        "site-not-in-chapter-list",
+        _replace_line("Landkreis Görlitz", "Landkreis Bautzen"),
+        "site 'Landkreis Bautzen' is not in the site list of chapter 'Sachsen'",
+        lambda t: _line_of(t, "Landkreis Bautzen"),
+    ),
+    (
+        "profile-before-first-chapter",
+        _profile_in_foreword,
+        "every site must be inside a state chapter",
+        lambda t: _line_of(t, "Programmstart: 10 / 2016"),
+    ),
+    (
+        "listed-site-without-profile",
+        _replace_line("XX Vogtlandkreis", "XX Vogtlandkreis\nXX Landkreis Bautzen"),
+        "lists 'Landkreis Bautzen' but has no profile",
+        lambda t: _line_of(t, "XX Landkreis Bautzen"),
+    ),
+    (
+        "duplicated-site",
+        _duplicate_meissen,
+        "site 'Landkreis Meißen' has a second profile",
+        lambda t: _exact_line(t, "Landkreis Meißen", 2),
+    ),
+    (
+        "motto-without-closing-quote",
+        _replace_line("»Bildung gemeinsam gestalten« ", "»Bildung gemeinsam gestalten "),
+        "the motto opened here has no closing '«'",
+        lambda t: _line_of(t, "»Bildung gemeinsam gestalten"),
+    ),
+    (
+        "missing-coordination-line",
+        _delete_lines("Bildungskoordination: Henry Sonntag", 1),
+        "missing 'Bildungskoordination:' line after Programmstart",
+        lambda t: _line_of(t, "Programmstart: 07\u2009/\u20092016"),
+    ),
+    (
+        "missing-signature",
+        _delete_lines("Dr.  Anne Walde, Kommunalberatung Sachsen (TransMit)", 1),
+        "has no signature line",
+        lambda t: _line_of(t, "Was war der größte Erfolg"),
+    ),
+    (
+        "question-answered-twice",
+        _replace_line("Was hat Ihre Arbeit erleichtert?", "Was war der größte Erfolg, der durch Ihre Arbeit erzielt wurde?"),
+        "answers a question twice",
+        lambda t: _exact_line(t, "Landkreis Mittelsachsen"),
+    ),
+    (
+        "truncated-before-summary",
+        lambda t: t[: t.index(" Zusammenfassung und Ausblick")],
+        "the summary 'Zusammenfassung und Ausblick' is missing (truncated file?)",
+        lambda t: len(t.split("\n")),
+    ),
+    (
+        "truncated-mid-profile",
+        lambda t: t[: t.index("Landkreis Schmalkalden-Meiningen \n")],
+        "truncated",
+        lambda t: len(t.split("\n")),
+    ),
+    (
+        "missing-chapter",
+        lambda t: t[: t.index(" Thüringen\n")] + t[t.index(" Zusammenfassung und Ausblick") :],
+        "expected the state chapters Sachsen, Sachsen-Anhalt, Thüringen in this order, found Sachsen, Sachsen-Anhalt",
+        lambda t: _line_of(t, "Zusammenfassung und Ausblick"),
+    ),
+    (
+        "missing-foreword-heading",
+        lambda t: t.replace(" Hintergrund der Broschüre", "", 1),
+        "expected the foreword heading 'Hintergrund der Broschüre'",
+        lambda t: 3,
+    ),
 ]
 
 

@@ -62,7 +62,8 @@ def test_stats_json_counts_classes_and_properties():
 def test_stats_text():
     result = koko("stats")
     assert result.exit_code == 0
-    assert "koko:Answer" in result.output and "81" in result.output
+    assert "koko:Answer" in result.output
+    assert "81" in result.output
 
 
 def test_query_canned_with_param_as_csv():
@@ -87,22 +88,34 @@ def test_query_file_and_release_data(tmp_path):
     assert '"Koordination heißt, alle Informationen zu bündeln und weiterzuleiten"@de' in result.stdout
 
 
+def test_table_view_shortens_iris_with_prefixes():
+    result = koko("query", "coordinators", "--param", "state=Sachsen-Anhalt")
+    assert result.exit_code == 0
+    assert "site:dessau-rosslau" in result.stdout
+    assert "person:toni-paetz" in result.stdout
+    assert "https://" not in result.stdout
+    assert result.stdout.rstrip().endswith("(10 rows)")
+
+
 def test_query_list_shows_parameters():
     result = koko("query", "--list")
     assert "site-profile: Site profile" in result.output
     assert "--param site (iri) = site/dresden" in result.output
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["query", "nope"], "no canned query 'nope'"),
-    (["query", "sites-by-state", "--param", "land=x"], "--param land: query 'sites-by-state' has no such parameter"),
-    (["query", "sites-by-state", "--param", "noequals"], "--param 'noequals': expected name=value"),
-    (["query", "SELECT ?x WHERE { ?x ?y }"], "SPARQL syntax error at line 1"),
-    (["query", "missing.rq"], "missing.rq: query file not found"),
-    (["query"], "QUERY: give a canned query name"),
-    (["build", "--base", "not an iri"], "--base: 'not an iri' is not an absolute http(s) IRI"),
-    (["build", "--base", "http://example.org/id"], "must end with '/'"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["query", "nope"], "no canned query 'nope'"),
+        (["query", "sites-by-state", "--param", "land=x"], "--param land: query 'sites-by-state' has no such parameter"),
+        (["query", "sites-by-state", "--param", "noequals"], "--param 'noequals': expected name=value"),
+        (["query", "SELECT ?x WHERE { ?x ?y }"], "SPARQL syntax error at line 1"),
+        (["query", "missing.rq"], "missing.rq: query file not found"),
+        (["query"], "QUERY: give a canned query name"),
+        (["build", "--base", "not an iri"], "--base: 'not an iri' is not an absolute http(s) IRI"),
+        (["build", "--base", "http://example.org/id"], "must end with '/'"),
+    ],
+)
 def test_bad_input_exits_2_with_a_clear_message(args, message):
     result = koko(*args)
     assert result.exit_code == 2
@@ -111,7 +124,9 @@ def test_bad_input_exits_2_with_a_clear_message(args, message):
 
 
 def test_query_with_base_binds_relative_iris_against_it():
-    result = koko("query", "site-profile", "--base", "http://127.0.0.1:8000/id/", "--param", "site=site/weimar", "--format", "csv")
+    result = koko(
+        "query", "site-profile", "--base", "http://127.0.0.1:8000/id/", "--param", "site=site/weimar", "--format", "csv"
+    )
     assert result.exit_code == 0
     assert "http://127.0.0.1:8000/id/site/weimar,Stadt Weimar,2016-12" in result.stdout
 

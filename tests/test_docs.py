@@ -36,4 +36,6 @@ def test_every_command_is_in_the_readme(command):
 
 def test_source_folder_has_a_provenance_readme():
     text = (ROOT / "data" / "source" / "README.md").read_text(encoding="utf-8")
-    assert "TransMit" in text and "2020" in text and "PDF" in text
+    assert "TransMit" in text
+    assert "2020" in text
+    assert "PDF" in text

@@ -26,7 +26,13 @@ def release(tmp_path_factory, config) -> Path:
 
 def test_release_folder_contents(release):
     assert sorted(p.name for p in release.iterdir()) == [
-        "context.jsonld", "koko.jsonld", "koko.nq", "koko.nt", "koko.rdf", "koko.trig", "koko.ttl"
+        "context.jsonld",
+        "koko.jsonld",
+        "koko.nq",
+        "koko.nt",
+        "koko.rdf",
+        "koko.trig",
+        "koko.ttl",
     ]
 
 
@@ -64,8 +70,7 @@ def test_builds_are_identical_across_hash_seeds(tmp_path, release):
     """Set iteration order changes with PYTHONHASHSEED; the output must not."""
     out = tmp_path / "seeded"
     env = {**os.environ, "PYTHONHASHSEED": "12345"}
-    subprocess.run([sys.executable, "-m", "koko.cli", "build", "--out", str(out)], env=env, check=True,
-                   capture_output=True)
+    subprocess.run([sys.executable, "-m", "koko.cli", "build", "--out", str(out)], env=env, check=True, capture_output=True)
     for path in release.iterdir():
         assert path.read_bytes() == (out / path.name).read_bytes(), path.name
 
@@ -93,13 +98,23 @@ def test_turtle_is_readable_with_prefixes(release):
     text = (release / "koko.ttl").read_text(encoding="utf-8")
     assert "@prefix koko: <https://w3id.org/koko-kg/ontology#> ." in text
     assert "site:dessau-rosslau a koko:Site" in text
-    assert "brick:" not in text and "ns1:" not in text
+    assert "brick:" not in text
+    assert "ns1:" not in text
 
 
-@pytest.mark.parametrize(("name", "expected"), [
-    ("ttl", "ttl"), ("turtle", "ttl"), ("text/turtle", "ttl"), ("application/ld+json", "jsonld"),
-    ("xml", "xml"), ("rdf", "xml"), ("N-Triples", "nt"), ("application/trig", "trig"),
-])
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("ttl", "ttl"),
+        ("turtle", "ttl"),
+        ("text/turtle", "ttl"),
+        ("application/ld+json", "jsonld"),
+        ("xml", "xml"),
+        ("rdf", "xml"),
+        ("N-Triples", "nt"),
+        ("application/trig", "trig"),
+    ],
+)
 def test_format_lookup_by_name_alias_or_media_type(name, expected):
     assert lookup(name).name == expected
 

@@ -28,11 +28,33 @@ PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
 
 
 EXPECTED_SLUGS = [
-    "dresden", "goerlitz", "meissen", "mittelsachsen", "nordsachsen", "saechsische-schweiz-osterzgebirge",
-    "vogtlandkreis", "altmarkkreis-salzwedel", "boerde", "burgenlandkreis", "dessau-rosslau", "magdeburg",
-    "saalekreis", "salzlandkreis", "stendal", "wittenberg", "eisenach", "erfurt", "hildburghausen", "ilm-kreis",
-    "kyffhaeuserkreis", "nordhausen", "saalfeld-rudolstadt", "schmalkalden-meiningen", "unstrut-hainich-kreis",
-    "weimar", "weimarer-land",
+    "dresden",
+    "goerlitz",
+    "meissen",
+    "mittelsachsen",
+    "nordsachsen",
+    "saechsische-schweiz-osterzgebirge",
+    "vogtlandkreis",
+    "altmarkkreis-salzwedel",
+    "boerde",
+    "burgenlandkreis",
+    "dessau-rosslau",
+    "magdeburg",
+    "saalekreis",
+    "salzlandkreis",
+    "stendal",
+    "wittenberg",
+    "eisenach",
+    "erfurt",
+    "hildburghausen",
+    "ilm-kreis",
+    "kyffhaeuserkreis",
+    "nordhausen",
+    "saalfeld-rudolstadt",
+    "schmalkalden-meiningen",
+    "unstrut-hainich-kreis",
+    "weimar",
+    "weimarer-land",
 ]
 
 
@@ -41,25 +63,49 @@ def test_site_slugs_follow_the_naming_rule(brochure):
 
 
 AGS = {
-    "dresden": "14612", "goerlitz": "14626", "meissen": "14627", "mittelsachsen": "14522", "nordsachsen": "14730",
-    "saechsische-schweiz-osterzgebirge": "14628", "vogtlandkreis": "14523", "altmarkkreis-salzwedel": "15081",
-    "boerde": "15083", "burgenlandkreis": "15084", "dessau-rosslau": "15001", "magdeburg": "15003",
-    "saalekreis": "15088", "salzlandkreis": "15089", "stendal": "15090", "wittenberg": "15091", "eisenach": "16056",
-    "erfurt": "16051", "hildburghausen": "16069", "ilm-kreis": "16070", "kyffhaeuserkreis": "16065",
-    "nordhausen": "16062", "saalfeld-rudolstadt": "16073", "schmalkalden-meiningen": "16066",
-    "unstrut-hainich-kreis": "16064", "weimar": "16055", "weimarer-land": "16071",
+    "dresden": "14612",
+    "goerlitz": "14626",
+    "meissen": "14627",
+    "mittelsachsen": "14522",
+    "nordsachsen": "14730",
+    "saechsische-schweiz-osterzgebirge": "14628",
+    "vogtlandkreis": "14523",
+    "altmarkkreis-salzwedel": "15081",
+    "boerde": "15083",
+    "burgenlandkreis": "15084",
+    "dessau-rosslau": "15001",
+    "magdeburg": "15003",
+    "saalekreis": "15088",
+    "salzlandkreis": "15089",
+    "stendal": "15090",
+    "wittenberg": "15091",
+    "eisenach": "16056",
+    "erfurt": "16051",
+    "hildburghausen": "16069",
+    "ilm-kreis": "16070",
+    "kyffhaeuserkreis": "16065",
+    "nordhausen": "16062",
+    "saalfeld-rudolstadt": "16073",
+    "schmalkalden-meiningen": "16066",
+    "unstrut-hainich-kreis": "16064",
+    "weimar": "16055",
+    "weimarer-land": "16071",
 }
 
 
 @pytest.mark.parametrize(("slug", "key"), sorted(AGS.items()))
 def test_municipality_carries_its_kreisschluessel(knowledge, slug, key):
-    rows = ask(knowledge, "SELECT ?key WHERE { ?site koko:municipality ?m . ?m koko:kreisschluessel ?key }",
-               site=iri(f"site/{slug}"))
+    rows = ask(
+        knowledge, "SELECT ?key WHERE { ?site koko:municipality ?m . ?m koko:kreisschluessel ?key }", site=iri(f"site/{slug}")
+    )
     assert [str(r.key) for r in rows] == [key]
 
 
 def test_kreisschluessel_prefix_matches_the_state(knowledge):
-    rows = ask(knowledge, "SELECT ?key ?stateKey WHERE { ?m koko:kreisschluessel ?key ; koko:federalState/koko:landesschluessel ?stateKey }")
+    rows = ask(
+        knowledge,
+        "SELECT ?key ?stateKey WHERE { ?m koko:kreisschluessel ?key ; koko:federalState/koko:landesschluessel ?stateKey }",
+    )
     assert len(rows) == 28  # 27 sites and the Wartburgkreis
     assert all(str(r.key)[:2] == str(r.stateKey) for r in rows)
 
@@ -78,8 +124,12 @@ def test_eisenach_keeps_its_printed_label_but_is_a_district_free_city_until_2021
 
 
 def test_dessau_rosslau_started_in_september_2016_with_one_coordinator(knowledge):
-    rows = ask(knowledge, "SELECT ?start (COUNT(?post) AS ?posts) WHERE { ?site koko:programmeStart ?start ; koko:coordinatorPost ?post } GROUP BY ?start",
-               site=iri("site/dessau-rosslau"))
+    rows = ask(
+        knowledge,
+        "SELECT ?start (COUNT(?post) AS ?posts) "
+        "WHERE { ?site koko:programmeStart ?start ; koko:coordinatorPost ?post } GROUP BY ?start",
+        site=iri("site/dessau-rosslau"),
+    )
     assert [(r.start, int(r.posts)) for r in rows] == [(Literal("2016-09", datatype=XSD.gYearMonth), 1)]
 
 
@@ -90,8 +140,11 @@ def test_saalekreis_motto_is_german_text(knowledge):
 
 
 def test_coordinators_hold_posts_in_their_municipality(knowledge):
-    rows = ask(knowledge, "SELECT ?name WHERE { ?post org:postIn ?m ; org:heldBy ?p . ?p <https://schema.org/name> ?name } ORDER BY ?name",
-               m=iri("municipality/magdeburg"))
+    rows = ask(
+        knowledge,
+        "SELECT ?name WHERE { ?post org:postIn ?m ; org:heldBy ?p . ?p <https://schema.org/name> ?name } ORDER BY ?name",
+        m=iri("municipality/magdeburg"),
+    )
     assert [str(r.name) for r in rows] == ["Anton Gujo", "Dagmar Bremer"]
 
 
@@ -102,13 +155,22 @@ def test_programme_facts_from_the_foreword(knowledge):
     assert g.value(p, KOKO.monitoredBy) == iri("org/minor")
     assert int(g.value(p, KOKO.siteCount)) == 27
     assert int(g.value(iri("question-catalogue"), KOKO.questionCount)) == 14
-    periods = ask(knowledge, "SELECT ?n ?start ?end WHERE { ?p koko:fundingPeriod ?x . ?x koko:periodOrdinal ?n ; koko:periodEnd ?end OPTIONAL { ?x koko:periodStart ?start } } ORDER BY ?n", p=p)
+    periods = ask(
+        knowledge,
+        "SELECT ?n ?start ?end WHERE { ?p koko:fundingPeriod ?x . ?x koko:periodOrdinal ?n ; koko:periodEnd ?end "
+        "OPTIONAL { ?x koko:periodStart ?start } } ORDER BY ?n",
+        p=p,
+    )
     assert [(int(r.n), r.start and str(r.start), str(r.end)) for r in periods] == [(1, "2016", "2017"), (2, None, "2020")]
 
 
 def test_chapter_introductions_are_signed_by_transmit_consultants(knowledge):
-    rows = ask(knowledge, """SELECT ?title ?name WHERE { ?chapter koko:introduction ?intro . ?intro dcterms:title ?title ; dcterms:creator ?p .
-               ?p <https://schema.org/name> ?name ; org:holds/org:postIn <https://w3id.org/koko-kg/id/org/transmit> } ORDER BY ?name""")
+    rows = ask(
+        knowledge,
+        """SELECT ?title ?name WHERE { ?chapter koko:introduction ?intro . ?intro dcterms:title ?title ; dcterms:creator ?p .
+               ?p <https://schema.org/name> ?name ;
+                  org:holds/org:postIn <https://w3id.org/koko-kg/id/org/transmit> } ORDER BY ?name""",
+    )
     assert [(str(r.title), str(r.name)) for r in rows] == [
         ("Lösungswege auf regionale Bedingungen abstimmen", "Alexander Lorenz"),
         ("Integration durch Netzwerkarbeit weiter voranbringen", "Anne Walde"),
@@ -133,8 +195,11 @@ def test_each_site_graph_carries_provenance_with_line_span(knowledge, brochure, 
 
 
 def test_answer_line_spans_point_at_the_question_line(knowledge, source_lines):
-    rows = ask(knowledge, "SELECT ?first ?q WHERE { ?a koko:firstLine ?first ; koko:printedQuestion ?q }",
-               a=iri("answer/dessau-rosslau/materialien-und-berichte"))
+    rows = ask(
+        knowledge,
+        "SELECT ?first ?q WHERE { ?a koko:firstLine ?first ; koko:printedQuestion ?q }",
+        a=iri("answer/dessau-rosslau/materialien-und-berichte"),
+    )
     assert len(rows) == 1
     assert source_lines[int(rows[0].first) - 1].strip() == str(rows[0].q)
 
@@ -143,6 +208,7 @@ def test_source_node_records_the_file_digest(knowledge, brochure):
     import hashlib
 
     from conftest import SOURCE
+
     digest = knowledge.dataset.value(iri("source/koko-brochure-2020.txt"), KOKO.sha256)
     assert str(digest) == hashlib.sha256(SOURCE.read_bytes()).hexdigest() == brochure.sha256
 
@@ -152,13 +218,17 @@ def test_no_blank_nodes(knowledge):
 
 
 def test_every_node_has_a_german_label(knowledge):
-    rows = ask(knowledge, """SELECT DISTINCT ?s WHERE { ?s ?p ?o FILTER(isIRI(?s))
-        FILTER NOT EXISTS { ?s rdfs:label ?l FILTER(lang(?l) = "de") } }""")
+    rows = ask(
+        knowledge,
+        """SELECT DISTINCT ?s WHERE { ?s ?p ?o FILTER(isIRI(?s))
+        FILTER NOT EXISTS { ?s rdfs:label ?l FILTER(lang(?l) = "de") } }""",
+    )
     assert rows == []
 
 
 def test_all_terms_used_are_declared_in_the_ontology(knowledge, config):
     from rdflib import Graph
+
     ontology = Graph().parse(config.ontology)
     used = {t for s, p, o, _ in knowledge.dataset.quads() for t in (p, o) if str(t).startswith(str(KOKO._NS))}
     declared = set(ontology.subjects(RDF.type, None))

@@ -95,24 +95,15 @@ def _kind(term: URIRef) -> set[URIRef]:
     return {t for t in GRAPH.objects(term, RDF.type) if t in TERM_TYPES}
 
 
-TERMS = sorted(
-    {s for t in TERM_TYPES for s in GRAPH.subjects(RDF.type, t) if str(s).startswith(NS)}
-)
+TERMS = sorted({s for t in TERM_TYPES for s in GRAPH.subjects(RDF.type, t) if str(s).startswith(NS)})
 TERM_IDS = [_local(t) for t in TERMS]
 TERMS_BY_LANGUAGE = [(t, lang) for t in TERMS for lang in LANGUAGES]
 TERMS_BY_LANGUAGE_IDS = [f"{_local(t)}@{lang}" for t, lang in TERMS_BY_LANGUAGE]
 
-REFERENCES = sorted(
-    (s, p, o)
-    for p in REFERENCE_KINDS
-    for s, o in GRAPH.subject_objects(p)
-    if str(o).startswith(NS)
-)
+REFERENCES = sorted((s, p, o) for p in REFERENCE_KINDS for s, o in GRAPH.subject_objects(p) if str(o).startswith(NS))
 REFERENCE_IDS = [f"{_local(s)}-{GRAPH.qname(p)}-{_local(o)}" for s, p, o in REFERENCES]
 
-USED_KOKO_IRIS = sorted(
-    {n for triple in GRAPH for n in triple if isinstance(n, URIRef) and str(n).startswith(NS)}
-)
+USED_KOKO_IRIS = sorted({n for triple in GRAPH for n in triple if isinstance(n, URIRef) and str(n).startswith(NS)})
 
 SUBJECTS = sorted(set(GRAPH.subjects()), key=str)
 SUBJECT_IDS = [GRAPH.qname(s) if str(s).startswith(NS) else str(s) for s in SUBJECTS]
@@ -121,20 +112,14 @@ INVERSE_PAIRS = sorted(GRAPH.subject_objects(OWL.inverseOf))
 INVERSE_IDS = [f"{_local(a)}-{_local(b)}" for a, b in INVERSE_PAIRS]
 
 SECTIONS = ("Classes", "Object properties", "Datatype properties")
-SECTION_TYPES = dict(zip(SECTIONS, TERM_TYPES))
+SECTION_TYPES = dict(zip(SECTIONS, TERM_TYPES, strict=False))
 SECTION_HEADING = re.compile(r"^# (Classes|Object properties|Datatype properties)$", re.M)
 # The prefixes the ontology binds, exactly and in this (sorted) order.
-PREFIXES = (
-    "dcterms", "koko", "org", "owl", "prov", "rdf", "rdfs", "schema", "skos", "vann", "xsd"
-)
+PREFIXES = ("dcterms", "koko", "org", "owl", "prov", "rdf", "rdfs", "schema", "skos", "vann", "xsd")
 
 
 def _literals(term: URIRef, predicate: URIRef, lang: str) -> list[Literal]:
-    return [
-        o
-        for o in GRAPH.objects(term, predicate)
-        if isinstance(o, Literal) and o.language == lang
-    ]
+    return [o for o in GRAPH.objects(term, predicate) if isinstance(o, Literal) and o.language == lang]
 
 
 def _section_blocks(section: str) -> list[str]:
@@ -174,10 +159,9 @@ def test_prefix_block_is_exactly_the_sorted_project_prefixes() -> None:
 def test_section_blocks_are_sorted_and_of_the_right_kind(section: str) -> None:
     names = _section_blocks(section)
     assert names == sorted(names)
-    declared = {
-        _local(t) for t in GRAPH.subjects(RDF.type, SECTION_TYPES[section]) if t in TERMS
-    }
-    assert set(names) == declared and len(names) == len(declared)
+    declared = {_local(t) for t in GRAPH.subjects(RDF.type, SECTION_TYPES[section]) if t in TERMS}
+    assert set(names) == declared
+    assert len(names) == len(declared)
 
 
 # --------------------------------------------------------------------------- ontology node
@@ -205,7 +189,8 @@ def test_ontology_node_has(predicate: URIRef) -> None:
 def test_ontology_dates_are_typed_xsd_date(predicate: URIRef) -> None:
     values = list(GRAPH.objects(ONTOLOGY_IRI, predicate))
     assert len(values) == 1
-    assert isinstance(values[0], Literal) and values[0].datatype == XSD.date
+    assert isinstance(values[0], Literal)
+    assert values[0].datatype == XSD.date
 
 
 def test_ontology_version_iri_matches_version_info() -> None:
@@ -235,22 +220,23 @@ def test_term_has_exactly_one_kind(term: URIRef) -> None:
     assert len(_kind(term)) == 1
 
 
-@pytest.mark.parametrize("term,lang", TERMS_BY_LANGUAGE, ids=TERMS_BY_LANGUAGE_IDS)
+@pytest.mark.parametrize(("term", "lang"), TERMS_BY_LANGUAGE, ids=TERMS_BY_LANGUAGE_IDS)
 def test_term_has_one_label_per_language(term: URIRef, lang: str) -> None:
     assert len(_literals(term, RDFS.label, lang)) == 1
 
 
-@pytest.mark.parametrize("term,lang", TERMS_BY_LANGUAGE, ids=TERMS_BY_LANGUAGE_IDS)
+@pytest.mark.parametrize(("term", "lang"), TERMS_BY_LANGUAGE, ids=TERMS_BY_LANGUAGE_IDS)
 def test_term_has_one_definition_per_language(term: URIRef, lang: str) -> None:
     assert len(_literals(term, SKOS.definition, lang)) == 1
 
 
-@pytest.mark.parametrize("term,lang", TERMS_BY_LANGUAGE, ids=TERMS_BY_LANGUAGE_IDS)
+@pytest.mark.parametrize(("term", "lang"), TERMS_BY_LANGUAGE, ids=TERMS_BY_LANGUAGE_IDS)
 def test_definition_is_a_sentence_not_the_label(term: URIRef, lang: str) -> None:
     (definition,) = _literals(term, SKOS.definition, lang)
     (label,) = _literals(term, RDFS.label, lang)
     text = str(definition)
-    assert text[0].isupper() and text.endswith(".")
+    assert text[0].isupper()
+    assert text.endswith(".")
     assert len(text.split()) >= 6
     assert text.rstrip(".").casefold() != str(label).casefold()
 
@@ -307,17 +293,13 @@ def test_inverse_properties_swap_domain_and_range(pair: tuple[URIRef, URIRef]) -
     assert set(GRAPH.objects(prop, RDFS.range)) == set(GRAPH.objects(inverse, RDFS.domain))
 
 
-@pytest.mark.parametrize(
-    "term", sorted(GRAPH.subjects(RDF.type, OWL.FunctionalProperty)), ids=_local
-)
+@pytest.mark.parametrize("term", sorted(GRAPH.subjects(RDF.type, OWL.FunctionalProperty)), ids=_local)
 def test_functional_properties_are_datatype_properties(term: URIRef) -> None:
     # OWL 2 RL allows functional object properties too; the model only needs these.
     assert (term, RDF.type, OWL.DatatypeProperty) in GRAPH
 
 
-@pytest.mark.parametrize(
-    "term", sorted(GRAPH.subjects(RDF.type, OWL.TransitiveProperty)), ids=_local
-)
+@pytest.mark.parametrize("term", sorted(GRAPH.subjects(RDF.type, OWL.TransitiveProperty)), ids=_local)
 def test_transitive_properties_are_object_properties(term: URIRef) -> None:
     assert (term, RDF.type, OWL.ObjectProperty) in GRAPH
 
@@ -327,9 +309,7 @@ def test_transitive_properties_are_object_properties(term: URIRef) -> None:
 
 def test_namespace_module_is_up_to_date() -> None:
     expected = render_namespace_module(ONTOLOGY_PATH)
-    assert NAMESPACE_MODULE.read_text(encoding="utf-8") == expected, (
-        "src/koko/namespace.py is stale; run python -m koko.nsgen"
-    )
+    assert NAMESPACE_MODULE.read_text(encoding="utf-8") == expected, "src/koko/namespace.py is stale; run python -m koko.nsgen"
 
 
 def test_render_does_not_depend_on_file_location(tmp_path: Path) -> None:

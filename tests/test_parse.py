@@ -18,9 +18,7 @@ def test_source_copy_is_byte_identical_to_the_shared_source():
 
 
 def test_the_brochure_has_27_sites_in_three_chapters(brochure):
-    assert [(c.state, len(c.sites)) for c in brochure.chapters] == [
-        ("Sachsen", 7), ("Sachsen-Anhalt", 9), ("Thüringen", 11)
-    ]
+    assert [(c.state, len(c.sites)) for c in brochure.chapters] == [("Sachsen", 7), ("Sachsen-Anhalt", 9), ("Thüringen", 11)]
 
 
 def test_81_answers_33_coordinators_13_distinct_questions(brochure):
@@ -58,8 +56,12 @@ def test_site_header_facts(brochure, name, start, coordinators):
 def test_six_sites_started_in_november_2016(brochure):
     started = sorted(site.name for site in brochure.sites if site.start == "2016-11")
     assert started == [
-        "Landeshauptstadt Magdeburg", "Landkreis Nordsachsen", "Landkreis Stendal",
-        "Landkreis Sächsische Schweiz-Osterzgebirge", "Landkreis Weimarer Land", "Landkreis Wittenberg",
+        "Landeshauptstadt Magdeburg",
+        "Landkreis Nordsachsen",
+        "Landkreis Stendal",
+        "Landkreis Sächsische Schweiz-Osterzgebirge",
+        "Landkreis Weimarer Land",
+        "Landkreis Wittenberg",
     ]
 
 
@@ -90,7 +92,8 @@ def test_question_with_thin_spaces_is_recognised(brochure):
 
 def test_page_footer_is_noise_and_not_in_any_text(brochure, source_lines):
     footer = next(i + 1 for i, line in enumerate(source_lines) if line.rstrip().endswith("Seite 17"))
-    assert footer in brochure.noise_lines and footer - 1 in brochure.noise_lines
+    assert footer in brochure.noise_lines
+    assert footer - 1 in brochure.noise_lines
     assert all("Seite 17" not in a.text for a in brochure.answers)
 
 
@@ -135,8 +138,9 @@ def test_every_line_is_noise_or_owned_by_exactly_one_record(brochure, source_lin
     noise = set(brochure.noise_lines)
     assert not noise & set(owned)
     assert set(owned) | noise == set(range(1, len(source_lines) + 1))
-    assert all(source_lines[n - 1].strip() == "" or "Seite 17" in source_lines[n] or "Seite 17" in source_lines[n - 1]
-               for n in noise)
+    assert all(
+        source_lines[n - 1].strip() == "" or "Seite 17" in source_lines[n] or "Seite 17" in source_lines[n - 1] for n in noise
+    )
 
 
 def _letters(text: str) -> str:
@@ -148,8 +152,10 @@ def test_no_text_is_lost_or_duplicated_in_running_text(brochure, source_lines):
     def raw(lines):
         return "".join(re.sub(r"^\s*XX ", "", source_lines[n - 1]) for n in lines)
 
-    records = [(brochure.foreword.title + brochure.foreword.text, brochure.foreword.lines),
-               (brochure.summary.title + brochure.summary.text, brochure.summary.lines)]
+    records = [
+        (brochure.foreword.title + brochure.foreword.text, brochure.foreword.lines),
+        (brochure.summary.title + brochure.summary.text, brochure.summary.lines),
+    ]
     records += [(a.printed_question + a.text, a.lines) for a in brochure.answers]
     records += [(c.intro_title + c.intro_text, c.intro_lines[:-1]) for c in brochure.chapters]
     for text, lines in records:

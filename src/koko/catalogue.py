@@ -94,8 +94,16 @@ def _date(value: str, column: str, path: Path, line: int) -> date | None:
 def load_municipalities(path: Path) -> dict[str, Municipality]:
     """Curated official data, keyed by the name as printed in the brochure."""
     columns = (
-        "printed_name", "official_name", "kind", "ags", "state", "valid_until",
-        "successor_name", "successor_ags", "successor_kind", "change_date",
+        "printed_name",
+        "official_name",
+        "kind",
+        "ags",
+        "state",
+        "valid_until",
+        "successor_name",
+        "successor_ags",
+        "successor_kind",
+        "change_date",
     )
     table: dict[str, Municipality] = {}
     ags_seen: dict[str, int] = {}

@@ -20,10 +20,14 @@ from .query import RESULT_FORMATS, list_canned, render, resolve, run
 from .stats import as_dict, compute, summary_lines
 
 SOURCE = click.option(
-    "--source", type=click.Path(path_type=Path), default=None,
+    "--source",
+    type=click.Path(path_type=Path),
+    default=None,
     help="Brochure text file [default: data/source/koko-brochure-2020.txt].",
 )
-BASE = click.option("--base", default=None, metavar="IRI", help="Base IRI of the data [default: https://w3id.org/koko-kg/id/, or $KOKO_BASE].")
+BASE = click.option(
+    "--base", default=None, metavar="IRI", help="Base IRI of the data [default: https://w3id.org/koko-kg/id/, or $KOKO_BASE]."
+)
 
 
 def _fail(exc: KokoError) -> None:
@@ -54,7 +58,9 @@ def main() -> None:
 
 @main.command()
 @SOURCE
-@click.option("--out", type=click.Path(path_type=Path), default=Path("dist"), show_default=True, help="Release folder to (re)write.")
+@click.option(
+    "--out", type=click.Path(path_type=Path), default=Path("dist"), show_default=True, help="Release folder to (re)write."
+)
 @BASE
 def build(source: Path | None, out: Path, base: str | None) -> None:
     """Parse the brochure, build the graph and write the release folder.
@@ -74,7 +80,9 @@ def build(source: Path | None, out: Path, base: str | None) -> None:
 
 
 @main.command()
-@click.option("--format", "fmt", default="ttl", show_default=True, help=f"One of {', '.join(f.name for f in FORMATS)} (or a media type).")
+@click.option(
+    "--format", "fmt", default="ttl", show_default=True, help=f"One of {', '.join(f.name for f in FORMATS)} (or a media type)."
+)
 @click.option("--out", type=click.Path(path_type=Path), default=None, help="Output file; '-' or absent for stdout.")
 @SOURCE
 @BASE
@@ -140,15 +148,33 @@ def _load_data(config: Config, data: Path | None, source: Path | None):
 @main.command()
 @click.argument("query", required=False)
 @click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE", help="Bind a query parameter (repeatable).")
-@click.option("--format", "fmt", default="table", show_default=True,
-              help=f"SELECT/ASK: {', '.join(RESULT_FORMATS)}; CONSTRUCT/DESCRIBE: an RDF format ({', '.join(f.name for f in FORMATS)}).")
+@click.option(
+    "--format",
+    "fmt",
+    default="table",
+    show_default=True,
+    help=f"SELECT/ASK: {', '.join(RESULT_FORMATS)}; CONSTRUCT/DESCRIBE: an RDF format ({', '.join(f.name for f in FORMATS)}).",
+)
 @click.option("--out", type=click.Path(path_type=Path), default=None, help="Output file; '-' or absent for stdout.")
-@click.option("--data", type=click.Path(path_type=Path), default=None, help="Query an RDF file or release folder instead of building from the source.")
+@click.option(
+    "--data",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Query an RDF file or release folder instead of building from the source.",
+)
 @click.option("--list", "list_queries", is_flag=True, help="List the canned queries with their parameters.")
 @SOURCE
 @BASE
-def query(query: str | None, params: tuple[str, ...], fmt: str, out: Path | None, data: Path | None,
-          list_queries: bool, source: Path | None, base: str | None) -> None:
+def query(
+    query: str | None,
+    params: tuple[str, ...],
+    fmt: str,
+    out: Path | None,
+    data: Path | None,
+    list_queries: bool,
+    source: Path | None,
+    base: str | None,
+) -> None:
     """Run SPARQL: a canned query by name, a .rq file, or inline query text.
 
     Parameters are bound as RDF terms of the type the query declares, never pasted into
@@ -172,7 +198,8 @@ def query(query: str | None, params: tuple[str, ...], fmt: str, out: Path | None
         canned = resolve(config.queries, query)
         dataset = _load_data(config, data, source)
         result = run(dataset, canned, _params(params), config.base)
-        _write(render(result, fmt, load_context(config.context)), out)
+        prefixes = {prefix: str(ns) for prefix, ns in dataset.namespaces() if prefix}
+        _write(render(result, fmt, load_context(config.context), prefixes), out)
     except KokoError as exc:
         _fail(exc)
 

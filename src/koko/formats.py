@@ -38,8 +38,15 @@ FORMATS: tuple[RdfFormat, ...] = (
 )
 BY_NAME = {f.name: f for f in FORMATS}
 ALIASES = {
-    "turtle": "ttl", "json-ld": "jsonld", "ntriples": "nt", "n-triples": "nt", "nquads": "nq",
-    "n-quads": "nq", "rdf": "xml", "rdfxml": "xml", "rdf/xml": "xml",
+    "turtle": "ttl",
+    "json-ld": "jsonld",
+    "ntriples": "nt",
+    "n-triples": "nt",
+    "nquads": "nq",
+    "n-quads": "nq",
+    "rdf": "xml",
+    "rdfxml": "xml",
+    "rdf/xml": "xml",
 }
 
 
@@ -131,7 +138,7 @@ def _rdfxml(graph: Graph) -> bytes:
 
     def qname(iri: str) -> str:
         for prefix, ns in namespaces:
-            local = iri[len(ns):]
+            local = iri[len(ns) :]
             if iri.startswith(ns) and local and re.fullmatch(r"[A-Za-z_][\w.-]*", local):
                 return f"{prefix}:{local}"
         raise KokoError(f"cannot write {iri} as an RDF/XML element name")
@@ -188,5 +195,3 @@ def parse_rdf(data: bytes, fmt: RdfFormat, context: dict | None = None) -> Datas
     else:
         dataset.default_graph.parse(data=data, format=fmt.rdflib)
     return dataset
-
-

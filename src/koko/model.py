@@ -97,8 +97,14 @@ def _graph_provenance(graph: Graph, name: URIRef, de: str, en: str, derived_from
 
 
 class _Builder:
-    def __init__(self, config: Config, brochure: Brochure, catalogue: Catalogue,
-                 municipalities: dict[str, Municipality], programme: ProgrammeFacts):
+    def __init__(
+        self,
+        config: Config,
+        brochure: Brochure,
+        catalogue: Catalogue,
+        municipalities: dict[str, Municipality],
+        programme: ProgrammeFacts,
+    ):
         self.iri = Iris(config.base)
         self.config = config
         self.brochure = brochure
@@ -137,7 +143,12 @@ class _Builder:
         brochure = self.iri("brochure")
         g.add((brochure, RDF.type, KOKO.Brochure))
         title = "Kommunale Koordinierung der Bildungsangebote für Neuzugewanderte in Sachsen, Sachsen-Anhalt und Thüringen"
-        _de_en(g, brochure, title, "Municipal coordination of education offers for newly arrived migrants in Saxony, Saxony-Anhalt and Thuringia")
+        _de_en(
+            g,
+            brochure,
+            title,
+            "Municipal coordination of education offers for newly arrived migrants in Saxony, Saxony-Anhalt and Thuringia",
+        )
         g.add((brochure, DCTERMS.title, Literal(title, lang="de")))
         g.add((brochure, DCTERMS.publisher, self.iri(f"org/{f.supported_by}")))
         g.add((brochure, DCTERMS.issued, Literal("2020", datatype=XSD.gYear)))
@@ -173,8 +184,9 @@ class _Builder:
         self.catalogue_nodes(g)
         for chapter in b.chapters:
             sections.extend(self.chapter(g, chapter, brochure))
-        _graph_provenance(g, name, "Benannter Graph: Programm, Broschüre und Kapitel",
-                          "Named graph: programme, brochure and chapters", sections)
+        _graph_provenance(
+            g, name, "Benannter Graph: Programm, Broschüre und Kapitel", "Named graph: programme, brochure and chapters", sections
+        )
 
     def organisations(self, g: Graph) -> None:
         for org in self.facts.organisations:
@@ -278,11 +290,12 @@ class _Builder:
         slug = site_slug(site.name)
         g = self.dataset.graph(self.iri.graph_site(slug))
         row = self.municipalities[site.name]
-        state_slug, _, state_en, _ = STATE_INFO[chapter.state]
+        state_slug, _, _state_en, _ = STATE_INFO[chapter.state]
         if row.state != state_slug:
             raise KokoError(
                 f"{site.name!r} is in state {row.state!r} here but in chapter {chapter.state!r} of the brochure",
-                self.config.municipalities, row.line,
+                self.config.municipalities,
+                row.line,
             )
         node = self.iri(f"site/{slug}")
         muni = self.iri(f"municipality/{slug}")
@@ -311,8 +324,12 @@ class _Builder:
             person = self.iri(f"person/{slugify(name)}")
             g.add((node, KOKO.coordinatorPost, post))
             g.add((post, RDF.type, KOKO.CoordinatorPost))
-            _de_en(g, post, f"Bildungskoordination {site.name} (Stelle {position})",
-                   f"Education coordinator post {row.official_name} ({position})")
+            _de_en(
+                g,
+                post,
+                f"Bildungskoordination {site.name} (Stelle {position})",
+                f"Education coordinator post {row.official_name} ({position})",
+            )
             g.add((post, KOKO.postForSite, node))
             g.add((post, KOKO.position, Literal(position, datatype=XSD.positiveInteger)))
             g.add((post, ORG.postIn, muni))
@@ -337,8 +354,13 @@ class _Builder:
             g.add((a, PROV.wasDerivedFrom, profile))
             _lines(g, a, answer.first_line, answer.last_line, self.source_file)
 
-        _graph_provenance(g, self.iri.graph_site(slug), f"Benannter Graph: {site.name}",
-                          f"Named graph: KoKo site {row.official_name}", [profile, self.municipality_table])
+        _graph_provenance(
+            g,
+            self.iri.graph_site(slug),
+            f"Benannter Graph: {site.name}",
+            f"Named graph: KoKo site {row.official_name}",
+            [profile, self.municipality_table],
+        )
 
     def municipality(self, g: Graph, muni: URIRef, row: Municipality, state_slug: str, site: Site) -> None:
         kind_de, kind_en = KIND_LABEL[row.kind]
@@ -355,7 +377,7 @@ class _Builder:
         if row.successor_name and row.successor_ags and row.change_date and row.successor_kind:
             successor = self.iri(f"municipality/{slugify(row.successor_name)}")
             change = self.iri(f"change/{slugify(row.official_name)}-{row.change_date.year}")
-            s_de, s_en = KIND_LABEL[row.successor_kind]
+            _s_de, s_en = KIND_LABEL[row.successor_kind]
             g.add((successor, RDF.type, KIND_CLASS[row.successor_kind]))
             _de_en(g, successor, row.successor_name, f"{row.successor_name} ({s_en})")
             g.add((successor, KOKO.kreisschluessel, Literal(row.successor_ags)))
@@ -364,8 +386,10 @@ class _Builder:
             g.add((change, RDF.type, ORG.ChangeEvent))
             day = row.change_date
             _de_en(
-                g, change,
-                f"Eingliederung von {row.official_name} ({kind_de}) in den {row.successor_name} am {day.day}.{day.month}.{day.year}",
+                g,
+                change,
+                f"Eingliederung von {row.official_name} ({kind_de}) in den {row.successor_name} "
+                f"am {day.day}.{day.month}.{day.year}",
                 f"{row.official_name} ({kind_en}) joins the {row.successor_name} on {day.isoformat()}",
             )
             g.add((change, DCTERMS.date, Literal(day.isoformat(), datatype=XSD.date)))
@@ -376,8 +400,9 @@ class _Builder:
             g.add((successor, ORG.resultedFrom, change))
 
 
-def build_dataset(config: Config, brochure: Brochure, catalogue: Catalogue,
-                  municipalities: dict[str, Municipality], programme: ProgrammeFacts) -> Dataset:
+def build_dataset(
+    config: Config, brochure: Brochure, catalogue: Catalogue, municipalities: dict[str, Municipality], programme: ProgrammeFacts
+) -> Dataset:
     """The whole knowledge graph as a dataset of named graphs."""
     return _Builder(config, brochure, catalogue, municipalities, programme).build()
 

@@ -122,13 +122,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         prog="python -m koko.nsgen",
         description="Generate koko/namespace.py from ontology/koko.ttl.",
     )
-    parser.add_argument(
-        "--ontology", type=Path, default=DEFAULT_ONTOLOGY, help="ontology file (Turtle)"
-    )
+    parser.add_argument("--ontology", type=Path, default=DEFAULT_ONTOLOGY, help="ontology file (Turtle)")
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="module to write")
-    parser.add_argument(
-        "--check", action="store_true", help="only check that the output is up to date"
-    )
+    parser.add_argument("--check", action="store_true", help="only check that the output is up to date")
     args = parser.parse_args(argv)
 
     source = render_namespace_module(args.ontology)

@@ -107,8 +107,7 @@ def read_source(path: Path) -> str:
         line = data[: exc.start].count(b"\n") + 1
         column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
         raise KokoError(
-            f"not valid UTF-8 (byte 0x{data[exc.start]:02X} at column {column}); "
-            "the source must be UTF-8 encoded",
+            f"not valid UTF-8 (byte 0x{data[exc.start]:02X} at column {column}); the source must be UTF-8 encoded",
             path,
             line,
         ) from exc
@@ -136,9 +135,10 @@ def parse_text(text: str, catalogue: Catalogue, path: str = "<source>", sha256: 
     for index, line in enumerate(raw):
         if is_blank(line):
             noise.add(index + 1)
-        elif normalise_space(line) == FOOTER_TITLE and index + 1 < len(raw):
-            if FOOTER_PAGE.match(normalise_space(raw[index + 1])):
-                noise.update({index + 1, index + 2})
+        elif (
+            normalise_space(line) == FOOTER_TITLE and index + 1 < len(raw) and FOOTER_PAGE.match(normalise_space(raw[index + 1]))
+        ):
+            noise.update({index + 1, index + 2})
     numbered = [(i + 1, line) for i, line in enumerate(raw) if i + 1 not in noise]
     content = [_Line(number, line, index) for index, (number, line) in enumerate(numbered)]
     if not content:
@@ -256,12 +256,10 @@ class _Parser:
         heading = self.c.take()
         if heading.norm != FOREWORD_TITLE:
             raise self.c.error(f"expected the foreword heading {FOREWORD_TITLE!r}, found {heading.norm!r}", heading.number)
-        body = self._prose_until(
-            lambda line: self.is_state_heading(line) or self.is_summary_heading(line), "the foreword"
-        )
+        body = self._prose_until(lambda line: self.is_state_heading(line) or self.is_summary_heading(line), "the foreword")
         if not body:
             raise self.c.error("the foreword has no text", heading.number)
-        return Section(FOREWORD_TITLE, _paragraphs(self.c, body), (heading.number, *[l.number for l in body]))
+        return Section(FOREWORD_TITLE, _paragraphs(self.c, body), (heading.number, *[ln.number for ln in body]))
 
     def summary(self) -> Section:
         heading = self.c.peek()
@@ -275,7 +273,7 @@ class _Parser:
         body = self._prose_until(lambda line: False, "the summary")
         if not body:
             raise self.c.error("the summary has no text (truncated file?)", heading.number)
-        return Section(SUMMARY_TITLE, _paragraphs(self.c, body), (heading.number, *[l.number for l in body]))
+        return Section(SUMMARY_TITLE, _paragraphs(self.c, body), (heading.number, *[ln.number for ln in body]))
 
     def _prose_until(self, stop, where: str) -> list[_Line]:
         """Running text up to ``stop``; a site profile here would be a site outside a chapter."""
@@ -311,8 +309,7 @@ class _Parser:
             line = self.c.peek()
             if line is None or self.is_question(line) or self.is_state_heading(line) or self.is_summary_heading(line):
                 raise self.c.error(
-                    f"the introduction of chapter {heading.norm!r} has no signature line "
-                    "'Name, Kommunalberatung … (TransMit)'",
+                    f"the introduction of chapter {heading.norm!r} has no signature line 'Name, Kommunalberatung … (TransMit)'",
                     line.number if line else self.c.last_line,
                 )
             self.c.take()
@@ -341,14 +338,25 @@ class _Parser:
                     f"chapter {heading.norm!r} lists {name!r} but has no profile for it (missing header or truncated?)",
                     number,
                 )
-        own = [heading.number, *[n for _, n in listed], *[l.number for l in title_lines], *[l.number for l in intro], signature.line]
+        own = [
+            heading.number,
+            *[n for _, n in listed],
+            *[ln.number for ln in title_lines],
+            *[ln.number for ln in intro],
+            signature.line,
+        ]
         return Chapter(
             state=heading.norm,
             heading_line=heading.number,
             listed_sites=tuple(listed),
-            intro_title=join_lines([l.text for l in title_lines]),
+            intro_title=join_lines([ln.text for ln in title_lines]),
             intro_text=_paragraphs(self.c, intro),
-            intro_lines=(title_lines[0].number, *[l.number for l in title_lines[1:]], *[l.number for l in intro], signature.line),
+            intro_lines=(
+                title_lines[0].number,
+                *[ln.number for ln in title_lines[1:]],
+                *[ln.number for ln in intro],
+                signature.line,
+            ),
             signature=signature,
             sites=tuple(sites),
             lines=tuple(own),
@@ -396,9 +404,7 @@ class _Parser:
             raise self.c.error(f"implausible Programmstart year {year}", start_line.number)
         coordination = self.c.peek()
         if coordination is None or not coordination.norm.startswith(COORDINATION_PREFIX):
-            raise self.c.error(
-                f"site {name!r}: missing 'Bildungskoordination:' line after Programmstart", start_line.number
-            )
+            raise self.c.error(f"site {name!r}: missing 'Bildungskoordination:' line after Programmstart", start_line.number)
         self.c.take()
         people = coordination.norm[len(COORDINATION_PREFIX) :].strip()
         coordinators = tuple(p.strip() for p in re.split(r",\s*|\s+und\s+", people) if p.strip())
@@ -409,16 +415,20 @@ class _Parser:
             )
         motto_lines = [self.c.peek()]
         if motto_lines[0] is None or not motto_lines[0].norm.startswith("»"):
-            raise self.c.error(
-                f"site {name!r}: missing motto »…« after the Bildungskoordination line", coordination.number
-            )
+            raise self.c.error(f"site {name!r}: missing motto »…« after the Bildungskoordination line", coordination.number)
         self.c.take()
         while "«" not in motto_lines[-1].norm:
             nxt = self.c.peek()
-            if nxt is None or self.is_question(nxt) or self.is_state_heading(nxt) or self.is_summary_heading(nxt) or len(motto_lines) == 4:
+            if (
+                nxt is None
+                or self.is_question(nxt)
+                or self.is_state_heading(nxt)
+                or self.is_summary_heading(nxt)
+                or len(motto_lines) == 4
+            ):
                 raise self.c.error(f"site {name!r}: the motto opened here has no closing '«'", motto_lines[0].number)
             motto_lines.append(self.c.take())
-        motto = join_lines([l.text for l in motto_lines])
+        motto = join_lines([ln.text for ln in motto_lines])
         if not motto.endswith("«") or motto.count("»") != 1 or motto.count("«") != 1:
             raise self.c.error(f"site {name!r}: the motto must be one »…« quotation, found {motto!r}", motto_lines[0].number)
         slugs = [a.question.slug for a in answers]
@@ -433,7 +443,7 @@ class _Parser:
             coordinators=coordinators,
             motto=motto[1:-1].strip(),
             answers=tuple(answers),
-            header_lines=(name_line.number, start_line.number, coordination.number, *[l.number for l in motto_lines]),
+            header_lines=(name_line.number, start_line.number, coordination.number, *[ln.number for ln in motto_lines]),
             name_line=name_line.number,
             start_line=start_line.number,
         )
@@ -457,5 +467,5 @@ class _Parser:
             position=position,
             text=_paragraphs(self.c, body),
             question_line=qline.number,
-            lines=(qline.number, *[l.number for l in body]),
+            lines=(qline.number, *[ln.number for ln in body]),
         )

@@ -89,9 +89,7 @@ def load_programme(path: Path, foreword_text: str) -> ProgrammeFacts:
             raise reader.fail(f"missing key {'.'.join(map(str, (*where, key)))}", _node_at(root, *where))
         value = mapping[key]
         if not isinstance(value, kind):
-            raise reader.fail(
-                f"{'.'.join(map(str, (*where, key)))} must be {kind.__name__}", _node_at(root, *where, key)
-            )
+            raise reader.fail(f"{'.'.join(map(str, (*where, key)))} must be {kind.__name__}", _node_at(root, *where, key))
         return value
 
     def check_evidence(quotes: Any, *where: str | int) -> None:
@@ -124,12 +122,15 @@ def load_programme(path: Path, foreword_text: str) -> ProgrammeFacts:
         if start is not None and not isinstance(start, int):
             raise reader.fail("funding_periods.start must be a year", _node_at(root, *where, "start"))
         periods.append(
-            Period(get(item, "ordinal", int, *where), start, get(item, "end", int, *where),
-                   get(label, "de", str, *where, "label"), get(label, "en", str, *where, "label"))
+            Period(
+                get(item, "ordinal", int, *where),
+                start,
+                get(item, "end", int, *where),
+                get(label, "de", str, *where, "label"),
+                get(label, "en", str, *where, "label"),
+            )
         )
-    organisations = tuple(
-        labelled(item, "organisations", index) for index, item in enumerate(get(data, "organisations", list))
-    )
+    organisations = tuple(labelled(item, "organisations", index) for index, item in enumerate(get(data, "organisations", list)))
     known = {org.id for org in organisations}
     facts = ProgrammeFacts(
         programme=labelled(prog, "programme"),
@@ -144,5 +145,7 @@ def load_programme(path: Path, foreword_text: str) -> ProgrammeFacts:
     )
     for key in ("funder", "supported_by", "monitored_by"):
         if getattr(facts, key) not in known:
-            raise reader.fail(f"programme.{key} {getattr(facts, key)!r} is not an id under organisations", _node_at(root, "programme", key))
+            raise reader.fail(
+                f"programme.{key} {getattr(facts, key)!r} is not an id under organisations", _node_at(root, "programme", key)
+            )
     return facts

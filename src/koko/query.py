@@ -88,11 +88,14 @@ def parse_header(text: str, path: Path | None, name: str) -> CannedQuery:
         if not match:
             raise KokoError(
                 "malformed parameter; expected 'name (iri|string|integer|gYearMonth[, optional]) [= default]: description'",
-                path, number,
+                path,
+                number,
             )
         if not re.search(rf"\?{match['name']}\b", text):
             raise KokoError(f"parameter {match['name']!r} is not used as ?{match['name']} in the query", path, number)
-        parameters.append(Parameter(match["name"], match["type"], bool(match["optional"]), match["default"], match["description"]))
+        parameters.append(
+            Parameter(match["name"], match["type"], bool(match["optional"]), match["default"], match["description"])
+        )
     return CannedQuery(
         name=name,
         path=path,
@@ -181,7 +184,9 @@ def run(dataset: Dataset | Graph, query: CannedQuery, given: dict[str, str], bas
     try:
         prepared = prepareQuery(query.text)
     except ParseException as exc:
-        raise KokoError(f"SPARQL syntax error at line {exc.lineno}, column {exc.col}: {exc.msg}", query.path or query.name) from exc
+        raise KokoError(
+            f"SPARQL syntax error at line {exc.lineno}, column {exc.col}: {exc.msg}", query.path or query.name
+        ) from exc
     except Exception as exc:  # rdflib raises plain exceptions for some algebra errors
         raise KokoError(f"SPARQL error: {exc}", query.path or query.name) from exc
     return dataset.query(prepared, initBindings={Variable(k): v for k, v in bindings.items()})
@@ -189,6 +194,16 @@ def run(dataset: Dataset | Graph, query: CannedQuery, given: dict[str, str], bas
 
 def _cell(term: Node | None) -> str:
     return "" if term is None else str(term)
+
+
+def _compact(term: Node | None, prefixes: list[tuple[str, str]]) -> str:
+    """An IRI as prefix:local for the table view; other terms as their text."""
+    if isinstance(term, URIRef):
+        for prefix, namespace in prefixes:
+            local = str(term)[len(namespace) :]
+            if str(term).startswith(namespace) and re.fullmatch(r"[\w.-]+", local):
+                return f"{prefix}:{local}"
+    return _cell(term)
 
 
 def _tsv_cell(term: Node | None) -> str:
@@ -223,8 +238,11 @@ def _table(header: list[str], rows: list[list[str]], width: int = 60) -> str:
     return "\n".join(out) + "\n"
 
 
-def render(result: Result, fmt: str, context: dict | None = None) -> bytes:
-    """Write a result: SELECT as table/csv/tsv/json, ASK as true/false, graphs as RDF."""
+def render(result: Result, fmt: str, context: dict | None = None, prefixes: dict[str, str] | None = None) -> bytes:
+    """Write a result: SELECT as table/csv/tsv/json, ASK as true/false, graphs as RDF.
+
+    ``prefixes`` shorten IRIs in the table view only; the data formats keep full IRIs.
+    """
     if result.type in ("CONSTRUCT", "DESCRIBE"):
         graph = result.graph
         assert graph is not None
@@ -244,7 +262,9 @@ def render(result: Result, fmt: str, context: dict | None = None) -> bytes:
     header = [str(v) for v in result.vars or []]
     rows = [[row[v] for v in header] for row in result]  # type: ignore[index]
     if fmt == "table":
-        return _table(header, [[_cell(t) for t in row] for row in rows]).encode("utf-8")
+        # Longest namespace first, so that site: wins over a shorter base prefix.
+        ordered = sorted((prefixes or {}).items(), key=lambda item: -len(item[1]))
+        return _table(header, [[_compact(t, ordered) for t in row] for row in rows]).encode("utf-8")
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\r\n")
@@ -256,10 +276,6 @@ def render(result: Result, fmt: str, context: dict | None = None) -> bytes:
         return ("\n".join(lines) + "\n").encode("utf-8")
     document = {
         "head": {"vars": header},
-        "results": {
-            "bindings": [
-                {h: _json_term(t) for h, t in zip(header, row, strict=True) if t is not None} for row in rows
-            ]
-        },
+        "results": {"bindings": [{h: _json_term(t) for h, t in zip(header, row, strict=True) if t is not None} for row in rows]},
     }
     return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")

@@ -19,13 +19,9 @@ class Question:
     variants: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class Answer:
-    question: Question
-    printed_question: str
-    position: int
-    text: str
-    question_line: int
+class _Spanned:
+    """A record that owns consecutive-or-not source lines; the span is first to last."""
+
     lines: tuple[int, ...]
 
     @property
@@ -35,6 +31,16 @@ class Answer:
     @property
     def last_line(self) -> int:
         return self.lines[-1]
+
+
+@dataclass(frozen=True)
+class Answer(_Spanned):
+    question: Question
+    printed_question: str
+    position: int
+    text: str
+    question_line: int
+    lines: tuple[int, ...]
 
 
 @dataclass(frozen=True)
@@ -105,20 +111,12 @@ class Chapter:
 
 
 @dataclass(frozen=True)
-class Section:
+class Section(_Spanned):
     """The foreword or the summary: a heading and running text."""
 
     title: str
     text: str
     lines: tuple[int, ...]
-
-    @property
-    def first_line(self) -> int:
-        return self.lines[0]
-
-    @property
-    def last_line(self) -> int:
-        return self.lines[-1]
 
 
 @dataclass(frozen=True)

@@ -63,11 +63,7 @@ def join_lines(lines: list[str]) -> str:
         elif ends_tight and out.endswith(".") and _open_guillemet(out):
             # Inside a quoted name such as »Land.Zuhause.Zukunft« the dots are not sentence ends.
             out = out + head
-        elif (
-            _TRAILING_SOFT_HYPHEN.search(out)
-            and starts_lower
-            and first_word not in _SUSPENDED_HYPHEN_FOLLOWERS
-        ):
+        elif _TRAILING_SOFT_HYPHEN.search(out) and starts_lower and first_word not in _SUSPENDED_HYPHEN_FOLLOWERS:
             out = _TRAILING_SOFT_HYPHEN.sub("", out) + head
         else:
             out = out.rstrip() + " " + head
