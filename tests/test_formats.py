@@ -149,3 +149,16 @@ def test_atomic_write_refuses_a_file_in_the_way(tmp_path):
 def test_release_files_are_computed_before_anything_is_written(config, knowledge):
     files = release_files(config, knowledge.dataset)
     assert files["koko.ttl"] == serialise(knowledge.dataset, lookup("ttl"), load_context(config.context))
+
+
+@pytest.mark.parametrize(
+    ("fmt", "data", "message"),
+    [
+        ("jsonld", b'{"@context": "http://127.0.0.1:9/ctx.jsonld", "@id": "http://x/a"}', "remote context"),
+        ("jsonld", b'{"@context": [{"@import": "http://127.0.0.1:9/c"}], "@id": "http://x/a"}', "remote context"),
+        ("xml", b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaa">]><r/>', "DOCTYPE or ENTITY"),
+    ],
+)
+def test_unsafe_input_is_refused_before_parsing(fmt, data, message):
+    with pytest.raises(KokoError, match=message):
+        parse_rdf(data, lookup(fmt))

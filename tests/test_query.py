@@ -185,3 +185,49 @@ def test_construct_renders_turtle(knowledge):
 def test_select_refuses_an_rdf_format(knowledge):
     with pytest.raises(KokoError, match="is not a result format for SELECT/ASK"):
         render(run(knowledge.dataset, load_canned(CONFIG.queries, "coordinators"), {}, BASE), "ttl")
+
+
+@pytest.fixture
+def listener():
+    """A socket on 127.0.0.1 that must never be connected to."""
+    import socket
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(1)
+    server.settimeout(0.2)
+    yield f"http://127.0.0.1:{server.getsockname()[1]}/"
+    try:
+        connection, _ = server.accept()
+    except TimeoutError:
+        connection = None
+    server.close()
+    assert connection is None, "the query engine connected to the listener"
+
+
+def test_service_is_refused_before_any_connection(knowledge, listener):
+    query = resolve(CONFIG.queries, f"SELECT * WHERE {{ SERVICE <{listener}sparql> {{ ?s ?p ?o }} }}")
+    with pytest.raises(KokoError, match=r"SERVICE <http://127\.0\.0\.1:.*federated queries are refused"):
+        run(knowledge.dataset, query, {}, BASE)
+
+
+def test_from_a_remote_graph_is_never_fetched(knowledge, listener):
+    query = resolve(CONFIG.queries, f"SELECT * FROM <{listener}data.ttl> WHERE {{ ?s ?p ?o }}")
+    with pytest.raises(KokoError, match="the data has no such named graph"):
+        run(knowledge.dataset, query, {}, BASE)
+
+
+def test_from_selects_a_local_named_graph(knowledge):
+    query = resolve(
+        CONFIG.queries,
+        f"SELECT DISTINCT ?site FROM <{BASE}graph/site/weimar> WHERE {{ ?site a <https://w3id.org/koko-kg/ontology#Site> }}",
+    )
+    assert [str(r.site) for r in run(knowledge.dataset, query, {}, BASE)] == [BASE + "site/weimar"]
+
+
+def test_from_named_limits_the_graphs(knowledge):
+    query = resolve(
+        CONFIG.queries,
+        f"SELECT ?g (COUNT(*) AS ?n) FROM NAMED <{BASE}graph/site/erfurt> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }} GROUP BY ?g",
+    )
+    assert [str(r.g) for r in run(knowledge.dataset, query, {}, BASE)] == [BASE + "graph/site/erfurt"]

@@ -185,8 +185,38 @@ def serialise(dataset: Dataset, fmt: RdfFormat, context: dict | None = None) -> 
     return graph.serialize(format=fmt.rdflib).encode("utf-8")
 
 
+def _remote_contexts(value: object) -> list[str]:
+    """Context references a JSON-LD processor would fetch: strings and @import in @context."""
+    found: list[str] = []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key == "@context":
+                contexts = item if isinstance(item, list) else [item]
+                found += [c for c in contexts if isinstance(c, str)]
+                found += [c["@import"] for c in contexts if isinstance(c, dict) and isinstance(c.get("@import"), str)]
+            found += _remote_contexts(item)
+    elif isinstance(value, list):
+        for item in value:
+            found += _remote_contexts(item)
+    return found
+
+
+def check_safe(data: bytes, fmt: RdfFormat) -> None:
+    """Refuse input that would make a parser reach the network or expand without limit."""
+    if fmt.name == "jsonld":
+        try:
+            remote = _remote_contexts(json.loads(data))
+        except ValueError as exc:
+            raise KokoError(f"not valid JSON: {exc}") from exc
+        if remote:
+            raise KokoError(f"JSON-LD refers to the remote context {remote[0]!r}: koko never fetches contexts; put it inline")
+    if fmt.name == "xml" and re.search(rb"<!(DOCTYPE|ENTITY)", data):
+        raise KokoError("RDF/XML with a DOCTYPE or ENTITY declaration is refused (entity expansion)")
+
+
 def parse_rdf(data: bytes, fmt: RdfFormat, context: dict | None = None) -> Dataset:
     """Read back a serialisation (used by tests and by `koko query --data`)."""
+    check_safe(data, fmt)
     dataset = Dataset(default_union=True)
     if fmt.name == "jsonld":
         dataset.default_graph.parse(data=data, format="json-ld")

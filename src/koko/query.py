@@ -25,6 +25,8 @@ from pathlib import Path
 from pyparsing import ParseException
 from rdflib import XSD, Dataset, Graph, Literal, URIRef
 from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.sparql.algebra import traverse
+from rdflib.plugins.sparql.sparql import Query
 from rdflib.query import Result
 from rdflib.term import Node, Variable
 
@@ -179,17 +181,57 @@ def bindings_for(query: CannedQuery, given: dict[str, str], base: str) -> dict[s
     return bindings
 
 
+def _refuse_service(prepared: Query, where: Path | str) -> None:
+    """Federation would make rdflib connect to any endpoint the query names: refuse it."""
+    services: list[Node] = []
+
+    def visit(node: object) -> None:
+        if getattr(node, "name", None) == "ServiceGraphPattern":
+            services.append(node.term)  # type: ignore[attr-defined]
+
+    traverse(prepared.algebra, visit)
+    if services:
+        raise KokoError(f"SERVICE <{services[0]}>: federated queries are refused; koko never connects to other endpoints", where)
+
+
+def _local_dataset(dataset: Dataset | Graph, prepared: Query, where: Path | str) -> Dataset | Graph:
+    """Apply FROM / FROM NAMED to local named graphs only.
+
+    rdflib would otherwise fetch each FROM graph over HTTP. The clause is answered here
+    from the graphs we hold, and removed from the query before rdflib sees it.
+    """
+    clauses = prepared.algebra.get("datasetClause") or []
+    if not clauses:
+        return dataset
+    if not isinstance(dataset, Dataset):
+        raise KokoError("FROM / FROM NAMED need data with named graphs (TriG or N-Quads)", where)
+    available = {g.identifier: g for g in dataset.graphs() if len(g)}
+    view = Dataset()
+    for clause in clauses:
+        # CompValue.get's second argument is not a default value, so test keys explicitly.
+        is_default = "default" in clause
+        name = clause["default"] if is_default else clause["named"]
+        if name not in available:
+            raise KokoError(f"FROM <{name}>: the data has no such named graph (koko never fetches graphs)", where)
+        target = view.default_graph if is_default else view.graph(name)
+        for triple in available[name]:
+            target.add(triple)
+    prepared.algebra["datasetClause"] = None
+    return view
+
+
 def run(dataset: Dataset | Graph, query: CannedQuery, given: dict[str, str], base: str) -> Result:
     bindings = bindings_for(query, given, base)
+    where = query.path or query.name
     try:
         prepared = prepareQuery(query.text)
     except ParseException as exc:
-        raise KokoError(
-            f"SPARQL syntax error at line {exc.lineno}, column {exc.col}: {exc.msg}", query.path or query.name
-        ) from exc
+        raise KokoError(f"SPARQL syntax error at line {exc.lineno}, column {exc.col}: {exc.msg}", where) from exc
     except Exception as exc:  # rdflib raises plain exceptions for some algebra errors
-        raise KokoError(f"SPARQL error: {exc}", query.path or query.name) from exc
-    return dataset.query(prepared, initBindings={Variable(k): v for k, v in bindings.items()})
+        raise KokoError(f"SPARQL error: {exc}", where) from exc
+    _refuse_service(prepared, where)
+    scope = _local_dataset(dataset, prepared, where)
+    return scope.query(prepared, initBindings={Variable(k): v for k, v in bindings.items()})
 
 
 def _cell(term: Node | None) -> str:
