@@ -15,14 +15,16 @@ from pathlib import Path
 
 from rdflib import Dataset
 
+from . import infer as reasoning
 from .catalogue import load_catalogue, load_municipalities
 from .config import Config
 from .errors import KokoError
-from .formats import FORMATS, load_context, serialise
+from .formats import FORMATS, load_context, lookup, serialise
 from .model import build_dataset
 from .parse import parse_file
 from .programme import load_programme
 from .records import Brochure
+from .validate import Report, load_shapes, validate_dataset
 
 RELEASE_NAME = "koko"
 
@@ -31,6 +33,32 @@ RELEASE_NAME = "koko"
 class Knowledge:
     brochure: Brochure
     dataset: Dataset
+
+
+class NotConforming(KokoError):
+    """The data breaks the shapes: the release is not written."""
+
+    def __init__(self, report: Report, shapes: Path):
+        counts = report.counts()
+        super().__init__(
+            f"the data does not conform to the shapes ({counts['Violation']} violation(s)); no release written",
+            shapes,
+        )
+        self.report = report
+
+
+def check_conformance(config: Config, dataset: Dataset) -> Report:
+    """Both validation passes with the project's shapes, without inference."""
+    return validate_dataset(dataset, load_shapes(config.shapes), load_shapes(config.graph_shapes))
+
+
+def inferred_files(config: Config, dataset: Dataset) -> dict[str, bytes]:
+    """The OWL 2 RL entailments, apart from the asserted data: Turtle and a TriG named graph."""
+    inference = reasoning.infer(dataset, reasoning.load_ontology(config))
+    if not inference.consistent:
+        raise KokoError("the data is inconsistent with the ontology: " + "; ".join(inference.inconsistencies), config.ontology)
+    inferred = reasoning.inferred_dataset(inference, config.base, dataset)
+    return {f"{RELEASE_NAME}-inferred.{fmt.extension}": serialise(inferred, fmt, None) for fmt in (lookup("ttl"), lookup("trig"))}
 
 
 def assemble(config: Config, source: Path | None = None) -> Knowledge:
@@ -78,7 +106,14 @@ def write_atomically(out: Path, files: dict[str, bytes]) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def build_release(config: Config, out: Path, source: Path | None = None) -> Knowledge:
+def build_release(config: Config, out: Path, source: Path | None = None, infer: bool = False) -> tuple[Knowledge, Report]:
+    """Parse, validate, serialise and write; refuses (writes nothing) when the data does not conform."""
     knowledge = assemble(config, source)
-    write_atomically(out, release_files(config, knowledge.dataset))
-    return knowledge
+    report = check_conformance(config, knowledge.dataset)
+    if not report.conforms:
+        raise NotConforming(report, config.shapes)
+    files = release_files(config, knowledge.dataset)
+    if infer:
+        files.update(inferred_files(config, knowledge.dataset))
+    write_atomically(out, files)
+    return knowledge, report

@@ -10,14 +10,20 @@ import sys
 from pathlib import Path
 
 import click
+from rdflib import Dataset
+from rdflib.namespace import NamespaceManager
 
 from . import __version__
-from .build import assemble, build_release
+from . import infer as reasoning
+from . import report as reports
+from .build import NotConforming, assemble, build_release
 from .config import Config, load_config
 from .errors import KokoError
-from .formats import FORMATS, guess, load_context, lookup, parse_rdf, serialise
+from .formats import FORMATS, guess, load_context, lookup, parse_rdf, read_rdf_file, serialise
+from .model import bind_prefixes
 from .query import RESULT_FORMATS, list_canned, render, resolve, run
 from .stats import as_dict, compute, summary_lines
+from .validate import INFERENCE, load_shapes, validate_dataset
 
 SOURCE = click.option(
     "--source",
@@ -61,21 +67,30 @@ def main() -> None:
 @click.option(
     "--out", type=click.Path(path_type=Path), default=Path("dist"), show_default=True, help="Release folder to (re)write."
 )
+@click.option("--infer", is_flag=True, help="Also write the OWL 2 RL entailments (koko-inferred.ttl, koko-inferred.trig).")
 @BASE
-def build(source: Path | None, out: Path, base: str | None) -> None:
-    """Parse the brochure, build the graph and write the release folder.
+def build(source: Path | None, out: Path, infer: bool, base: str | None) -> None:
+    """Parse the brochure, build and validate the graph, and write the release folder.
 
     Writes koko.ttl, koko.jsonld (with its context inline), koko.nt, koko.trig (one named
     graph per site plus one for the programme), koko.nq, koko.rdf and context.jsonld.
-    The folder is replaced in one step; on any error nothing is written.
+    The data must conform to the shapes (shapes/*.shapes.ttl): otherwise the report is
+    printed and nothing is written (exit 1). The folder is replaced in one step; on any
+    other error nothing is written either (exit 2).
     """
     try:
         config = load_config(base)
-        knowledge = build_release(config, out, source)
+        knowledge, report = build_release(config, out, source, infer=infer)
+    except NotConforming as exc:
+        click.echo(reports.render_text(exc.report), err=True, nl=False)
+        click.echo(f"koko: error: {exc}", err=True)
+        sys.exit(1)
     except KokoError as exc:
         _fail(exc)
     for line in summary_lines(compute(knowledge.dataset, knowledge.brochure)):
         click.echo(line)
+    counts = report.counts()
+    click.echo(f"validation: conforms ({counts['Warning']} warning(s), {counts['Info']} info(s))")
     click.echo(f"release written to {out}/")
 
 
@@ -200,6 +215,110 @@ def query(
         result = run(dataset, canned, _params(params), config.base)
         prefixes = {prefix: str(ns) for prefix, ns in dataset.namespaces() if prefix}
         _write(render(result, fmt, load_context(config.context), prefixes), out)
+    except KokoError as exc:
+        _fail(exc)
+
+
+def _read_data(paths: tuple[Path, ...], config: Config, source: Path | None):
+    """The user's RDF files merged into one dataset (graphs kept apart), or our release."""
+    if not paths:
+        return assemble(config, source).dataset
+    merged = Dataset(default_union=True)
+    merged.namespace_manager = NamespaceManager(merged, bind_namespaces="none")
+    bind_prefixes(merged, config.base)
+    for path in paths:
+        for s, p, o, g in read_rdf_file(path).quads((None, None, None, None)):
+            merged.graph(g.identifier if hasattr(g, "identifier") else g).add((s, p, o))
+    return merged
+
+
+@main.command()
+@click.argument("data", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--shapes",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Shapes for the union of all graphs [default: shapes/koko.shapes.ttl].",
+)
+@click.option(
+    "--graph-shapes",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Shapes for each named graph alone [default: shapes/graphs.shapes.ttl].",
+)
+@click.option(
+    "--inference",
+    type=click.Choice(INFERENCE),
+    default="none",
+    show_default=True,
+    help="Expand a copy of the data with the ontology before validating.",
+)
+@click.option("--format", "fmt", type=click.Choice(reports.FORMATS), default="text", show_default=True)
+@click.option("--out", type=click.Path(path_type=Path), default=None, help="Report file; '-' or absent for stdout.")
+@SOURCE
+@BASE
+def validate(
+    data: tuple[Path, ...],
+    shapes: Path | None,
+    graph_shapes: Path | None,
+    inference: str,
+    fmt: str,
+    out: Path | None,
+    source: Path | None,
+    base: str | None,
+) -> None:
+    """Validate RDF files (or, without DATA, the graph built from the brochure) with SHACL.
+
+    DATA are Turtle, TriG, N-Triples, N-Quads, JSON-LD or RDF/XML files, merged into one
+    dataset; give our release with your additions (dist/koko.trig my-site.ttl) to check
+    links into it. Exit 0 when the data conforms, 1 on violations, 2 on errors.
+    """
+    try:
+        config = load_config(base)
+        dataset = _read_data(data, config, source)
+        report = validate_dataset(
+            dataset,
+            load_shapes(shapes or config.shapes),
+            load_shapes(graph_shapes or config.graph_shapes),
+            inference=inference,
+            ontology=reasoning.load_ontology(config) if inference != "none" else None,
+        )
+        _write(reports.render(report, fmt, dataset).encode("utf-8"), out)
+    except KokoError as exc:
+        _fail(exc)
+    sys.exit(0 if report.conforms else 1)
+
+
+@main.command()
+@click.option(
+    "--format",
+    "fmt",
+    default="ttl",
+    show_default=True,
+    help=f"RDF format ({', '.join(f.name for f in FORMATS)}); trig and nq name the graph.",
+)
+@click.option("--out", type=click.Path(path_type=Path), default=None, help="Output file; '-' or absent for stdout.")
+@SOURCE
+@BASE
+def infer(fmt: str, out: Path | None, source: Path | None, base: str | None) -> None:
+    """Compute the OWL 2 RL closure of ontology + data and write only the new triples.
+
+    The entailments go in their own named graph (graph/inferred), apart from the
+    asserted data. Exit 1 if the closure is inconsistent (disjoint classes share a member,
+    or something is an owl:Nothing).
+    """
+    try:
+        config = load_config(base)
+        rdf_format = lookup(fmt)
+        dataset = assemble(config, source).dataset
+        inference = reasoning.infer(dataset, reasoning.load_ontology(config))
+        if not inference.consistent:
+            for problem in inference.inconsistencies:
+                click.echo(f"inconsistent: {problem}", err=True)
+            sys.exit(1)
+        inferred = reasoning.inferred_dataset(inference, config.base, dataset)
+        _write(serialise(inferred, rdf_format, load_context(config.context)), out)
+        click.echo(f"{len(inference.entailed)} entailed triples", err=True)
     except KokoError as exc:
         _fail(exc)
 

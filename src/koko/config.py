@@ -48,6 +48,14 @@ class Config:
         return self.root / "ontology" / "koko.context.jsonld"
 
     @property
+    def shapes(self) -> Path:
+        return self.root / "shapes" / "koko.shapes.ttl"
+
+    @property
+    def graph_shapes(self) -> Path:
+        return self.root / "shapes" / "graphs.shapes.ttl"
+
+    @property
     def queries(self) -> Path:
         return self.root / "queries"
 

@@ -50,6 +50,14 @@ KIND_CLASS = {"landkreis": KOKO.RuralDistrict, "kreisfreie-stadt": KOKO.District
 KIND_LABEL = {"landkreis": ("Landkreis", "rural district"), "kreisfreie-stadt": ("kreisfreie Stadt", "district-free city")}
 
 
+def bind_prefixes(graph: Graph, base: str) -> None:
+    """Our prefixes, and readable ones for the data IRIs under ``base`` (site:dresden)."""
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace, override=True, replace=True)
+    for path in DATA_PREFIXES:
+        graph.bind(path.replace("/", "-"), Namespace(base + path + "/"), override=True, replace=True)
+
+
 def site_slug(printed_name: str) -> str:
     """The site's slug: its name without the type prefix, lowercased and transliterated.
 
@@ -114,10 +122,7 @@ class _Builder:
         self.dataset = Dataset(default_union=True)
         # Only our prefixes: rdflib's defaults (brick, csvw, …) would leak into every file.
         self.dataset.namespace_manager = NamespaceManager(self.dataset, bind_namespaces="none")
-        for prefix, namespace in PREFIXES.items():
-            self.dataset.bind(prefix, namespace, override=True, replace=True)
-        for path in DATA_PREFIXES:
-            self.dataset.bind(path.replace("/", "-"), Namespace(config.base + path + "/"), override=True, replace=True)
+        bind_prefixes(self.dataset, config.base)
         self.source_file = self.iri("source/koko-brochure-2020.txt")
         self.municipality_table = self.iri("source/municipalities.csv")
         self.programme = self.iri(f"programme/{programme.programme.id}")

@@ -1,0 +1,128 @@
+"""`koko validate` and the build's conformance gate, driven through the CLI."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+from rdflib import Graph
+from rdflib.namespace import SH
+
+from conftest import SOURCE
+from koko.cli import main
+
+BASE = "https://w3id.org/koko-kg/id/"
+
+
+def koko(*args: str):
+    return CliRunner().invoke(main, list(args))
+
+
+@pytest.fixture(scope="module")
+def release(tmp_path_factory):
+    out = tmp_path_factory.mktemp("validate") / "dist"
+    assert koko("build", "--out", str(out)).exit_code == 0
+    return out
+
+
+NEW_SITE = """
+@prefix koko: <https://w3id.org/koko-kg/ontology#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+<https://w3id.org/koko-kg/id/site/leipzig> a koko:Site ;
+    rdfs:label "Stadt Leipzig"@de, "KoKo site Leipzig"@en ;
+    koko:programmeStart "2016-13"^^xsd:string ;
+    koko:programme <https://w3id.org/koko-kg/id/programme/koko> .
+"""
+
+
+def test_the_built_graph_conforms():
+    result = koko("validate")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[-1].startswith("conforms: 0 violation(s)")
+
+
+def test_the_release_file_conforms(release):
+    assert koko("validate", str(release / "koko.trig")).exit_code == 0
+
+
+@pytest.mark.parametrize("inference", ["rdfs", "owlrl"])
+def test_the_release_conforms_with_inference(release, inference):
+    result = koko("validate", str(release / "koko.trig"), "--inference", inference)
+    assert result.exit_code == 0, result.stdout[-2000:]
+
+
+def test_a_users_broken_addition_gives_violations_grouped_by_focus_node(release, tmp_path):
+    addition = tmp_path / "leipzig.ttl"
+    addition.write_text(NEW_SITE, encoding="utf-8")
+    result = koko("validate", str(release / "koko.trig"), str(addition))
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert f"{BASE}site/leipzig" in lines or "site:leipzig" in lines
+    assert any("Violation" in line and "koko:programmeStart" in line for line in lines)
+    assert lines[-1].startswith("does not conform:")
+    again = koko("validate", str(release / "koko.trig"), str(addition))
+    assert again.stdout == result.stdout  # deterministic order
+
+
+def test_json_and_turtle_reports(release, tmp_path):
+    addition = tmp_path / "leipzig.ttl"
+    addition.write_text(NEW_SITE, encoding="utf-8")
+    document = json.loads(koko("validate", str(release / "koko.trig"), str(addition), "--format", "json").stdout)
+    assert document["conforms"] is False
+    assert document["counts"]["Violation"] == sum(r["severity"] == "Violation" for r in document["results"]) > 0
+    assert {r["focusNode"] for r in document["results"] if r["severity"] == "Violation"} >= {f"{BASE}site/leipzig"}
+    report = Graph().parse(data=koko("validate", str(release / "koko.trig"), str(addition), "--format", "ttl").stdout)
+    assert (None, SH.conforms, None) in report
+    assert len(list(report.subjects(SH.focusNode, None))) == len(document["results"])
+
+
+@pytest.mark.parametrize(
+    ("content", "name", "message"),
+    [
+        ("<http://a/x> <http://a/y> .\n", "bad.ttl", "bad.ttl:1: cannot parse as ttl"),
+        (
+            '<http://a/x> <http://a/y> <http://a/z> .\n<http://a/x> <http://a/y> "oops .\n',
+            "bad.nt",
+            "bad.nt:2: cannot parse as nt",
+        ),
+        ('{"@id": "http://a/x",\n "http://a/y": }', "bad.jsonld", "bad.jsonld:2: cannot parse as jsonld"),
+        ("", "notes.txt", "cannot tell the RDF format from the file name 'notes.txt'"),
+    ],
+)
+def test_unreadable_data_exits_2_with_file_and_line(tmp_path, content, name, message):
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    result = koko("validate", str(path))
+    assert result.exit_code == 2
+    assert message in result.stderr
+
+
+def test_missing_shapes_file_exits_2(tmp_path):
+    result = koko("validate", "--shapes", str(tmp_path / "none.ttl"))
+    assert result.exit_code == 2
+    assert "none.ttl: shapes file not found" in result.stderr
+
+
+def test_build_refuses_data_that_does_not_conform(tmp_path):
+    """A start before the funding period parses fine but breaks the shapes: no release."""
+    source = tmp_path / "early.txt"
+    source.write_text(
+        SOURCE.read_text(encoding="utf-8").replace("Programmstart: 09\u2009/\u20092016", "Programmstart: 09 / 2015")
+    )
+    out = tmp_path / "dist"
+    result = koko("build", "--source", str(source), "--out", str(out))
+    assert result.exit_code == 1
+    assert f"{BASE}site/dessau-rosslau" in result.stderr or "site:dessau-rosslau" in result.stderr
+    assert "does not conform to the shapes" in result.stderr
+    assert not out.exists()
+
+
+def test_build_with_infer_writes_the_entailments_apart(tmp_path):
+    out = tmp_path / "dist"
+    result = koko("build", "--infer", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert {"koko-inferred.ttl", "koko-inferred.trig"} <= {p.name for p in out.iterdir()}
+    assert "graph/inferred" not in (out / "koko.trig").read_text(encoding="utf-8")
+    assert f"<{BASE}graph/inferred> {{" in (out / "koko-inferred.trig").read_text(encoding="utf-8")
