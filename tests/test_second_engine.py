@@ -17,8 +17,6 @@ import pytest
 from rdflib import RDF, BNode, Graph, URIRef
 from rdflib.namespace import SH
 
-from koko.build import assemble
-from koko.config import load_config
 from koko.formats import union
 from koko.validate import load_shapes
 from shapes_fixtures import CASES, KOKOSH, REAL_FINDINGS, Case, apply, term
@@ -97,13 +95,8 @@ def rudof_results(rudof, data: Graph, shapes_ttl: str, base: str) -> tuple[bool,
 
 
 @pytest.fixture(scope="module")
-def config():
-    return load_config(environ={})
-
-
-@pytest.fixture(scope="module")
-def release(config):
-    return assemble(config).dataset
+def release(knowledge):
+    return knowledge.dataset
 
 
 @pytest.fixture(scope="module")

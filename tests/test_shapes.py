@@ -65,13 +65,8 @@ TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsO
 
 
 @pytest.fixture(scope="module")
-def config():
-    return load_config(environ={})
-
-
-@pytest.fixture(scope="module")
-def release(config):
-    return assemble(config).dataset
+def release(knowledge):
+    return knowledge.dataset
 
 
 @pytest.fixture(scope="module")

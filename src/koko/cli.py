@@ -19,7 +19,7 @@ from . import report as reports
 from .build import NotConforming, assemble, build_release
 from .config import Config, load_config
 from .errors import KokoError
-from .formats import FORMATS, guess, load_context, lookup, parse_rdf, read_rdf_file, serialise
+from .formats import FORMATS, load_context, lookup, read_rdf_file, serialise
 from .model import bind_prefixes
 from .query import RESULT_FORMATS, list_canned, render, resolve, run
 from .stats import as_dict, compute, summary_lines
@@ -31,6 +31,7 @@ SOURCE = click.option(
     default=None,
     help="Brochure text file [default: data/source/koko-brochure-2020.txt].",
 )
+OUT = click.option("--out", type=click.Path(path_type=Path), default=None, help="Output file; '-' or absent for stdout.")
 BASE = click.option(
     "--base", default=None, metavar="IRI", help="Base IRI of the data [default: https://w3id.org/koko-kg/id/, or $KOKO_BASE]."
 )
@@ -98,7 +99,7 @@ def build(source: Path | None, out: Path, infer: bool, base: str | None) -> None
 @click.option(
     "--format", "fmt", default="ttl", show_default=True, help=f"One of {', '.join(f.name for f in FORMATS)} (or a media type)."
 )
-@click.option("--out", type=click.Path(path_type=Path), default=None, help="Output file; '-' or absent for stdout.")
+@OUT
 @SOURCE
 @BASE
 def export(fmt: str, out: Path | None, source: Path | None, base: str | None) -> None:
@@ -148,16 +149,7 @@ def _params(values: tuple[str, ...]) -> dict[str, str]:
 def _load_data(config: Config, data: Path | None, source: Path | None):
     if data is None:
         return assemble(config, source).dataset
-    if data.is_dir():
-        data = data / "koko.trig"
-    try:
-        return parse_rdf(data.read_bytes(), guess(data))
-    except OSError as exc:
-        raise KokoError(f"cannot read: {exc.strerror}", data) from exc
-    except KokoError:
-        raise
-    except Exception as exc:  # rdflib parsers raise many types; all mean bad syntax here
-        raise KokoError(f"cannot parse as RDF: {exc}", data) from exc
+    return read_rdf_file(data / "koko.trig" if data.is_dir() else data)
 
 
 @main.command()
@@ -170,7 +162,7 @@ def _load_data(config: Config, data: Path | None, source: Path | None):
     show_default=True,
     help=f"SELECT/ASK: {', '.join(RESULT_FORMATS)}; CONSTRUCT/DESCRIBE: an RDF format ({', '.join(f.name for f in FORMATS)}).",
 )
-@click.option("--out", type=click.Path(path_type=Path), default=None, help="Output file; '-' or absent for stdout.")
+@OUT
 @click.option(
     "--data",
     type=click.Path(path_type=Path),
@@ -297,7 +289,7 @@ def validate(
     show_default=True,
     help=f"RDF format ({', '.join(f.name for f in FORMATS)}); trig and nq name the graph.",
 )
-@click.option("--out", type=click.Path(path_type=Path), default=None, help="Output file; '-' or absent for stdout.")
+@OUT
 @SOURCE
 @BASE
 def infer(fmt: str, out: Path | None, source: Path | None, base: str | None) -> None:
