@@ -44,3 +44,21 @@ def site_named(brochure, name: str):
     matches = [site for site in brochure.sites if site.name == name]
     assert len(matches) == 1, name
     return matches[0]
+
+
+@pytest.fixture
+def listener():
+    """A socket on 127.0.0.1 that must never be connected to."""
+    import socket
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(1)
+    server.settimeout(0.2)
+    yield f"http://127.0.0.1:{server.getsockname()[1]}/"
+    try:
+        connection, _ = server.accept()
+    except TimeoutError:
+        connection = None
+    server.close()
+    assert connection is None, "the query engine connected to the listener"

@@ -1190,35 +1190,9 @@ def _start_worker() -> None:
     from koko.config import load_config
     from koko.validate import load_shapes
 
-    _cache_sparql_parsing()
     config = load_config(environ={})
     shapes, graph_shapes = load_shapes(config.shapes), load_shapes(config.graph_shapes)
-    _WORKER.update(config=config, release=assemble(config).dataset, shapes=shapes, graph_shapes=graph_shapes)
-
-
-def _cache_sparql_parsing() -> None:
-    """pyshacl hands rdflib the text of a SPARQL constraint for every focus node, and rdflib
-    parses it every time (10-25 ms, more than evaluating it). In the worker processes only,
-    parse each text once; the parsed query is not changed by evaluating it."""
-    import functools
-
-    from rdflib.plugins.sparql import processor
-
-    if getattr(processor.SPARQLProcessor.query, "cached", False):
-        return
-    original = processor.SPARQLProcessor.query
-
-    @functools.lru_cache(maxsize=256)
-    def translate(text, base, namespaces):
-        return processor.translateQuery(processor.parseQuery(text), base, dict(namespaces))
-
-    def query(self, strOrQuery, initBindings=None, initNs=None, base=None, DEBUG=False):
-        if isinstance(strOrQuery, str):
-            strOrQuery = translate(strOrQuery, base, tuple(sorted((initNs or {}).items())))
-        return original(self, strOrQuery, initBindings, initNs, base, DEBUG)
-
-    query.cached = True
-    processor.SPARQLProcessor.query = query
+    _WORKER.update(config=config, release=assemble(config).dataset, shapes=shapes, graph_shapes=graph_shapes, prepared={})
 
 
 def _validate_case(name: str) -> tuple[str, frozenset[str]]:
@@ -1229,7 +1203,7 @@ def _validate_case(name: str) -> tuple[str, frozenset[str]]:
     w = _WORKER
     case = next(c for c in CASES if c.name == name)
     data = apply(case, w["release"], w["config"].base)
-    report = validate_dataset(data, w["shapes"], w["graph_shapes"] if case.graphs else None)
+    report = validate_dataset(data, w["shapes"], w["graph_shapes"] if case.graphs else None, prepared=w["prepared"])
     return name, frozenset(rendered(report, w["shapes"] + w["graph_shapes"], w["config"].base))
 
 

@@ -187,24 +187,6 @@ def test_select_refuses_an_rdf_format(knowledge):
         render(run(knowledge.dataset, load_canned(CONFIG.queries, "coordinators"), {}, BASE), "ttl")
 
 
-@pytest.fixture
-def listener():
-    """A socket on 127.0.0.1 that must never be connected to."""
-    import socket
-
-    server = socket.socket()
-    server.bind(("127.0.0.1", 0))
-    server.listen(1)
-    server.settimeout(0.2)
-    yield f"http://127.0.0.1:{server.getsockname()[1]}/"
-    try:
-        connection, _ = server.accept()
-    except TimeoutError:
-        connection = None
-    server.close()
-    assert connection is None, "the query engine connected to the listener"
-
-
 def test_service_is_refused_before_any_connection(knowledge, listener):
     query = resolve(CONFIG.queries, f"SELECT * WHERE {{ SERVICE <{listener}sparql> {{ ?s ?p ?o }} }}")
     with pytest.raises(KokoError, match=r"SERVICE <http://127\.0\.0\.1:.*federated queries are refused"):

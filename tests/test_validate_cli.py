@@ -66,6 +66,31 @@ def test_a_users_broken_addition_gives_violations_grouped_by_focus_node(release,
     assert again.stdout == result.stdout  # deterministic order
 
 
+START_2015 = NEW_SITE.replace('"2016-13"^^xsd:string', '"2015-09"^^xsd:gYearMonth')
+
+
+@pytest.mark.parametrize(
+    ("lang", "message"),
+    [
+        ("en", "site:leipzig: programme start 2015-09 lies outside the funding periods (2016 to 2020)."),
+        ("de", "site:leipzig: Programmstart 2015-09 liegt außerhalb der Förderperioden (2016 bis 2020)."),
+    ],
+)
+def test_sparql_messages_name_the_values_in_the_chosen_language(release, tmp_path, lang, message):
+    addition = tmp_path / "leipzig.ttl"
+    addition.write_text(START_2015, encoding="utf-8")
+    result = koko("validate", "--lang", lang, str(release / "koko.trig"), str(addition))
+    assert result.exit_code == 1
+    assert f"            {message}" in result.stdout.splitlines()
+
+
+def test_info_messages_keep_their_language_apart(release):
+    report = json.loads(koko("validate", "--format", "json", str(release / "koko.trig")).stdout)
+    (catalogue,) = [r for r in report["results"] if r["resultPath"] == "koko:questionCount"]
+    assert catalogue["message"] == "The question catalogue holds 13 questions, fewer than koko:questionCount states."
+    assert catalogue["messageDe"] == "Der Fragenkatalog enthält 13 Fragen, weniger als koko:questionCount angibt."
+
+
 def test_json_and_turtle_reports(release, tmp_path):
     addition = tmp_path / "leipzig.ttl"
     addition.write_text(NEW_SITE, encoding="utf-8")
@@ -126,3 +151,77 @@ def test_build_with_infer_writes_the_entailments_apart(tmp_path):
     assert {"koko-inferred.ttl", "koko-inferred.trig"} <= {p.name for p in out.iterdir()}
     assert "graph/inferred" not in (out / "koko.trig").read_text(encoding="utf-8")
     assert f"<{BASE}graph/inferred> {{" in (out / "koko-inferred.trig").read_text(encoding="utf-8")
+
+
+SHAPES_PREFIXES = """
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix koko: <https://w3id.org/koko-kg/ontology#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+"""
+
+
+def _shapes_with_sparql(select: str) -> str:
+    return (
+        SHAPES_PREFIXES
+        + f'''
+<urn:x:SiteShape> a sh:NodeShape ; sh:targetClass koko:Site ;
+    sh:sparql [ sh:select """{select}""" ] .
+'''
+    )
+
+
+def _shapes_with_sparql_target(select: str) -> str:
+    return (
+        SHAPES_PREFIXES
+        + f'''
+<urn:x:AnyShape> a sh:NodeShape ; sh:target [ a sh:SPARQLTarget ; sh:select """{select}""" ] ;
+    sh:property [ sh:path rdfs:label ; sh:minCount 1 ] .
+'''
+    )
+
+
+@pytest.mark.parametrize(
+    ("shapes_text", "message"),
+    [
+        (
+            _shapes_with_sparql("SELECT $this WHERE { SERVICE <{listener}sparql> { $this ?p ?o } }"),
+            "hostile.shapes.ttl: the shapes cannot be used: A SPARQL Constraint must not contain a federated query",
+        ),
+        (
+            _shapes_with_sparql_target("SELECT ?this WHERE { SERVICE <{listener}sparql> { ?this ?p ?o } }"),
+            "hostile.shapes.ttl (a SPARQL constraint): SERVICE <http://127.0.0.1:",
+        ),
+        (
+            _shapes_with_sparql("SELECT $this FROM <{listener}data.ttl> WHERE { $this ?p ?o }"),
+            "hostile.shapes.ttl (a SPARQL constraint): FROM / FROM NAMED: refused in shapes",
+        ),
+    ],
+    ids=["service-in-constraint", "service-in-target", "from"],
+)
+def test_a_shapes_file_cannot_make_koko_connect(tmp_path, listener, shapes_text, message):
+    shapes = tmp_path / "hostile.shapes.ttl"
+    shapes.write_text(shapes_text.replace("{listener}", listener), encoding="utf-8")
+    result = koko("validate", "--shapes", str(shapes))
+    assert result.exit_code == 2
+    assert message in result.stderr
+
+
+def test_a_sparql_syntax_error_in_the_shapes_names_the_file(tmp_path):
+    shapes = tmp_path / "broken.shapes.ttl"
+    shapes.write_text(_shapes_with_sparql("SELECT $this WHERE { $this ?p }"), encoding="utf-8")
+    result = koko("validate", "--shapes", str(shapes))
+    assert result.exit_code == 2
+    assert "broken.shapes.ttl (a SPARQL constraint): SPARQL syntax error at line" in result.stderr
+
+
+def test_a_shape_that_crashes_pyshacl_is_an_error_naming_the_file(release, tmp_path):
+    shapes = tmp_path / "regex.shapes.ttl"
+    shapes.write_text(
+        SHAPES_PREFIXES
+        + '<urn:x:S> a sh:NodeShape ; sh:targetClass koko:Site ; sh:property [ sh:path koko:motto ; sh:pattern "([a-z" ] .\n',
+        encoding="utf-8",
+    )
+    result = koko("validate", "--shapes", str(shapes), str(release / "koko.trig"))
+    assert result.exit_code == 2
+    assert "regex.shapes.ttl: pyshacl failed on this data and these shapes: error: unterminated character set" in result.stderr
+    assert result.stdout == ""

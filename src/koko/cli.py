@@ -246,6 +246,13 @@ def _read_data(paths: tuple[Path, ...], config: Config, source: Path | None):
     help="Expand a copy of the data with the ontology before validating.",
 )
 @click.option("--format", "fmt", type=click.Choice(reports.FORMATS), default="text", show_default=True)
+@click.option(
+    "--lang",
+    type=click.Choice(reports.LANGUAGES),
+    default="en",
+    show_default=True,
+    help="Language of the messages in the text report (JSON and Turtle carry both).",
+)
 @click.option("--out", type=click.Path(path_type=Path), default=None, help="Report file; '-' or absent for stdout.")
 @SOURCE
 @BASE
@@ -255,6 +262,7 @@ def validate(
     graph_shapes: Path | None,
     inference: str,
     fmt: str,
+    lang: str,
     out: Path | None,
     source: Path | None,
     base: str | None,
@@ -275,7 +283,7 @@ def validate(
             inference=inference,
             ontology=reasoning.load_ontology(config) if inference != "none" else None,
         )
-        _write(reports.render(report, fmt, dataset).encode("utf-8"), out)
+        _write(reports.render(report, fmt, dataset, lang).encode("utf-8"), out)
     except KokoError as exc:
         _fail(exc)
     sys.exit(0 if report.conforms else 1)

@@ -69,9 +69,9 @@ def guess(path: Path) -> RdfFormat:
     raise KokoError(f"cannot tell the RDF format from the file name {path.name!r}; pass --format")
 
 
-def union(dataset: Dataset) -> Graph:
-    """All triples of all named graphs in one graph, with the dataset's prefixes."""
-    graph = Graph(bind_namespaces="none")
+def union(dataset: Dataset, graph: Graph | None = None) -> Graph:
+    """All triples of all named graphs in one graph (a new one, or ``graph``), with the dataset's prefixes."""
+    graph = Graph(bind_namespaces="none") if graph is None else graph
     for prefix, namespace in dataset.namespaces():
         graph.bind(prefix, namespace, override=True, replace=True)
     for s, p, o, _ in dataset.quads((None, None, None, None)):

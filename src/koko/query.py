@@ -22,10 +22,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pyparsing import ParseException
 from rdflib import XSD, Dataset, Graph, Literal, URIRef
-from rdflib.plugins.sparql import prepareQuery
-from rdflib.plugins.sparql.algebra import traverse
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.query import Result
 from rdflib.term import Node, Variable
@@ -33,6 +30,7 @@ from rdflib.term import Node, Variable
 from .errors import KokoError
 from .formats import lookup as lookup_rdf_format
 from .formats import serialise
+from .sparql import prepare
 
 PARAM = re.compile(
     r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*) \((?P<type>iri|string|integer|gYearMonth)(?P<optional>, optional)?\)"
@@ -181,19 +179,6 @@ def bindings_for(query: CannedQuery, given: dict[str, str], base: str) -> dict[s
     return bindings
 
 
-def _refuse_service(prepared: Query, where: Path | str) -> None:
-    """Federation would make rdflib connect to any endpoint the query names: refuse it."""
-    services: list[Node] = []
-
-    def visit(node: object) -> None:
-        if getattr(node, "name", None) == "ServiceGraphPattern":
-            services.append(node.term)  # type: ignore[attr-defined]
-
-    traverse(prepared.algebra, visit)
-    if services:
-        raise KokoError(f"SERVICE <{services[0]}>: federated queries are refused; koko never connects to other endpoints", where)
-
-
 def _local_dataset(dataset: Dataset | Graph, prepared: Query, where: Path | str) -> Dataset | Graph:
     """Apply FROM / FROM NAMED to local named graphs only.
 
@@ -223,13 +208,7 @@ def _local_dataset(dataset: Dataset | Graph, prepared: Query, where: Path | str)
 def run(dataset: Dataset | Graph, query: CannedQuery, given: dict[str, str], base: str) -> Result:
     bindings = bindings_for(query, given, base)
     where = query.path or query.name
-    try:
-        prepared = prepareQuery(query.text)
-    except ParseException as exc:
-        raise KokoError(f"SPARQL syntax error at line {exc.lineno}, column {exc.col}: {exc.msg}", where) from exc
-    except Exception as exc:  # rdflib raises plain exceptions for some algebra errors
-        raise KokoError(f"SPARQL error: {exc}", where) from exc
-    _refuse_service(prepared, where)
+    prepared = prepare(query.text, where)
     scope = _local_dataset(dataset, prepared, where)
     return scope.query(prepared, initBindings={Variable(k): v for k, v in bindings.items()})
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from itertools import groupby
 
 from rdflib import RDF, Graph, Literal, URIRef
@@ -24,6 +25,22 @@ def _term(node: Node | None, graph: Graph | None) -> str:
     return str(node)
 
 
+# An IRI in a message, without the punctuation that may follow it ("…/leipzig: programme start …").
+IRI_IN_TEXT = re.compile(r"https?://[^\s<>\"{}|\\^`]*[^\s<>\"{}|\\^`.,;:)]")
+
+
+def _compact_iris(text: str, graph: Graph | None) -> str:
+    """IRIs that SPARQL-based messages spell out, shortened like the rest of the report (site:leipzig)."""
+    if graph is None:
+        return text
+
+    def compact(match: re.Match[str]) -> str:
+        short = graph.namespace_manager.normalizeUri(URIRef(match.group()))
+        return match.group() if short.startswith("<") else short
+
+    return IRI_IN_TEXT.sub(compact, text)
+
+
 def render_text(report: Report, prefixes: Graph | None = None, lang: str = "en") -> str:
     """Grouped by focus node; severity, path, value and message on each line; counts at the end."""
     lines: list[str] = []
@@ -33,7 +50,7 @@ def render_text(report: Report, prefixes: Graph | None = None, lang: str = "en")
             path = f.path_text or "-"
             value = f" value={_term(f.value, prefixes)}" if f.value is not None else ""
             where = f" (graph {_term(f.graph, prefixes)})" if f.graph is not None else ""
-            message = (f.message_de if lang == "de" else f.message) or f.message or f.message_de
+            message = _compact_iris((f.message_de if lang == "de" else f.message) or f.message or f.message_de, prefixes)
             lines.append(f"  {f.severity:<9} {path}{value} [{f.component}]{where}\n            {message}")
     counts = report.counts()
     verdict = "conforms" if report.conforms else "does not conform"
@@ -85,9 +102,13 @@ def render_turtle(report: Report) -> str:
     return graph.serialize(format="turtle")
 
 
-def render(report: Report, fmt: str, prefixes: Graph | None = None) -> str:
+LANGUAGES = ("en", "de")
+
+
+def render(report: Report, fmt: str, prefixes: Graph | None = None, lang: str = "en") -> str:
+    """The report in ``fmt``; ``lang`` picks the messages of the text report (JSON and Turtle carry both)."""
     if fmt == "json":
         return render_json(report)
     if fmt == "ttl":
         return render_turtle(report)
-    return render_text(report, prefixes)
+    return render_text(report, prefixes, lang)

@@ -14,17 +14,22 @@ reported but do not.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
+from urllib.parse import urlparse
+from urllib.request import url2pathname
 
 from pyshacl import validate as shacl_validate
 from rdflib import RDF, Dataset, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import SH
+from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Node
 
 from .errors import KokoError
 from .formats import union
+from .sparql import prepare
 
 INFERENCE = ("none", "rdfs", "owlrl")
 SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
@@ -74,7 +79,7 @@ class Report:
 
 def load_shapes(path: Path) -> Graph:
     """A shapes file; syntax errors name the file and line."""
-    graph = Graph()
+    graph = Graph(identifier=URIRef(path.resolve().as_uri()))  # so that errors in its SPARQL can name the file
     try:
         graph.parse(path, format="turtle")
     except FileNotFoundError as exc:
@@ -85,12 +90,30 @@ def load_shapes(path: Path) -> Graph:
     return graph
 
 
-def _message(report: Graph, result: Node, lang: str) -> str:
+def _template(message: Literal) -> re.Pattern[str]:
+    """A SHACL message template ({?value}, {$this}) as a pattern matching its filled-in text."""
+    parts = re.split(r"\{[?$]\w+\}", str(message))
+    return re.compile(".*?".join(re.escape(part) for part in parts) + r"\Z", re.DOTALL)
+
+
+def _message(report: Graph, shapes: Graph, result: Node, lang: str) -> str:
+    """The result's message in ``lang``.
+
+    pyshacl drops the language tag when it fills in the variables of a SPARQL-based
+    constraint's message, so an untagged message is matched back to the tagged template
+    it came from: the constraint's own templates first (they name the values), then the shape's.
+    """
     messages = [m for m in report.objects(result, SH.resultMessage) if isinstance(m, Literal)]
     for message in messages:
         if message.language == lang:
             return str(message)
     untagged = sorted(str(m) for m in messages if not m.language)
+    for source in (report.value(result, SH.sourceConstraint), report.value(result, SH.sourceShape)):
+        templates = [t for t in shapes.objects(source, SH.message) if isinstance(t, Literal) and t.language == lang]
+        for template in sorted(templates):
+            filled = [m for m in untagged if _template(template).match(m)]
+            if filled:
+                return filled[0]
     return untagged[0] if untagged else (str(messages[0]) if messages else "")
 
 
@@ -115,7 +138,7 @@ def path_text(report: Graph, path: Node | None) -> str:
     return str(path)
 
 
-def _findings(report: Graph, graph_name: URIRef | None) -> list[Finding]:
+def _findings(report: Graph, shapes: Graph, graph_name: URIRef | None) -> list[Finding]:
     found = []
     for result in report.subjects(RDF.type, SH.ValidationResult):
         severity = report.value(result, SH.resultSeverity)
@@ -129,16 +152,74 @@ def _findings(report: Graph, graph_name: URIRef | None) -> list[Finding]:
                 component=str(component).rsplit("#", 1)[-1],
                 shape=report.value(result, SH.sourceShape),
                 path_text=path_text(report, report.value(result, SH.resultPath)),
-                message=_message(report, result, "en"),
-                message_de=_message(report, result, "de"),
+                message=_message(report, shapes, result, "en"),
+                message_de=_message(report, shapes, result, "de"),
                 graph=graph_name,
             )
         )
     return found
 
 
-def _run(data: Graph, shapes: Graph, inference: str, ontology: Graph | None) -> Graph:
-    _, report, _ = shacl_validate(
+class _DataGraph(Graph):
+    """The data graph handed to pyshacl: parses each SPARQL text once, and refuses SERVICE.
+
+    pyshacl passes rdflib the text of a SPARQL constraint once per focus node, and rdflib
+    parses it every time (6-25 ms, more than evaluating it); this graph keeps the parsed
+    query, so only this validation is affected and rdflib's own behaviour stays untouched.
+    A user's shapes file is data: a constraint that names a SERVICE would make rdflib
+    connect to it, so it is refused before it runs. FROM is refused for the same reason.
+    """
+
+    def __init__(self, prepared: dict[tuple, Query]) -> None:
+        super().__init__(bind_namespaces="none")
+        self._prepared = prepared  # shared by all graphs of one validation
+        self.shapes_file = "the shapes"  # named in errors; set by _run
+
+    def query(
+        self,
+        query_object,
+        processor="sparql",
+        result="sparql",
+        initNs=None,
+        initBindings=None,
+        use_store_provided=True,
+        **kwargs,
+    ):
+        if isinstance(query_object, str):
+            namespaces = initNs or dict(self.namespaces())
+            key = (query_object, tuple(sorted(namespaces.items())))
+            if key not in self._prepared:
+                where = f"{self.shapes_file} (a SPARQL constraint)"
+                prepared = prepare(query_object, where, namespaces)
+                if prepared.algebra.get("datasetClause"):
+                    raise KokoError("FROM / FROM NAMED: refused in shapes; koko never fetches graphs", where)
+                self._prepared[key] = prepared
+            query_object = self._prepared[key]
+        return super().query(query_object, processor, result, initNs, initBindings, use_store_provided, **kwargs)
+
+
+def _shapes_file(shapes: Graph) -> str:
+    name = str(shapes.identifier)
+    return url2pathname(urlparse(name).path) if name.startswith("file:") else "the shapes"
+
+
+def _run(data: _DataGraph, shapes: Graph, inference: str, ontology: Graph | None) -> Graph:
+    data.shapes_file = _shapes_file(shapes)
+    try:
+        _, report, _ = _shacl(data, shapes, inference, ontology)
+    except KokoError:
+        raise
+    except Exception as exc:  # pyshacl crashes on some odd inputs (a comparison of unlike literals)
+        raise KokoError(f"pyshacl failed on this data and these shapes: {type(exc).__name__}: {exc}", data.shapes_file) from exc
+    if not isinstance(report, Graph):  # pyshacl returns a ValidationFailure when the shapes are unusable
+        raise KokoError(f"the shapes cannot be used: {getattr(report, 'message', report)}", data.shapes_file)
+    for prefix, namespace in data.namespaces():  # so that paths print as koko:site, not full IRIs
+        report.bind(prefix, namespace, override=False)
+    return report
+
+
+def _shacl(data: _DataGraph, shapes: Graph, inference: str, ontology: Graph | None) -> tuple:
+    return shacl_validate(
         data,
         shacl_graph=shapes,
         ont_graph=ontology if inference != "none" else None,
@@ -147,22 +228,21 @@ def _run(data: Graph, shapes: Graph, inference: str, ontology: Graph | None) -> 
         allow_warnings=True,
         abort_on_first=False,
         meta_shacl=False,
+        inplace=True,  # data is always a _DataGraph of our own: no need for pyshacl to copy it
     )
-    for prefix, namespace in data.namespaces():  # so that paths print as koko:site, not full IRIs
-        report.bind(prefix, namespace, override=False)
-    return report
 
 
-def _graph_pass(dataset: Dataset, graph_shapes: Graph) -> list[Finding]:
+def _graph_pass(dataset: Dataset, graph_shapes: Graph, prepared: dict[tuple, Query]) -> list[Finding]:
     """Each named graph validated alone, so that nothing one graph says helps another pass."""
     found: list[Finding] = []
     for graph in sorted((g for g in dataset.graphs() if len(g)), key=lambda g: str(g.identifier)):
         if graph.identifier == dataset.default_graph.identifier:
             continue
-        alone = Graph()
+        alone = _DataGraph(prepared)
         for triple in graph:
             alone.add(triple)
-        found += [replace(f, graph=graph.identifier) for f in _findings(_run(alone, graph_shapes, "none", None), None)]
+        report = _run(alone, graph_shapes, "none", None)
+        found += [replace(f, graph=graph.identifier) for f in _findings(report, graph_shapes, None)]
     return found
 
 
@@ -172,11 +252,17 @@ def validate_dataset(
     graph_shapes: Graph | None = None,
     inference: str = "none",
     ontology: Graph | None = None,
+    prepared: dict[tuple, Query] | None = None,
 ) -> Report:
-    """Validate the union of ``dataset`` against ``shapes`` and each named graph against ``graph_shapes``."""
+    """Validate the union of ``dataset`` against ``shapes`` and each named graph against ``graph_shapes``.
+
+    ``prepared`` keeps the parsed SPARQL constraints; validations that pass the same dict
+    parse each constraint once between them (parsing is a quarter of a validation).
+    """
     if inference not in INFERENCE:
         raise KokoError(f"--inference: {inference!r} must be one of {', '.join(INFERENCE)}")
-    findings = _findings(_run(union(dataset), shapes, inference, ontology), None)
+    prepared = {} if prepared is None else prepared
+    findings = _findings(_run(union(dataset, _DataGraph(prepared)), shapes, inference, ontology), shapes, None)
     if graph_shapes is not None:
-        findings += _graph_pass(dataset, graph_shapes)
+        findings += _graph_pass(dataset, graph_shapes, prepared)
     return Report(tuple(sorted(findings, key=Finding.sort_key)))
