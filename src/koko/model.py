@@ -382,9 +382,10 @@ class _Builder:
         if row.successor_name and row.successor_ags and row.change_date and row.successor_kind:
             successor = self.iri(f"municipality/{slugify(row.successor_name)}")
             change = self.iri(f"change/{slugify(row.official_name)}-{row.change_date.year}")
-            _s_de, s_en = KIND_LABEL[row.successor_kind]
+            s_de, s_en = KIND_LABEL[row.successor_kind]
             g.add((successor, RDF.type, KIND_CLASS[row.successor_kind]))
             _de_en(g, successor, row.successor_name, f"{row.successor_name} ({s_en})")
+            g.add((successor, SKOS.altLabel, Literal(f"{row.successor_name} ({s_de})", lang="de")))
             g.add((successor, KOKO.kreisschluessel, Literal(row.successor_ags)))
             g.add((successor, KOKO.federalState, self.iri(f"state/{state_slug}")))
             g.add((successor, PROV.wasDerivedFrom, self.municipality_table))
