@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from rdflib import RDF, XSD, BNode, Literal, URIRef
-from rdflib.namespace import ORG, PROV
+from rdflib.namespace import ORG, PROV, SKOS
 
 from koko.build import assemble
 from koko.config import load_config
@@ -120,6 +120,7 @@ def test_eisenach_keeps_its_printed_label_but_is_a_district_free_city_until_2021
     change = g.value(muni, ORG.changedBy)
     assert g.value(change, ORG.resultingOrganization) == iri("municipality/wartburgkreis")
     assert (iri("municipality/wartburgkreis"), KOKO.kreisschluessel, Literal("16063")) in g
+    assert (iri("municipality/wartburgkreis"), SKOS.altLabel, Literal("Wartburgkreis (Landkreis)", lang="de")) in g
     assert str(g.value(change, URIRef("http://purl.org/dc/terms/date"))) == "2021-07-01"
 
 
