@@ -54,3 +54,37 @@ def test_the_validation_report_in_the_docs_is_what_koko_prints(tmp_path, monkeyp
     result = runner.invoke(cli_main, ["validate", str(tmp_path / "dist" / "koko.trig"), "docs/examples/my-additions.ttl"])
     assert result.exit_code == 1
     assert result.stdout == shown.group(1)
+
+
+def test_shape_catalogue_renders_what_the_shapes_files_do_not_use_yet(tmp_path):
+    """sh:property, complex paths and the class count are not in the real files; the rows must still be right."""
+    from koko.docgen import render_shape_catalogue
+
+    shapes = tmp_path / "extra.shapes.ttl"
+    shapes.write_text(
+        """
+        @prefix ex: <http://example.org/> .
+        @prefix kokosh: <https://w3id.org/koko-kg/shapes#> .
+        @prefix sh: <http://www.w3.org/ns/shacl#> .
+        @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+        kokosh:AShape a sh:NodeShape ; sh:targetClass ex:B , ex:A ; sh:targetSubjectsOf ex:p ;
+          sh:property kokosh:A-path ;
+          sh:description "A | B"@en , "A | B auf Deutsch"@de .
+        kokosh:CShape a sh:NodeShape ; sh:targetClass ex:C ; sh:property kokosh:A-path ;
+          sh:not [ sh:class ex:D ; sh:nodeKind sh:IRI ] ; sh:closed true .
+        kokosh:A-path a sh:PropertyShape ; sh:path ( ex:p [ sh:inversePath ex:q ] [ sh:zeroOrMorePath ex:r ] ) ;
+          sh:in ( 1 "x" ex:E ) ; sh:minInclusive "2020"^^xsd:gYear ; sh:severity sh:Warning ;
+          sh:description "  spread\\n  over lines "@en .
+        kokosh:Many-alt a sh:PropertyShape ; sh:targetClass ex:A , ex:B , ex:C , ex:D , ex:E ;
+          sh:path [ sh:alternativePath ( ex:p ex:q ) ] ; sh:or ( [ sh:datatype xsd:string ] [ sh:class ex:A ; sh:maxCount 1 ] ) .
+        """,
+        encoding="utf-8",
+    )
+    rows = [line for line in render_shape_catalogue([shapes]).splitlines() if line.startswith("| `")]
+    assert rows == [
+        "| `A-path` | ex:A, ex:B, ex:C; subjects of ex:p | ex:p/^ex:q/(ex:r)* | in (1 'x' ex:E), "
+        "minInclusive '2020'^^xsd:gYear | Warning | spread over lines |",
+        "| `AShape` | ex:A, ex:B; subjects of ex:p | — | — | Violation | A \\| B |",
+        "| `CShape` | ex:C | — | closed, not (class ex:D, nodeKind sh:IRI) | Violation |  |",
+        "| `Many-alt` | 5 classes | (ex:p\\|ex:q) | or (xsd:string \\| (class ex:A, maxCount 1)) | Violation |  |",
+    ]
