@@ -1048,7 +1048,7 @@ CASES: tuple[Case, ...] = (
             "annotation/network/netzwerk-integration | org:hasMember | NodeKind | Violation | Network-hasMember",
             "annotation/partner/jobcenter | prov:wasDerivedFrom | MinCount | Violation | Annotation-wasDerivedFrom",
             "annotation/product/newsletter | dcterms:creator | NodeKind | Violation | Product-creator",
-            "annotation/product/newsletter | prov:wasDerivedFrom | Class | Violation | Annotation-wasDerivedFrom",
+            "annotation/product/newsletter | prov:wasDerivedFrom | Or | Violation | Annotation-wasDerivedFrom",
             "annotation/project/erstorientierung | prov:wasAssociatedWith | NodeKind | Violation | Project-wasAssociatedWith",
             "annotation/unit/dezernat-2 | koko:withinUnit | NodeKind | Violation | AdministrativeUnit-withinUnit",
             "annotation/unit/stabsstelle-kultur | koko:withinUnit | MinCount | Violation | AdministrativeUnit-withinUnit",

@@ -179,9 +179,14 @@ def test_chapter_introductions_are_signed_by_transmit_consultants(knowledge):
     ]
 
 
-def test_one_named_graph_per_site_plus_the_programme(knowledge):
+def test_one_named_graph_per_site_plus_the_programme_and_the_curated_files(knowledge):
     names = {str(g.identifier) for g in knowledge.dataset.graphs() if len(g)}
-    assert names == {BASE + "graph/programme"} | {BASE + f"graph/site/{slug}" for slug in EXPECTED_SLUGS}
+    sections = {"foreword", "summary", "sachsen-introduction", "sachsen-anhalt-introduction", "thueringen-introduction"}
+    assert names == (
+        {BASE + "graph/programme", BASE + "graph/curated/shared"}
+        | {BASE + f"graph/site/{slug}" for slug in EXPECTED_SLUGS}
+        | {BASE + f"graph/curated/{key}" for key in (*EXPECTED_SLUGS, *sections)}
+    )
 
 
 @pytest.mark.parametrize("slug", EXPECTED_SLUGS)

@@ -18,6 +18,8 @@ from rdflib import Dataset
 from . import infer as reasoning
 from .catalogue import load_catalogue, load_municipalities
 from .config import Config
+from .curated import Curation, load_curation
+from .curated_graph import add_curation
 from .errors import KokoError
 from .formats import FORMATS, load_context, lookup, serialise
 from .model import build_dataset
@@ -33,6 +35,7 @@ RELEASE_NAME = "koko"
 class Knowledge:
     brochure: Brochure
     dataset: Dataset
+    curation: Curation
 
 
 class NotConforming(KokoError):
@@ -68,7 +71,9 @@ def assemble(config: Config, source: Path | None = None) -> Knowledge:
     municipalities = load_municipalities(config.municipalities)
     programme = load_programme(config.programme, brochure.foreword.text)
     dataset = build_dataset(config, brochure, catalogue, municipalities, programme)
-    return Knowledge(brochure, dataset)
+    curation = load_curation(config.curated, brochure)
+    add_curation(dataset, curation, config.base, config.curated)
+    return Knowledge(brochure, dataset, curation)
 
 
 def release_files(config: Config, dataset: Dataset) -> dict[str, bytes]:

@@ -40,6 +40,10 @@ class Config:
         return self.root / "data" / "programme.yaml"
 
     @property
+    def curated(self) -> Path:
+        return self.root / "data" / "curated"
+
+    @property
     def ontology(self) -> Path:
         return self.root / "ontology" / "koko.ttl"
 

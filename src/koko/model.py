@@ -38,7 +38,24 @@ PREFIXES = {
     "xsd": XSD,
 }
 # Readable prefixed names for the data IRIs (site:dresden), relative to the base IRI.
-DATA_PREFIXES = ("graph/site", "municipality", "person", "post", "question", "site", "state")
+DATA_PREFIXES = (
+    "graph/site",
+    "municipality",
+    "person",
+    "post",
+    "question",
+    "site",
+    "state",
+    # the curated layer (data/curated/); org/ has no prefix, as org: is W3C ORG
+    "award",
+    "event",
+    "network",
+    "product",
+    "programme",
+    "project",
+    "role",
+    "unit",
+)
 
 STATE_INFO = {
     "Sachsen": ("sachsen", "14", "Saxony", "Freistaat Sachsen"),

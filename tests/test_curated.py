@@ -1,0 +1,244 @@
+"""The curated layer: every fact proven by a verbatim quote, one IRI per real thing, the
+canned queries that link sites to shared initiatives, and broken curated files."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from rdflib import RDF, Literal, URIRef
+from rdflib.namespace import PROV
+
+from koko.curated import load_curation, part_texts
+from koko.errors import KokoError
+from koko.namespace import KOKO
+from koko.query import load_canned, run
+from koko.text import normalise_space
+
+ROOT = Path(__file__).resolve().parents[1]
+CURATED = ROOT / "data" / "curated"
+BASE = "https://w3id.org/koko-kg/id/"
+
+
+def rows(knowledge, name: str, **params: str) -> list[dict[str, str]]:
+    result = run(knowledge.dataset, load_canned(ROOT / "queries", name), params, BASE)
+    return [{str(k): str(v) for k, v in row.asdict().items()} for row in result]
+
+
+def site(slug: str) -> str:
+    return f"{BASE}site/{slug}"
+
+
+# --- every fact is proven by the brochure ------------------------------------------------------
+
+
+def test_every_site_and_section_has_a_curated_file(brochure):
+    texts = part_texts(brochure)
+    sites = {s for s, _ in texts if s}
+    assert {p.stem for p in (CURATED / "sites").glob("*.yaml")} == sites
+    assert {p.stem for p in (CURATED / "sections").glob("*.yaml")} == {s for _, s in texts if _ is None}
+
+
+def _facts():
+    from koko.build import assemble
+    from koko.config import load_config
+
+    return assemble(load_config(environ={})).curation.facts
+
+
+@pytest.mark.parametrize("fact", _facts(), ids=lambda f: f"{f.file.parent.name}/{f.file.name}:{f.line}")
+def test_quote_is_verbatim_in_the_part_it_is_attributed_to(fact, brochure):
+    answers = {(s.name, a.question.slug): a.text for c in brochure.chapters for s in c.sites for a in s.answers}
+    sections = {"foreword": brochure.foreword.text, "summary": brochure.summary.text}
+    sections |= {f"{c.state.lower().replace('ü', 'ue')}-introduction": c.intro_text for c in brochure.chapters}
+    if fact.site:
+        (text,) = [t for (name, q), t in answers.items() if q == fact.part and _slug(name) == fact.site]
+    else:
+        text = sections[fact.part]
+    assert normalise_space(fact.quote) in normalise_space(text)
+
+
+def _slug(name: str) -> str:
+    from koko.model import site_slug
+
+    return site_slug(name)
+
+
+def test_every_answer_has_a_fact_or_a_reason(brochure):
+    facts = {(f.site, f.part) for f in _facts() if f.site}
+    for path in sorted((CURATED / "sites").glob("*.yaml")):
+        text = path.read_text(encoding="utf-8")
+        for (slug, question), _ in part_texts(brochure).items():
+            if slug == path.stem and (slug, question) not in facts:
+                assert f"# {question}: no curatable fact" in text, f"{path.name}: answer {question} has no fact and no reason"
+
+
+# --- the graph: evidence and one IRI per real thing --------------------------------------------
+
+
+def test_each_evidence_restates_an_asserted_triple_with_its_quote(knowledge):
+    g = knowledge.dataset
+    evidence = list(g.subjects(RDF.type, KOKO.Evidence))
+    assert len(evidence) == len(knowledge.curation.facts)
+    for node in evidence:
+        triple = (g.value(node, RDF.subject), g.value(node, RDF.predicate), g.value(node, RDF.object))
+        assert triple in g
+        source = g.value(node, PROV.wasQuotedFrom)
+        assert (source, RDF.type, KOKO.Answer) in g or str(source).startswith(BASE + "brochure/")
+        assert normalise_space(str(g.value(node, PROV.value))) in normalise_space(str(g.value(source, KOKO.text)))
+
+
+def test_the_integrationsmesse_2019_had_66_exhibitors_and_about_1200_visitors(knowledge):
+    found = {
+        r["measure"]: r for r in rows(knowledge, "events-with-figures") if r["event"].endswith("integrationsmesse-goerlitz-2019")
+    }
+    assert found["exhibitors"]["value"] == "66"
+    assert found["exhibitors"]["approximate"] == "false"
+    assert found["visitors"]["value"] == "1200"
+    assert found["visitors"]["approximate"] == "true"
+    assert found["visitors"]["site"] == site("goerlitz")
+
+
+def test_bildung_integriert_is_one_node_shared_by_four_sites(knowledge):
+    programme = URIRef(BASE + "programme/bildung-integriert")
+    linked = set(knowledge.dataset.subjects(KOKO.participatesIn, programme))
+    assert linked == {URIRef(site(s)) for s in ("magdeburg", "wittenberg", "eisenach", "nordhausen")}
+    assert (programme, KOKO.presentInState, URIRef(BASE + "state/sachsen-anhalt")) in knowledge.dataset
+
+
+def test_local_bodies_stay_local(knowledge):
+    jobcenters = {
+        s
+        for s, label in knowledge.dataset.subject_objects(URIRef("http://www.w3.org/2000/01/rdf-schema#label"))
+        if isinstance(label, Literal) and label.language == "de" and str(label).startswith("Jobcenter")
+    }
+    assert len(jobcenters) >= 2
+    partners = {s: set(knowledge.dataset.subjects(KOKO.partner, s)) for s in jobcenters}
+    assert all(len(sites) <= 1 for sites in partners.values()), partners
+
+
+# --- canned queries ------------------------------------------------------------------------------
+
+
+def test_sites_by_programme_defaults_to_bildung_integriert(knowledge):
+    found = rows(knowledge, "sites-by-programme")
+    assert {r["site"] for r in found if "site" in r} == {site(s) for s in ("magdeburg", "wittenberg", "eisenach", "nordhausen")}
+    (state_row,) = [r for r in found if "site" not in r]
+    assert state_row["federalStateName"] == "Sachsen-Anhalt"
+    assert "An zahlreichen Standorten" in state_row["quote"]
+    assert all(r["quote"] for r in found)
+
+
+@pytest.mark.parametrize("name", ["RÜMSA", "regionales übergangsmanagement sachsen-anhalt"])
+def test_sites_by_programme_matches_aliases_case_insensitively(knowledge, name):
+    found = {r.get("site") for r in rows(knowledge, "sites-by-programme", programme=name)}
+    assert {site("altmarkkreis-salzwedel"), site("wittenberg")} <= found
+
+
+def test_shared_programmes_counts_sites(knowledge):
+    counts = {r["target"].rsplit("/", 1)[-1]: int(r["sites"]) for r in rows(knowledge, "shared-programmes")}
+    assert counts["koko"] == 27
+    assert counts["bildung-integriert"] == 4
+    assert all(n >= 2 for n in counts.values())
+
+
+def test_site_links_carry_the_site_and_the_target_type(knowledge):
+    found = rows(knowledge, "site-links", site="site/goerlitz")
+    assert {r["site"] for r in found} == {site("goerlitz")}
+    assert {"event:Event", "Event"} & {r["targetType"] for r in found}
+    assert any(r["target"].endswith("integrationsmesse-goerlitz-2019") and r["relation"].endswith("organised") for r in found)
+
+
+def test_evidence_lists_every_quote_that_mentions_an_entity(knowledge):
+    found = rows(knowledge, "evidence", entity="programme/bildung-integriert")
+    assert {r["site"] for r in found if "site" in r} == {site(s) for s in ("magdeburg", "wittenberg", "eisenach", "nordhausen")}
+    assert any(r["source"].endswith("chapter/sachsen-anhalt/introduction") for r in found)
+
+
+# --- broken curated files --------------------------------------------------------------------------
+
+GOERLITZ = """site: goerlitz
+entities:
+  - id: messe-test
+    type: event
+    de: Integrationsmesse 2019
+    en: Integration fair 2019
+facts:
+  - relation: organised
+    object: messe-test
+    from: projekt-wiederholen
+    quote: Die Integrationsmesse 2019 wurde federführend durch das Sachgebiet Integration organisiert
+"""
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "line", "message"),
+    [
+        ("durch das Sachgebiet", "durch das Amt", 8, "quote not found verbatim in answer goerlitz/projekt-wiederholen"),
+        ("relation: organised", "relation: organized", 8, "unknown relation 'organized'"),
+        ("from: projekt-wiederholen", "from: strukturen-x", 8, "from: 'strukturen-x' is not an answer of site goerlitz"),
+        ("object: messe-test", "object: messe-tset", 8, "organised: unknown object 'messe-tset'"),
+        ("type: event", "type: fair", 3, "type 'fair' must be one of"),
+        ("id: messe-test", "id: Messe_Test", 3, "entity id 'Messe_Test' must be lowercase"),
+        ("    en: Integration fair 2019\n", "", 3, "needs a label en:"),
+        ("object: messe-test", "object: messe-test\n    approximate: true", 8, "approximate: true is only for figures"),
+        ("object: messe-test", "object: messe-test\n    value: 3", 8, "organised links to an object:, it takes no value:"),
+        ("site: goerlitz", "site: dresden", 1, "must be the slug of a site and match the file name"),
+        ("    type: event", "    type: event: fair", 4, "not valid YAML: mapping values are not allowed here"),
+    ],
+    ids=[
+        "quote-changed",
+        "unknown-relation",
+        "not-an-answer",
+        "unknown-object",
+        "unknown-type",
+        "bad-id",
+        "missing-label",
+        "approximate-not-a-figure",
+        "value-and-object",
+        "wrong-site",
+        "bad-yaml",
+    ],
+)
+def test_a_broken_curated_file_names_file_and_line(brochure, tmp_path, old, new, line, message):
+    shutil.copy(CURATED / "shared.yaml", tmp_path / "shared.yaml")
+    (tmp_path / "sites").mkdir()
+    assert old in GOERLITZ
+    (tmp_path / "sites" / "goerlitz.yaml").write_text(GOERLITZ.replace(old, new), encoding="utf-8")
+    with pytest.raises(KokoError) as caught:
+        load_curation(tmp_path, brochure)
+    assert caught.value.path == str(tmp_path / "sites" / "goerlitz.yaml")
+    assert caught.value.line == line
+    assert message in caught.value.message
+
+
+def test_an_entity_declared_twice_names_both_places(brochure, tmp_path):
+    shutil.copy(CURATED / "shared.yaml", tmp_path / "shared.yaml")
+    (tmp_path / "sites").mkdir()
+    text = GOERLITZ.replace("id: messe-test", "id: bamf")
+    (tmp_path / "sites" / "goerlitz.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(KokoError, match=r"entity 'bamf' is already declared in shared.yaml:\d+"):
+        load_curation(tmp_path, brochure)
+
+
+@pytest.mark.parametrize(
+    ("relation", "value", "message"),
+    [
+        ("visitors", "ca. 1200", "visitors: value 'ca. 1200' must be a whole number"),
+        ("date", "2019-13", "date: value '2019-13' must be a quoted date"),
+        ("productType", "flyer", "productType: value 'flyer' must be list|overview"),
+    ],
+)
+def test_values_are_checked(brochure, tmp_path, relation, value, message):
+    shutil.copy(CURATED / "shared.yaml", tmp_path / "shared.yaml")
+    (tmp_path / "sites").mkdir()
+    subject = "messe-test" if relation != "productType" else "produkt-test"
+    extra = "  - id: produkt-test\n    type: product\n    de: Liste\n    en: List\n"
+    text = GOERLITZ.replace("facts:\n", extra + "facts:\n") + (
+        f"  - subject: {subject}\n    relation: {relation}\n    value: '{value}'\n"
+        "    from: projekt-wiederholen\n    quote: mit 66 Ausstellern\n"
+    )
+    (tmp_path / "sites" / "goerlitz.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(KokoError, match=message.replace("|", r"\|").replace("(", r"\(")):
+        load_curation(tmp_path, brochure)
