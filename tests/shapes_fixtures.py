@@ -1192,7 +1192,7 @@ def _start_worker() -> None:
 
     config = load_config(environ={})
     shapes, graph_shapes = load_shapes(config.shapes), load_shapes(config.graph_shapes)
-    _WORKER.update(config=config, release=assemble(config).dataset, shapes=shapes, graph_shapes=graph_shapes, prepared={})
+    _WORKER.update(config=config, release=assemble(config).dataset, shapes=shapes, graph_shapes=graph_shapes)
 
 
 def _validate_case(name: str) -> tuple[str, frozenset[str]]:
@@ -1203,7 +1203,7 @@ def _validate_case(name: str) -> tuple[str, frozenset[str]]:
     w = _WORKER
     case = next(c for c in CASES if c.name == name)
     data = apply(case, w["release"], w["config"].base)
-    report = validate_dataset(data, w["shapes"], w["graph_shapes"] if case.graphs else None, prepared=w["prepared"])
+    report = validate_dataset(data, w["shapes"], w["graph_shapes"] if case.graphs else None)
     return name, frozenset(rendered(report, w["shapes"] + w["graph_shapes"], w["config"].base))
 
 

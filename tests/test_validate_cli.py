@@ -189,11 +189,11 @@ def _shapes_with_sparql_target(select: str) -> str:
         ),
         (
             _shapes_with_sparql_target("SELECT ?this WHERE { SERVICE <{listener}sparql> { ?this ?p ?o } }"),
-            "hostile.shapes.ttl (a SPARQL constraint): SERVICE <http://127.0.0.1:",
+            "hostile.shapes.ttl (a SPARQL constraint): SERVICE, FROM and FROM NAMED are refused in shapes",
         ),
         (
             _shapes_with_sparql("SELECT $this FROM <{listener}data.ttl> WHERE { $this ?p ?o }"),
-            "hostile.shapes.ttl (a SPARQL constraint): FROM / FROM NAMED: refused in shapes",
+            "hostile.shapes.ttl (a SPARQL constraint): SERVICE, FROM and FROM NAMED are refused in shapes",
         ),
     ],
     ids=["service-in-constraint", "service-in-target", "from"],
@@ -211,7 +211,7 @@ def test_a_sparql_syntax_error_in_the_shapes_names_the_file(tmp_path):
     shapes.write_text(_shapes_with_sparql("SELECT $this WHERE { $this ?p }"), encoding="utf-8")
     result = koko("validate", "--shapes", str(shapes))
     assert result.exit_code == 2
-    assert "broken.shapes.ttl (a SPARQL constraint): SPARQL syntax error at line" in result.stderr
+    assert "broken.shapes.ttl (a SPARQL constraint): SPARQL syntax error: " in result.stderr
 
 
 def test_a_shape_that_crashes_pyshacl_is_an_error_naming_the_file(release, tmp_path):

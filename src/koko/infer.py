@@ -46,7 +46,7 @@ def load_ontology(config: Config) -> Graph:
 
 def infer(dataset: Dataset | Graph, ontology: Graph) -> Inference:
     data = union(dataset) if isinstance(dataset, Dataset) else dataset
-    closure = Graph()
+    closure = Graph(store="SimpleMemory")  # no context bookkeeping: owlrl spends its time in triple lookups
     for triple in data:
         closure.add(triple)
     for triple in ontology:
