@@ -21,7 +21,9 @@ PREFIX_DECLARATION = re.compile(r"PREFIX\s+([A-Za-z][\w.-]*)?:", re.IGNORECASE)
 
 
 def to_ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-    """>>> to_ox(Literal("16063")).value, to_ox(Literal("Weimar", lang="de")).language
+    """The pyoxigraph term for an rdflib term.
+
+    >>> to_ox(Literal("16063")).value, to_ox(Literal("Weimar", lang="de")).language
     ('16063', 'de')
     """
     if isinstance(term, URIRef):
@@ -38,7 +40,9 @@ def to_ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
 
 
 def from_ox(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
-    """>>> from_ox(to_ox(Literal("2016-10", datatype=XSD.gYearMonth))) == Literal("2016-10", datatype=XSD.gYearMonth)
+    """The rdflib term for a pyoxigraph term.
+
+    >>> from_ox(to_ox(Literal("2016-10", datatype=XSD.gYearMonth))) == Literal("2016-10", datatype=XSD.gYearMonth)
     True
     """
     if isinstance(term, ox.NamedNode):
