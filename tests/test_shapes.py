@@ -14,7 +14,7 @@ import re
 
 import pytest
 from rdflib import RDF, Graph, Literal, URIRef
-from rdflib.namespace import RDFS, SH
+from rdflib.namespace import OWL, RDFS, SH
 
 from koko.build import assemble
 from koko.config import load_config
@@ -197,3 +197,10 @@ def test_severities_carry_meaning(shapes):
     infos = sorted(str(s).removeprefix(KOKOSH) for s, v in severities.items() if v == SH.Info)
     assert warnings == ["Answer-textLength", "Site-coordinatorPostCount", "Site-mottoLength"]
     assert infos == ["Municipality-statusEnded", "QuestionCatalogueIncompleteShape"]
+
+
+def test_every_class_of_the_ontology_has_a_node_shape(config, shapes):
+    ontology = Graph().parse(config.ontology, format="turtle")
+    classes = set(ontology.subjects(RDF.type, OWL.Class))
+    targeted = {c for shape in shapes.subjects(RDF.type, SH.NodeShape) for c in shapes.objects(shape, SH.targetClass)}
+    assert classes - targeted == set()
