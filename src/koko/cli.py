@@ -74,7 +74,7 @@ def build(source: Path | None, out: Path, infer: bool, base: str | None) -> None
     """Parse the brochure, build and validate the graph, and write the release folder.
 
     Writes koko.ttl, koko.jsonld (with its context inline), koko.nt, koko.trig (one named
-    graph per site plus one for the programme), koko.nq, koko.rdf and context.jsonld.
+    graph per site, per curated file and for the programme), koko.nq, koko.rdf and context.jsonld.
     The data must conform to the shapes (shapes/*.shapes.ttl): otherwise the report is
     printed and nothing is written (exit 1). The folder is replaced in one step; on any
     other error nothing is written either (exit 2).
@@ -90,6 +90,8 @@ def build(source: Path | None, out: Path, infer: bool, base: str | None) -> None
         _fail(exc)
     for line in summary_lines(compute(knowledge.dataset, knowledge.brochure)):
         click.echo(line)
+    curation = knowledge.curation
+    click.echo(f"curated: {len(curation.facts)} facts about {len(curation.entities)} things, each with its quote")
     counts = report.counts()
     click.echo(f"validation: conforms ({counts['Warning']} warning(s), {counts['Info']} info(s))")
     click.echo(f"release written to {out}/")
