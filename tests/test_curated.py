@@ -156,6 +156,43 @@ def test_evidence_lists_every_quote_that_mentions_an_entity(knowledge):
     assert any(r["source"].endswith("chapter/sachsen-anhalt/introduction") for r in found)
 
 
+def test_networks_of_the_saalekreis(knowledge):
+    found = {r["networkName"] for r in rows(knowledge, "networks-by-site", site="site/saalekreis")}
+    assert "Netzwerk für Migration und Integration im Saalekreis" in found
+
+
+def test_national_bodies_are_the_most_frequent_partners(knowledge):
+    found = rows(knowledge, "partners-by-frequency")
+    top = {r["partner"].rsplit("/", 1)[-1]: int(r["sites"]) for r in found[:2]}
+    assert set(top) == {"bundesagentur-fuer-arbeit", "bamf"}
+    assert all(n >= 4 for n in top.values())
+
+
+def test_products_of_one_type(knowledge):
+    found = rows(knowledge, "products-by-type", type="info-tool")
+    assert {r["productType"] for r in found} == {"info-tool"}
+    assert site("wittenberg") in {r["site"] for r in found}  # the Informationsplattform
+
+
+def test_most_posts_sat_in_a_staff_unit(knowledge):
+    found = {r["unitType"]: r for r in rows(knowledge, "embedding-by-unit-type")}
+    assert "Altmarkkreis Salzwedel" in found["staff-unit"]["siteNames"]  # Stabsstelle Kultur
+    assert int(found["staff-unit"]["sites"]) == max(int(r["sites"]) for r in found.values())
+    assert sum(int(r["sites"]) for r in found.values()) <= 27
+
+
+def test_mittelsachsen_made_its_posts_permanent(knowledge):
+    found = rows(knowledge, "continuation")
+    (row,) = [r for r in found if r["site"] == site("mittelsachsen")]
+    assert row["outcome"] == "made permanent"
+    assert "verstetigt" in row["quote"]
+
+
+def test_search_answers_finds_the_integration_fairs(knowledge):
+    found = {r["site"] for r in rows(knowledge, "search-answers", term="integrationsmesse")}
+    assert found == {site("goerlitz"), site("mittelsachsen")}
+
+
 # --- broken curated files --------------------------------------------------------------------------
 
 GOERLITZ = """site: goerlitz

@@ -131,7 +131,7 @@ def test_unknown_parameter_is_refused_with_the_accepted_ones():
 
 
 def test_unknown_canned_query_lists_the_available_ones():
-    with pytest.raises(KokoError, match=r"no canned query 'nope'; available: answers-by-question, coordinators"):
+    with pytest.raises(KokoError, match=r"no canned query 'nope'; available: answers-by-question, continuation, coordinators"):
         resolve(CONFIG.queries, "nope")
 
 
