@@ -10,6 +10,7 @@ import pytest
 from rdflib import RDF, Literal, URIRef
 from rdflib.namespace import PROV
 
+from koko.coverage import KINDS
 from koko.curated import load_curation, part_texts
 from koko.errors import KokoError
 from koko.namespace import KOKO
@@ -279,3 +280,24 @@ def test_values_are_checked(brochure, tmp_path, relation, value, message):
     (tmp_path / "sites" / "goerlitz.yaml").write_text(text, encoding="utf-8")
     with pytest.raises(KokoError, match=message.replace("|", r"\|").replace("(", r"\(")):
         load_curation(tmp_path, brochure)
+
+
+def test_coverage_counts_facts_per_kind_and_lists_answers_without_any(tmp_path):
+    import json
+
+    from click.testing import CliRunner
+
+    from koko.cli import main
+
+    result = CliRunner().invoke(main, ["coverage", "--format", "json"])
+    assert result.exit_code == 0
+    report = json.loads(result.stdout)
+    assert report["facts"]["goerlitz"]["event"] >= 4  # the two fairs, their figures
+    assert report["facts"]["sachsen-anhalt-introduction"]["programme"] >= 1
+    assert len(report["facts"]) == 27 + 5
+    gaps = {(g["site"], g["question"]): g["reason"] for g in report["answersWithoutFacts"]}
+    assert ("magdeburg", "ausgangssituation") in gaps
+    assert all(gaps.values()), "every answer without a fact says why"
+    text = CliRunner().invoke(main, ["coverage"]).stdout
+    assert text.splitlines()[0].split() == ["part", *KINDS, "total"]
+    assert f"answers without a curated fact: {len(gaps)}" in text

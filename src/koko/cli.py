@@ -14,6 +14,7 @@ from rdflib import Dataset
 from rdflib.namespace import NamespaceManager
 
 from . import __version__
+from . import coverage as curated_coverage
 from . import infer as reasoning
 from . import report as reports
 from .build import NotConforming, assemble, build_release
@@ -95,6 +96,22 @@ def build(source: Path | None, out: Path, infer: bool, base: str | None) -> None
     counts = report.counts()
     click.echo(f"validation: conforms ({counts['Warning']} warning(s), {counts['Info']} info(s))")
     click.echo(f"release written to {out}/")
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@SOURCE
+def coverage(fmt: str, source: Path | None) -> None:
+    """Curated facts per site and section by kind, and every answer without any.
+
+    An answer may stay without a fact only with a comment in its site's file saying why
+    ("# question-slug: no curatable fact — reason"); it is listed with that reason.
+    """
+    try:
+        knowledge = assemble(load_config(), source)
+    except KokoError as exc:
+        _fail(exc)
+    click.echo(curated_coverage.render(curated_coverage.compute(knowledge.curation, knowledge.brochure), fmt), nl=False)
 
 
 @main.command()
