@@ -172,6 +172,7 @@ def add_curation(dataset: Dataset, curation: Curation, base: str, folder: Path) 
         # The shared entries are curated from the brochure as a whole.
         _self_description(shared, shared_name, "gemeinsame Einträge", "shared entries", [source, URIRef(f"{base}brochure")])
 
+    entity_nodes = {entity_iri(base, e) for e in curation.entities.values()}
     for cfile in curation.files:
         key = cfile.site or slugify(cfile.section or "")
         name = URIRef(f"{base}graph/curated/{key}")
@@ -187,7 +188,7 @@ def add_curation(dataset: Dataset, curation: Curation, base: str, folder: Path) 
             obj: Node = terms.node(fact.object, fact.relation) if fact.object is not None else _value(fact)
             graph.add((subject, predicate, obj))
             for node in (subject, obj):
-                if isinstance(node, URIRef) and any(node == entity_iri(base, e) for e in curation.entities.values()):
+                if node in entity_nodes:
                     graph.add((node, PROV.wasDerivedFrom, part))
             evidence = _evidence_iri(base, key, subject, predicate, obj, fact.quote)
             graph.add((evidence, RDF.type, KOKO.Evidence))
