@@ -301,3 +301,13 @@ def test_coverage_counts_facts_per_kind_and_lists_answers_without_any(tmp_path):
     text = CliRunner().invoke(main, ["coverage"]).stdout
     assert text.splitlines()[0].split() == ["part", *KINDS, "total"]
     assert f"answers without a curated fact: {len(gaps)}" in text
+
+
+def test_an_entity_no_fact_mentions_is_an_error(brochure, tmp_path):
+    (tmp_path / "shared.yaml").write_text("entities: []\n", encoding="utf-8")
+    (tmp_path / "sites").mkdir()
+    extra = "  - id: vergessen\n    type: network\n    de: Vergessenes Netzwerk\n    en: Forgotten network\n"
+    (tmp_path / "sites" / "goerlitz.yaml").write_text(GOERLITZ.replace("facts:\n", extra + "facts:\n"), encoding="utf-8")
+    with pytest.raises(KokoError, match="entity 'vergessen' is declared but no fact mentions it") as caught:
+        load_curation(tmp_path, brochure)
+    assert caught.value.line == 7

@@ -289,4 +289,8 @@ def load_curation(folder: Path, brochure: Brochure) -> Curation:
     for path, data in documents:
         facts = tuple(_fact(item, data, (entities, sites, texts), path) for item in data.get("facts") or [])
         files.append(CuratedFile(path, data.get("site"), data.get("section"), facts))
+    mentioned = {ref for f in files for fact in f.facts for ref in (fact.subject, fact.object)}
+    for entity in entities.values():
+        if entity.id not in mentioned:  # it would be a node without provenance, reachable from nothing
+            raise KokoError(f"entity {entity.id!r} is declared but no fact mentions it", entity.file, entity.line)
     return Curation(entities, tuple(files))
