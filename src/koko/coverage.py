@@ -53,15 +53,12 @@ def compute(curation: Curation, brochure: Brochure) -> Coverage:
         row = counts.setdefault(cfile.site or cfile.section or "", dict.fromkeys(KINDS, 0))
         for fact in cfile.facts:
             row[_kind(fact, curation)] += 1
+    answers = sorted((site, question) for site, question in part_texts(brochure) if site)
+    for site, _ in answers:
+        counts.setdefault(site, dict.fromkeys(KINDS, 0))
     covered = {(f.site, f.part) for f in curation.facts if f.site}
     reasons = {f.site: _reasons(f.path) for f in curation.files if f.site}
-    gaps = tuple(
-        Gap(site, question, reasons.get(site, {}).get(question))
-        for site, question in sorted(k for k in part_texts(brochure) if k[0] and k not in covered)
-    )
-    for site, _ in part_texts(brochure):
-        if site:
-            counts.setdefault(site, dict.fromkeys(KINDS, 0))
+    gaps = tuple(Gap(site, q, reasons.get(site, {}).get(q)) for site, q in answers if (site, q) not in covered)
     return Coverage(dict(sorted(counts.items())), gaps)
 
 

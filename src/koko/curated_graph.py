@@ -24,6 +24,7 @@ from rdflib.namespace import DCTERMS, PROV, SKOS
 from rdflib.term import Node
 
 from .curated import Curation, Entity, Fact
+from .model import Iris, de_en, graph_provenance
 from .namespace import KOKO
 from .text import slugify
 
@@ -79,21 +80,22 @@ SECTION_IRIS = {
 }
 
 
-def entity_iri(base: str, entity: Entity) -> URIRef:
-    return URIRef(f"{base}{PATHS.get(entity.kind, entity.kind)}/{entity.id}")
+def entity_iri(iri: Iris, entity: Entity) -> URIRef:
+    return iri(f"{PATHS.get(entity.kind, entity.kind)}/{entity.id}")
 
 
 class _Terms:
     """References of the curated format (ids, site:…, state:…) as IRIs, and their German labels."""
 
-    def __init__(self, base: str, curation: Curation, dataset: Dataset):
-        self.base, self.curation, self.dataset = base, curation, dataset
+    def __init__(self, iri: Iris, curation: Curation, dataset: Dataset):
+        self.iri, self.curation, self.dataset = iri, curation, dataset
+        self.entities = {entity_iri(iri, e): e for e in curation.entities.values()}
 
     def node(self, ref: str, relation: str | None = None) -> URIRef:
         if ref in self.curation.entities:
-            return entity_iri(self.base, self.curation.entities[ref])
+            return entity_iri(self.iri, self.curation.entities[ref])
         prefix, _, local = ref.partition(":")
-        node = URIRef(f"{self.base}{prefix}/{local}")
+        node = self.iri(f"{prefix}/{local}")
         if prefix == "site" and relation == "withinUnit":  # the top of a unit hierarchy is the municipality
             municipality = self.dataset.value(node, KOKO.municipality)
             assert isinstance(municipality, URIRef), ref
@@ -104,13 +106,11 @@ class _Terms:
         for label in self.dataset.objects(node, RDFS.label):
             if isinstance(label, Literal) and label.language == "de":
                 return str(label)
-        entity = next((e for e in self.curation.entities.values() if entity_iri(self.base, e) == node), None)
+        entity = self.entities.get(node)
         return entity.de if entity else str(node)
 
     def part(self, fact: Fact) -> URIRef:
-        if fact.site:
-            return URIRef(f"{self.base}answer/{fact.site}/{fact.part}")
-        return URIRef(f"{self.base}{SECTION_IRIS[fact.part]}")
+        return self.iri(f"answer/{fact.site}/{fact.part}" if fact.site else SECTION_IRIS[fact.part])
 
 
 def _value(fact: Fact) -> Literal:
@@ -134,51 +134,51 @@ def _date_property(terms: _Terms, fact: Fact) -> URIRef:
     return SCHEMA_START if kind == "event" else DCTERMS.date
 
 
-def _evidence_iri(base: str, key: str, subject: Node, predicate: Node, obj: Node, quote: str) -> URIRef:
+def _evidence_iri(iri: Iris, key: str, subject: Node, predicate: Node, obj: Node, quote: str) -> URIRef:
     digest = hashlib.sha256("\n".join(map(str, (subject, predicate, obj, quote))).encode("utf-8")).hexdigest()[:10]
-    return URIRef(f"{base}evidence/{key}/{digest}")
+    return iri(f"evidence/{key}/{digest}")
 
 
 def _describe(graph: Graph, node: URIRef, entity: Entity) -> None:
     graph.add((node, RDF.type, CLASSES[entity.kind]))
-    graph.add((node, RDFS.label, Literal(entity.de, lang="de")))
-    graph.add((node, RDFS.label, Literal(entity.en, lang="en")))
+    de_en(graph, node, entity.de, entity.en)
     for alias in entity.aliases:
         graph.add((node, SKOS.altLabel, Literal(alias, lang="de")))
 
 
-def _source_file(graph: Graph, base: str, path: Path) -> URIRef:
+def _source_file(graph: Graph, iri: Iris, path: Path) -> URIRef:
     relative = f"{path.parent.name}/{path.name}" if path.parent.name in ("sites", "sections") else path.name
-    node = URIRef(f"{base}source/curated/{relative}")
+    node = iri(f"source/curated/{relative}")
     graph.add((node, RDF.type, PROV.Entity))
-    graph.add((node, RDFS.label, Literal(f"Kuratierte Datei {relative}", lang="de")))
-    graph.add((node, RDFS.label, Literal(f"Curated file {relative}", lang="en")))
+    de_en(graph, node, f"Kuratierte Datei {relative}", f"Curated file {relative}")
     graph.add((node, DCTERMS.format, Literal("application/yaml")))
     return node
 
 
 def add_curation(dataset: Dataset, curation: Curation, base: str, folder: Path) -> None:
     """Add a named graph per curated file (and one for the shared entities) to ``dataset``."""
-    terms = _Terms(base, curation, dataset)
-    shared_name = URIRef(f"{base}graph/curated/shared")
+    iri = Iris(base)
+    terms = _Terms(iri, curation, dataset)
+    shared_name = iri("graph/curated/shared")
     shared = dataset.graph(shared_name)
     declared_in: dict[Path, list[Entity]] = {}
     for entity in curation.entities.values():
         declared_in.setdefault(entity.file, []).append(entity)
     for entity in declared_in.get(folder / "shared.yaml", []):
-        _describe(shared, entity_iri(base, entity), entity)
+        _describe(shared, entity_iri(iri, entity), entity)
     if (folder / "shared.yaml").exists():
-        source = _source_file(shared, base, folder / "shared.yaml")
+        source = _source_file(shared, iri, folder / "shared.yaml")
         # The shared entries are curated from the brochure as a whole.
-        _self_description(shared, shared_name, "gemeinsame Einträge", "shared entries", [source, URIRef(f"{base}brochure")])
+        graph_provenance(
+            shared, shared_name, "Benannter Graph: gemeinsame Einträge", "Named graph: shared entries", [source, iri("brochure")]
+        )
 
-    entity_nodes = {entity_iri(base, e) for e in curation.entities.values()}
     for cfile in curation.files:
         key = cfile.site or slugify(cfile.section or "")
-        name = URIRef(f"{base}graph/curated/{key}")
+        name = iri(f"graph/curated/{key}")
         graph = dataset.graph(name)
         for entity in declared_in.get(cfile.path, []):
-            _describe(graph, entity_iri(base, entity), entity)
+            _describe(graph, entity_iri(iri, entity), entity)
         parts = set()
         for fact in cfile.facts:
             part = terms.part(fact)
@@ -188,15 +188,12 @@ def add_curation(dataset: Dataset, curation: Curation, base: str, folder: Path) 
             obj: Node = terms.node(fact.object, fact.relation) if fact.object is not None else _value(fact)
             graph.add((subject, predicate, obj))
             for node in (subject, obj):
-                if node in entity_nodes:
+                if node in terms.entities:
                     graph.add((node, PROV.wasDerivedFrom, part))
-            evidence = _evidence_iri(base, key, subject, predicate, obj, fact.quote)
+            evidence = _evidence_iri(iri, key, subject, predicate, obj, fact.quote)
             graph.add((evidence, RDF.type, KOKO.Evidence))
-            target = terms.label(obj) if isinstance(obj, URIRef) else str(obj)
-            graph.add((evidence, RDFS.label, Literal(f"Beleg: {terms.label(subject)} – {fact.relation} – {target}", lang="de")))
-            graph.add(
-                (evidence, RDFS.label, Literal(f"Evidence: {terms.label(subject)} – {fact.relation} – {target}", lang="en"))
-            )
+            said = f"{terms.label(subject)} – {fact.relation} – {terms.label(obj) if isinstance(obj, URIRef) else obj}"
+            de_en(graph, evidence, f"Beleg: {said}", f"Evidence: {said}")
             graph.add((evidence, RDF.subject, subject))
             graph.add((evidence, RDF.predicate, predicate))
             graph.add((evidence, RDF.object, obj))
@@ -205,14 +202,12 @@ def add_curation(dataset: Dataset, curation: Curation, base: str, folder: Path) 
             graph.add((evidence, PROV.wasDerivedFrom, part))
             if fact.approximate:
                 graph.add((evidence, KOKO.approximate, Literal(True)))
-        source = _source_file(graph, base, cfile.path)
+        source = _source_file(graph, iri, cfile.path)
         what = f"Standort {key}" if cfile.site else f"Abschnitt {key}"
-        _self_description(graph, name, f"kuratierte Fakten, {what}", f"curated facts, {key}", [source, *sorted(parts)])
-
-
-def _self_description(graph: Graph, name: URIRef, de: str, en: str, derived_from: list[URIRef]) -> None:
-    graph.add((name, RDF.type, PROV.Entity))
-    graph.add((name, RDFS.label, Literal(f"Benannter Graph: {de}", lang="de")))
-    graph.add((name, RDFS.label, Literal(f"Named graph: {en}", lang="en")))
-    for origin in derived_from:
-        graph.add((name, PROV.wasDerivedFrom, origin))
+        graph_provenance(
+            graph,
+            name,
+            f"Benannter Graph: kuratierte Fakten, {what}",
+            f"Named graph: curated facts, {key}",
+            [source, *sorted(parts)],
+        )

@@ -103,7 +103,7 @@ class Iris:
         return self(f"graph/site/{slug}")
 
 
-def _de_en(graph: Graph, node: URIRef, de: str, en: str, prop: URIRef = RDFS.label) -> None:
+def de_en(graph: Graph, node: URIRef, de: str, en: str, prop: URIRef = RDFS.label) -> None:
     graph.add((node, prop, Literal(de, lang="de")))
     graph.add((node, prop, Literal(en, lang="en")))
 
@@ -114,9 +114,9 @@ def _lines(graph: Graph, node: URIRef, first: int, last: int, source: URIRef) ->
     graph.add((node, DCTERMS.source, source))
 
 
-def _graph_provenance(graph: Graph, name: URIRef, de: str, en: str, derived_from: list[URIRef]) -> None:
+def graph_provenance(graph: Graph, name: URIRef, de: str, en: str, derived_from: list[URIRef]) -> None:
     graph.add((name, RDF.type, PROV.Entity))
-    _de_en(graph, name, de, en)
+    de_en(graph, name, de, en)
     for origin in derived_from:
         graph.add((name, PROV.wasDerivedFrom, origin))
 
@@ -165,7 +165,7 @@ class _Builder:
         brochure = self.iri("brochure")
         g.add((brochure, RDF.type, KOKO.Brochure))
         title = "Kommunale Koordinierung der Bildungsangebote für Neuzugewanderte in Sachsen, Sachsen-Anhalt und Thüringen"
-        _de_en(
+        de_en(
             g,
             brochure,
             title,
@@ -179,14 +179,14 @@ class _Builder:
 
         src = self.source_file
         g.add((src, RDF.type, PROV.Entity))
-        _de_en(g, src, "Textebene der Broschüre (aus dem PDF extrahiert)", "Text layer of the brochure (extracted from the PDF)")
+        de_en(g, src, "Textebene der Broschüre (aus dem PDF extrahiert)", "Text layer of the brochure (extracted from the PDF)")
         g.add((src, DCTERMS.format, Literal("text/plain; charset=utf-8")))
         g.add((src, PROV.wasDerivedFrom, brochure))
         g.add((src, KOKO.sha256, Literal(b.sha256, datatype=XSD.hexBinary)))
 
         table = self.municipality_table
         g.add((table, RDF.type, PROV.Entity))
-        _de_en(g, table, "Kuratierte Kreisdaten (Kreisschlüssel, Status)", "Curated district data (district keys, status)")
+        de_en(g, table, "Kuratierte Kreisdaten (Kreisschlüssel, Status)", "Curated district data (district keys, status)")
         g.add((table, DCTERMS.format, Literal("text/csv")))
 
         sections = []
@@ -194,7 +194,7 @@ class _Builder:
             node = self.iri(f"brochure/{key}")
             sections.append(node)
             g.add((node, RDF.type, cls))
-            _de_en(g, node, section.title, "Foreword" if key == "foreword" else "Summary and outlook")
+            de_en(g, node, section.title, "Foreword" if key == "foreword" else "Summary and outlook")
             g.add((node, DCTERMS.title, Literal(section.title, lang="de")))
             g.add((node, KOKO.text, Literal(section.text, lang="de")))
             g.add((node, DCTERMS.isPartOf, brochure))
@@ -206,7 +206,7 @@ class _Builder:
         self.catalogue_nodes(g)
         for chapter in b.chapters:
             sections.extend(self.chapter(g, chapter, brochure))
-        _graph_provenance(
+        graph_provenance(
             g, name, "Benannter Graph: Programm, Broschüre und Kapitel", "Named graph: programme, brochure and chapters", sections
         )
 
@@ -214,7 +214,7 @@ class _Builder:
         for org in self.facts.organisations:
             node = self.iri(f"org/{org.id}")
             g.add((node, RDF.type, ORG.FormalOrganization))
-            _de_en(g, node, org.de, org.en)
+            de_en(g, node, org.de, org.en)
             if org.alt_label:
                 g.add((node, SKOS.altLabel, Literal(org.alt_label, lang="de")))
             g.add((node, PROV.wasDerivedFrom, self.iri("brochure/foreword")))
@@ -222,7 +222,7 @@ class _Builder:
     def programme_node(self, g: Graph) -> None:
         f, p = self.facts, self.programme
         g.add((p, RDF.type, KOKO.FundingProgramme))
-        _de_en(g, p, f.programme.de, f.programme.en)
+        de_en(g, p, f.programme.de, f.programme.en)
         if f.programme.alt_label:
             g.add((p, SKOS.altLabel, Literal(f.programme.alt_label, lang="de")))
         g.add((p, SCHEMA.funder, self.iri(f"org/{f.funder}")))
@@ -235,7 +235,7 @@ class _Builder:
             node = self.iri(f"programme/{f.programme.id}/period/{period.ordinal}")
             g.add((p, KOKO.fundingPeriod, node))
             g.add((node, RDF.type, KOKO.FundingPeriod))
-            _de_en(g, node, period.de, period.en)
+            de_en(g, node, period.de, period.en)
             g.add((node, KOKO.periodOrdinal, Literal(period.ordinal, datatype=XSD.positiveInteger)))
             if period.start is not None:
                 g.add((node, KOKO.periodStart, Literal(f"{period.start:04d}", datatype=XSD.gYear)))
@@ -246,15 +246,15 @@ class _Builder:
     def catalogue_nodes(self, g: Graph) -> None:
         scheme = self.iri("question-catalogue")
         g.add((scheme, RDF.type, KOKO.QuestionCatalogue))
-        _de_en(g, scheme, "Fragenkatalog der Standortbeschreibungen", "Question catalogue of the site profiles")
-        _de_en(g, scheme, "Fragenkatalog der Standortbeschreibungen", "Question catalogue of the site profiles", SKOS.prefLabel)
+        de_en(g, scheme, "Fragenkatalog der Standortbeschreibungen", "Question catalogue of the site profiles")
+        de_en(g, scheme, "Fragenkatalog der Standortbeschreibungen", "Question catalogue of the site profiles", SKOS.prefLabel)
         g.add((scheme, KOKO.questionCount, Literal(self.facts.question_count, datatype=XSD.positiveInteger)))
         g.add((scheme, PROV.wasDerivedFrom, self.iri("brochure/foreword")))
         for question in self.catalogue.questions:
             node = self.iri(f"question/{question.slug}")
             g.add((node, RDF.type, KOKO.Question))
-            _de_en(g, node, question.de, question.en)
-            _de_en(g, node, question.de, question.en, SKOS.prefLabel)
+            de_en(g, node, question.de, question.en)
+            de_en(g, node, question.de, question.en, SKOS.prefLabel)
             for variant in question.variants:
                 g.add((node, SKOS.altLabel, Literal(variant, lang="de")))
             g.add((node, SKOS.notation, Literal(question.slug)))
@@ -266,13 +266,13 @@ class _Builder:
         slug, key, state_en, official = STATE_INFO[chapter.state]
         state = self.iri(f"state/{slug}")
         g.add((state, RDF.type, KOKO.FederalState))
-        _de_en(g, state, chapter.state, state_en)
+        de_en(g, state, chapter.state, state_en)
         g.add((state, SKOS.altLabel, Literal(official, lang="de")))
         g.add((state, KOKO.landesschluessel, Literal(key)))
 
         node = self.iri(f"brochure/chapter/{slug}")
         g.add((node, RDF.type, KOKO.StateChapter))
-        _de_en(g, node, f"Länderkapitel {chapter.state}", f"State chapter {state_en}")
+        de_en(g, node, f"Länderkapitel {chapter.state}", f"State chapter {state_en}")
         g.add((node, DCTERMS.title, Literal(chapter.state, lang="de")))
         g.add((node, DCTERMS.isPartOf, brochure))
         g.add((brochure, DCTERMS.hasPart, node))
@@ -283,7 +283,7 @@ class _Builder:
 
         intro = self.iri(f"brochure/chapter/{slug}/introduction")
         g.add((intro, RDF.type, KOKO.ChapterIntroduction))
-        _de_en(g, intro, chapter.intro_title, f"Introduction to the chapter {state_en}")
+        de_en(g, intro, chapter.intro_title, f"Introduction to the chapter {state_en}")
         g.add((intro, DCTERMS.title, Literal(chapter.intro_title, lang="de")))
         g.add((intro, KOKO.text, Literal(chapter.intro_text, lang="de")))
         g.add((intro, DCTERMS.isPartOf, node))
@@ -301,7 +301,7 @@ class _Builder:
             g.add((person, SCHEMA.honorificPrefix, Literal(sig.honorific)))
         g.add((person, ORG.holds, post))
         g.add((post, RDF.type, KOKO.ConsultantPost))
-        _de_en(g, post, f"{sig.role} (TransMit)", f"Municipal consulting {state_en} (TransMit)")
+        de_en(g, post, f"{sig.role} (TransMit)", f"Municipal consulting {state_en} (TransMit)")
         g.add((post, ORG.heldBy, person))
         g.add((post, ORG.postIn, self.iri(f"org/{self.facts.supported_by}")))
         g.add((post, PROV.wasDerivedFrom, intro))
@@ -325,12 +325,12 @@ class _Builder:
         chapter_node = self.iri(f"brochure/chapter/{state_slug}")
 
         g.add((profile, RDF.type, KOKO.SiteProfile))
-        _de_en(g, profile, f"Standortbeschreibung {site.name}", f"Site profile {site.name}")
+        de_en(g, profile, f"Standortbeschreibung {site.name}", f"Site profile {site.name}")
         g.add((profile, DCTERMS.isPartOf, chapter_node))
         _lines(g, profile, site.first_line, site.last_line, self.source_file)
 
         g.add((node, RDF.type, KOKO.Site))
-        _de_en(g, node, site.name, f"KoKo site {row.official_name}")
+        de_en(g, node, site.name, f"KoKo site {row.official_name}")
         g.add((node, KOKO.printedName, Literal(site.name)))
         g.add((node, KOKO.programme, self.programme))
         g.add((node, KOKO.municipality, muni))
@@ -346,7 +346,7 @@ class _Builder:
             person = self.iri(f"person/{slugify(name)}")
             g.add((node, KOKO.coordinatorPost, post))
             g.add((post, RDF.type, KOKO.CoordinatorPost))
-            _de_en(
+            de_en(
                 g,
                 post,
                 f"Bildungskoordination {site.name} (Stelle {position})",
@@ -367,7 +367,7 @@ class _Builder:
             a = self.iri(f"answer/{slug}/{answer.question.slug}")
             g.add((node, KOKO.answer, a))
             g.add((a, RDF.type, KOKO.Answer))
-            _de_en(g, a, f"{site.name}: {answer.question.de}", f"{row.official_name}: {answer.question.en}")
+            de_en(g, a, f"{site.name}: {answer.question.de}", f"{row.official_name}: {answer.question.en}")
             g.add((a, KOKO.answerOf, node))
             g.add((a, KOKO.question, self.iri(f"question/{answer.question.slug}")))
             g.add((a, KOKO.position, Literal(answer.position, datatype=XSD.positiveInteger)))
@@ -376,7 +376,7 @@ class _Builder:
             g.add((a, PROV.wasDerivedFrom, profile))
             _lines(g, a, answer.first_line, answer.last_line, self.source_file)
 
-        _graph_provenance(
+        graph_provenance(
             g,
             self.iri.graph_site(slug),
             f"Benannter Graph: {site.name}",
@@ -387,7 +387,7 @@ class _Builder:
     def municipality(self, g: Graph, muni: URIRef, row: Municipality, state_slug: str, site: Site) -> None:
         kind_de, kind_en = KIND_LABEL[row.kind]
         g.add((muni, RDF.type, KIND_CLASS[row.kind]))
-        _de_en(g, muni, row.official_name, f"{row.official_name} ({kind_en})")
+        de_en(g, muni, row.official_name, f"{row.official_name} ({kind_en})")
         g.add((muni, SKOS.altLabel, Literal(f"{row.official_name} ({kind_de})", lang="de")))
         g.add((muni, KOKO.printedName, Literal(site.name)))
         g.add((muni, KOKO.kreisschluessel, Literal(row.ags)))
@@ -401,14 +401,14 @@ class _Builder:
             change = self.iri(f"change/{slugify(row.official_name)}-{row.change_date.year}")
             s_de, s_en = KIND_LABEL[row.successor_kind]
             g.add((successor, RDF.type, KIND_CLASS[row.successor_kind]))
-            _de_en(g, successor, row.successor_name, f"{row.successor_name} ({s_en})")
+            de_en(g, successor, row.successor_name, f"{row.successor_name} ({s_en})")
             g.add((successor, SKOS.altLabel, Literal(f"{row.successor_name} ({s_de})", lang="de")))
             g.add((successor, KOKO.kreisschluessel, Literal(row.successor_ags)))
             g.add((successor, KOKO.federalState, self.iri(f"state/{state_slug}")))
             g.add((successor, PROV.wasDerivedFrom, self.municipality_table))
             g.add((change, RDF.type, ORG.ChangeEvent))
             day = row.change_date
-            _de_en(
+            de_en(
                 g,
                 change,
                 f"Eingliederung von {row.official_name} ({kind_de}) in den {row.successor_name} "

@@ -15,7 +15,7 @@ reported but do not.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 from urllib.request import url2pathname
@@ -261,8 +261,7 @@ def _graph_pass(dataset: Dataset, graph_shapes: Graph, prepared: dict[tuple, Que
         alone = _DataGraph(prepared)
         for triple in graph:
             alone.add(triple)
-        report = _run(alone, graph_shapes, "none", None)
-        found += [replace(f, graph=graph.identifier) for f in _findings(report, graph_shapes, None)]
+        found += _findings(_run(alone, graph_shapes, "none", None), graph_shapes, graph.identifier)
     return found
 
 
