@@ -17,12 +17,15 @@ from . import __version__
 from . import coverage as curated_coverage
 from . import infer as reasoning
 from . import report as reports
+from . import serve as serving
 from .build import NotConforming, assemble, build_release
 from .config import Config, load_config
 from .errors import KokoError
 from .formats import FORMATS, load_context, lookup, read_rdf_file, serialise
 from .model import bind_prefixes
+from .published import Published, publish_from_release, publish_from_source
 from .query import RESULT_FORMATS, list_canned, render, resolve, run
+from .server_config import load_server_config
 from .stats import as_dict, compute, summary_lines
 from .validate import INFERENCE, load_shapes, validate_dataset
 
@@ -340,6 +343,83 @@ def infer(fmt: str, out: Path | None, source: Path | None, base: str | None) -> 
         click.echo(f"{len(inference.entailed)} entailed triples", err=True)
     except KokoError as exc:
         _fail(exc)
+
+
+def _publish(config: Config, data: Path | None, source: Path | None) -> Published:
+    if data is not None and source is not None:
+        raise KokoError("--data and --source exclude each other: serve a release folder or build from a source")
+    return publish_from_release(config, data) if data is not None else publish_from_source(config, source)
+
+
+DATA = click.option(
+    "--data",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Publish a release folder written by koko build instead of building from the source.",
+)
+
+
+@main.command()
+@click.option("--host", default=None, help="Interface to listen on [default: 127.0.0.1, or $KOKO_HOST].")
+@click.option("--port", default=None, help="Port to listen on [default: 8000, or $KOKO_PORT].")
+@click.option(
+    "--timeout", default=None, help="Seconds a SPARQL query may run before it is stopped [default: 10, or $KOKO_TIMEOUT]."
+)
+@click.option(
+    "--max-rows", default=None, help="Most rows (or triples) in one result; more are cut off and marked [default: 10000]."
+)
+@click.option("--workers", default=None, help="Query worker processes, each with its own copy of the data [default: 2].")
+@click.option(
+    "--allow-service",
+    "service_allow",
+    multiple=True,
+    metavar="ENDPOINT",
+    help="A SPARQL endpoint that queries may reach with SERVICE (repeatable). Without it, SERVICE is refused.",
+)
+@DATA
+@SOURCE
+@BASE
+def serve(
+    host: str | None,
+    port: str | None,
+    timeout: str | None,
+    max_rows: str | None,
+    workers: str | None,
+    service_allow: tuple[str, ...],
+    data: Path | None,
+    source: Path | None,
+    base: str | None,
+) -> None:
+    """Build and validate the release (or load --data) and serve it as linked data.
+
+    Pages for people at /, every IRI of the data under /id/ (HTML or RDF by content
+    negotiation), the SPARQL 1.1 endpoint at /sparql (read-only), canned queries at
+    /-/queries, the ontology at /ontology and the dataset description at
+    /.well-known/void. Nothing but this process is needed; Ctrl-C stops it.
+    """
+    try:
+        settings = load_server_config(
+            {
+                "host": host,
+                "port": port,
+                "timeout": timeout,
+                "max_rows": max_rows,
+                "workers": workers,
+                "service_allow": service_allow,
+            }
+        )
+        published = _publish(load_config(base), data, source)
+    except NotConforming as exc:
+        click.echo(reports.render_text(exc.report), err=True, nl=False)
+        click.echo(f"koko: error: {exc}", err=True)
+        sys.exit(1)
+    except KokoError as exc:
+        _fail(exc)
+    click.echo(f"koko: serving {published.triples} triples at http://{settings.host}:{settings.port}/ (Ctrl-C stops)", err=True)
+    try:
+        serving.serve(published, settings)
+    except OSError as exc:
+        _fail(KokoError(f"cannot listen on {settings.host}:{settings.port}: {exc.strerror}"))
 
 
 if __name__ == "__main__":  # pragma: no cover

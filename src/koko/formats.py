@@ -26,15 +26,16 @@ class RdfFormat:
     media_type: str
     rdflib: str
     quads: bool
+    oxigraph: str  # the pyoxigraph.RdfFormat member; the server writes with pyoxigraph
 
 
 FORMATS: tuple[RdfFormat, ...] = (
-    RdfFormat("ttl", "ttl", "text/turtle", "turtle", False),
-    RdfFormat("jsonld", "jsonld", "application/ld+json", "json-ld", False),
-    RdfFormat("nt", "nt", "application/n-triples", "nt", False),
-    RdfFormat("trig", "trig", "application/trig", "trig", True),
-    RdfFormat("nq", "nq", "application/n-quads", "nquads", True),
-    RdfFormat("xml", "rdf", "application/rdf+xml", "xml", False),
+    RdfFormat("ttl", "ttl", "text/turtle", "turtle", False, "TURTLE"),
+    RdfFormat("jsonld", "jsonld", "application/ld+json", "json-ld", False, "JSON_LD"),
+    RdfFormat("nt", "nt", "application/n-triples", "nt", False, "N_TRIPLES"),
+    RdfFormat("trig", "trig", "application/trig", "trig", True, "TRIG"),
+    RdfFormat("nq", "nq", "application/n-quads", "nquads", True, "N_QUADS"),
+    RdfFormat("xml", "rdf", "application/rdf+xml", "xml", False, "RDF_XML"),
 )
 BY_NAME = {f.name: f for f in FORMATS}
 ALIASES = {

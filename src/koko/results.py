@@ -1,0 +1,134 @@
+"""SPARQL results written from pyoxigraph terms: JSON, XML, CSV and TSV, capped at a row limit.
+
+pyoxigraph's own writers take the whole iterator, so a result cannot be cut at the row cap
+with them; these writers take the rows already read (at most the cap) and produce the W3C
+formats (SPARQL 1.1 Query Results JSON, XML, CSV/TSV).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from xml.sax.saxutils import escape, quoteattr
+
+import pyoxigraph as ox
+
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+Row = Sequence[Term | None]
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+
+@dataclass(frozen=True)
+class ResultFormat:
+    name: str
+    media_type: str
+
+
+RESULT_FORMATS: tuple[ResultFormat, ...] = (
+    ResultFormat("json", "application/sparql-results+json"),
+    ResultFormat("xml", "application/sparql-results+xml"),
+    ResultFormat("csv", "text/csv"),
+    ResultFormat("tsv", "text/tab-separated-values"),
+)
+BY_NAME = {f.name: f for f in RESULT_FORMATS}
+
+
+def _json_term(term: Term) -> dict:
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Triple):
+        return {"type": "triple", "value": {k: _json_term(getattr(term, k)) for k in ("subject", "predicate", "object")}}
+    out = {"type": "literal", "value": term.value}
+    if term.language:
+        out["xml:lang"] = term.language
+    elif term.datatype.value != XSD_STRING:
+        out["datatype"] = term.datatype.value
+    return out
+
+
+def _xml_term(term: Term) -> str:
+    if isinstance(term, ox.NamedNode):
+        return f"<uri>{escape(term.value)}</uri>"
+    if isinstance(term, ox.BlankNode):
+        return f"<bnode>{escape(term.value)}</bnode>"
+    if isinstance(term, ox.Triple):
+        parts = "".join(f"<{k}>{_xml_term(getattr(term, k))}</{k}>" for k in ("subject", "predicate", "object"))
+        return f"<triple>{parts}</triple>"
+    if term.language:
+        return f"<literal xml:lang={quoteattr(term.language)}>{escape(term.value)}</literal>"
+    if term.datatype.value != XSD_STRING:
+        return f"<literal datatype={quoteattr(term.datatype.value)}>{escape(term.value)}</literal>"
+    return f"<literal>{escape(term.value)}</literal>"
+
+
+def _csv_cell(term: Term | None) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    if isinstance(term, ox.Triple):
+        return str(term)
+    return term.value
+
+
+def _tsv_cell(term: Term | None) -> str:
+    return "" if term is None else str(term)
+
+
+def write_solutions(variables: Sequence[str], rows: Sequence[Row], fmt: str) -> bytes:
+    r"""A SELECT result in one of :data:`RESULT_FORMATS`.
+
+    >>> rows = [(ox.NamedNode("https://w3id.org/koko-kg/id/site/erfurt"), ox.Literal("Erfurt", language="de"))]
+    >>> write_solutions(["site", "name"], rows, "csv")
+    b'site,name\r\nhttps://w3id.org/koko-kg/id/site/erfurt,Erfurt\r\n'
+    >>> write_solutions(["site", "name"], rows, "tsv").decode().splitlines()[1]
+    '<https://w3id.org/koko-kg/id/site/erfurt>\t"Erfurt"@de'
+    """
+    if fmt == "json":
+        bindings = [{v: _json_term(t) for v, t in zip(variables, row, strict=True) if t is not None} for row in rows]
+        document = {"head": {"vars": list(variables)}, "results": {"bindings": bindings}}
+        return json.dumps(document, ensure_ascii=False).encode("utf-8")
+    if fmt == "xml":
+        head = "".join(f"<variable name={quoteattr(v)}/>" for v in variables)
+        results = "".join(
+            "<result>"
+            + "".join(
+                f"<binding name={quoteattr(v)}>{_xml_term(t)}</binding>"
+                for v, t in zip(variables, row, strict=True)
+                if t is not None
+            )
+            + "</result>"
+            for row in rows
+        )
+        return (
+            '<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">'
+            f"<head>{head}</head><results>{results}</results></sparql>\n"
+        ).encode()
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\r\n")
+        writer.writerow(variables)
+        writer.writerows([_csv_cell(t) for t in row] for row in rows)
+        return buffer.getvalue().encode("utf-8")
+    if fmt == "tsv":
+        lines = ["\t".join(f"?{v}" for v in variables)] + ["\t".join(_tsv_cell(t) for t in row) for row in rows]
+        return ("\n".join(lines) + "\n").encode("utf-8")
+    raise ValueError(f"not a result format: {fmt!r}")
+
+
+def write_boolean(answer: bool, fmt: str) -> bytes:
+    """An ASK result; CSV and TSV carry it as a one-cell table, as Jena and Oxigraph do."""
+    if fmt == "json":
+        return json.dumps({"head": {}, "boolean": answer}).encode()
+    if fmt == "xml":
+        value = "true" if answer else "false"
+        return f'<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head/><boolean>{value}</boolean></sparql>\n'.encode()
+    if fmt in ("csv", "tsv"):
+        return ("_askResult\r\n" if fmt == "csv" else "?_askResult\n").encode() + (b"true\n" if answer else b"false\n")
+    raise ValueError(f"not a result format: {fmt!r}")

@@ -1,0 +1,83 @@
+"""The web application: one route table over the modules that answer each part.
+
+- :mod:`koko.endpoint`: the SPARQL 1.1 Protocol at ``/sparql``
+- :mod:`koko.linked_data`: ``/id/...`` and ``/ontology`` with content negotiation, the home
+  page and the downloads
+- :mod:`koko.query_pages`: canned-query pages and the SPARQL query page under ``/-/``
+- :mod:`koko.void`: the dataset description at ``/.well-known/void``
+
+Handlers find what they need in :class:`Service` (``request.app.state.service``); nothing is
+module-level state, so tests build as many apps as they like.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, PlainTextResponse, Response
+from starlette.routing import Mount
+from starlette.staticfiles import StaticFiles
+
+from . import endpoint, linked_data, query_pages, void
+from .published import Published
+from .render import STATIC, Renderer, language, make_renderer
+from .server_config import ServerConfig
+from .urls import Urls
+from .workers import WorkerPool
+
+
+@dataclass(frozen=True)
+class Service:
+    published: Published
+    settings: ServerConfig
+    pool: WorkerPool
+    urls: Urls
+    renderer: Renderer
+
+
+def service_of(request: Request) -> Service:
+    return request.app.state.service
+
+
+def wants_html(request: Request) -> bool:
+    accept = request.headers.get("accept", "")
+    return "text/html" in accept or "application/xhtml+xml" in accept
+
+
+async def _not_found(request: Request, exc: Exception) -> Response:
+    detail = getattr(exc, "detail", None) or "not found"
+    if wants_html(request):
+        service = service_of(request)
+        lang = language(request.query_params.get("lang"))
+        html = service.renderer.page("not_found.html", lang, message=detail)
+        return HTMLResponse(html, status_code=404)
+    return PlainTextResponse(f"{detail}\n", status_code=404)
+
+
+async def _method_not_allowed(request: Request, exc: Exception) -> Response:
+    headers = getattr(exc, "headers", None)
+    return PlainTextResponse(f"{getattr(exc, 'detail', 'method not allowed')}\n", status_code=405, headers=headers)
+
+
+def create_app(published: Published, settings: ServerConfig, pool: WorkerPool) -> Starlette:
+    urls = Urls(published.config.base)
+    routes = [
+        *endpoint.ROUTES,
+        *void.ROUTES,
+        *query_pages.ROUTES,
+        *linked_data.ROUTES,
+        Mount("/-/static", app=StaticFiles(directory=STATIC), name="static"),
+    ]
+    app = Starlette(routes=routes, exception_handlers={404: _not_found, 405: _method_not_allowed, HTTPException: _http_error})
+    app.state.service = Service(published, settings, pool, urls, make_renderer(urls))
+    return app
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    if exc.status_code == 404:
+        return await _not_found(request, exc)
+    return PlainTextResponse(f"{exc.detail}\n", status_code=exc.status_code, headers=exc.headers)
