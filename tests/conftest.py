@@ -62,3 +62,24 @@ def listener():
         connection = None
     server.close()
     assert connection is None, "the query engine connected to the listener"
+
+
+@pytest.fixture(scope="session")
+def published(config: Config, knowledge: Knowledge):
+    """The release as the server publishes it (validated, loaded into Oxigraph)."""
+    from koko.published import publish_knowledge
+
+    return publish_knowledge(config, knowledge)
+
+
+@pytest.fixture(scope="session")
+def server(published) -> str:
+    """``koko serve`` on a free port of 127.0.0.1 for the whole session: its root URL, ending in '/'.
+
+    A short timeout and a small row cap, so that tests can reach both."""
+    from koko.serve import running
+    from koko.server_config import load_server_config
+
+    settings = load_server_config({"port": 0, "timeout": 3, "max_rows": 2000, "workers": 2}, {})
+    with running(published, settings) as url:
+        yield url

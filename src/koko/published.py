@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .build import RELEASE_NAME, NotConforming, assemble, check_conformance, release_files
+from .build import RELEASE_NAME, Knowledge, NotConforming, assemble, check_conformance, release_files
 from .config import Config
 from .errors import KokoError
 from .query import CannedQuery, list_canned
@@ -58,7 +58,11 @@ def _published(config: Config, files: Mapping[str, bytes]) -> Published:
 
 def publish_from_source(config: Config, source: Path | None = None) -> Published:
     """Build and validate the release in memory, as ``koko build`` does, without writing it."""
-    knowledge = assemble(config, source)
+    return publish_knowledge(config, assemble(config, source))
+
+
+def publish_knowledge(config: Config, knowledge: Knowledge) -> Published:
+    """The release of an assembled graph, refused unless it conforms to the shapes."""
     report = check_conformance(config, knowledge.dataset)
     if not report.conforms:
         raise NotConforming(report, config.shapes)
