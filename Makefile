@@ -13,10 +13,11 @@ $(BIN)/koko: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(BIN)/koko
 
-## Build the graph, write every export format to dist/ and print a summary.
+## Build and validate the graph, write every export format to dist/, then serve it at
+## http://127.0.0.1:8000/ (pages, linked data, SPARQL) until Ctrl-C.
 run: $(BIN)/koko
 	$(BIN)/koko build --out dist
-	$(BIN)/koko query programme-timeline
+	$(BIN)/koko serve --data dist
 
 ## Run the whole test suite.
 test: $(BIN)/koko
