@@ -415,11 +415,19 @@ def serve(
         sys.exit(1)
     except KokoError as exc:
         _fail(exc)
-    click.echo(f"koko: serving {published.triples} triples at http://{settings.host}:{settings.port}/ (Ctrl-C stops)", err=True)
     try:
-        serving.serve(published, settings)
-    except OSError as exc:
-        _fail(KokoError(f"cannot listen on {settings.host}:{settings.port}: {exc.strerror}"))
+        serving.serve(
+            published,
+            settings,
+            lambda url: click.echo(
+                f"koko: serving {published.triples} triples at {url} (SPARQL at {url}sparql); Ctrl-C stops", err=True
+            ),
+        )
+    except KokoError as exc:
+        _fail(exc)
+    except KeyboardInterrupt:
+        # uvicorn re-raises the Ctrl-C it caught once it has shut down; the workers are stopped by then.
+        click.echo("koko: stopped", err=True)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,7 +1,8 @@
 """Run the web application: ``koko serve`` in the foreground, or in a thread for tests and benchmarks.
 
-The query workers start before the server accepts connections and are stopped when it
-stops, whichever way it stops.
+The listening socket is bound first, so a taken port is a clear error before anything
+starts; then the query workers start, and they are stopped when the server stops,
+whichever way it stops.
 """
 
 from __future__ import annotations
@@ -9,21 +10,20 @@ from __future__ import annotations
 import contextlib
 import socket
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import uvicorn
 
+from .errors import KokoError
 from .published import Published
 from .server_config import ServerConfig
 from .web import create_app
 from .workers import WorkerPool
 
 
-def _uvicorn(app: object, settings: ServerConfig) -> uvicorn.Server:
+def _uvicorn(app: object) -> uvicorn.Server:
     config = uvicorn.Config(
         app,
-        host=settings.host,
-        port=settings.port,
         log_level="warning",
         access_log=False,
         server_header=False,
@@ -34,31 +34,54 @@ def _uvicorn(app: object, settings: ServerConfig) -> uvicorn.Server:
     return uvicorn.Server(config)
 
 
-def serve(published: Published, settings: ServerConfig) -> None:
-    """Serve until interrupted."""
-    with WorkerPool(published.nquads, settings.workers) as pool:
-        _uvicorn(create_app(published, settings, pool), settings).run()
+def bind(settings: ServerConfig) -> socket.socket:
+    """The listening socket, or an error naming the address."""
+    family = socket.AF_INET6 if ":" in settings.host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((settings.host, settings.port))
+    except OSError as exc:
+        sock.close()
+        raise KokoError(f"cannot listen on {settings.host}:{settings.port}: {exc.strerror or exc}") from exc
+    return sock
+
+
+def root_url(sock: socket.socket) -> str:
+    host, port = sock.getsockname()[:2]
+    return f"http://[{host}]:{port}/" if ":" in host else f"http://{host}:{port}/"
+
+
+def serve(published: Published, settings: ServerConfig, announce: Callable[[str], None] = print) -> None:
+    """Serve until interrupted; ``announce`` is told the root URL once the socket is bound."""
+    sock = bind(settings)
+    try:
+        with WorkerPool(published.nquads, settings.workers) as pool:
+            server = _uvicorn(create_app(published, settings, pool))
+            announce(root_url(sock))
+            server.run(sockets=[sock])
+    finally:
+        sock.close()
 
 
 @contextlib.contextmanager
 def running(published: Published, settings: ServerConfig) -> Iterator[str]:
-    """A server on a free port of ``settings.host`` in a background thread; yields its root URL
+    """A server in a background thread (``settings.port`` 0: a free port); yields its root URL
     (``http://127.0.0.1:PORT/``) and stops it, workers included, on exit."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((settings.host, settings.port))
-    port = sock.getsockname()[1]
-    with WorkerPool(published.nquads, settings.workers) as pool:
-        server = _uvicorn(create_app(published, settings, pool), settings)
-        thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-        thread.start()
-        try:
-            while not server.started:
-                if not thread.is_alive():
-                    raise RuntimeError("the server did not start")
-                thread.join(0.01)
-            yield f"http://{settings.host}:{port}/"
-        finally:
-            server.should_exit = True
-            thread.join(10)
-            sock.close()
+    sock = bind(settings)
+    try:
+        with WorkerPool(published.nquads, settings.workers) as pool:
+            server = _uvicorn(create_app(published, settings, pool))
+            thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+            thread.start()
+            try:
+                while not server.started:
+                    if not thread.is_alive():
+                        raise RuntimeError("the server did not start")
+                    thread.join(0.01)
+                yield root_url(sock)
+            finally:
+                server.should_exit = True
+                thread.join(10)
+    finally:
+        sock.close()

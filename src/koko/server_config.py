@@ -38,6 +38,8 @@ ENVIRONMENT = {
     "service_allow": "KOKO_SERVICE_ALLOW",
 }
 
+OPTIONS = {"service_allow": "--allow-service"}
+
 
 def _number(kind: type, value: str, name: str, low: float, high: float) -> float | int:
     try:
@@ -96,5 +98,5 @@ def load_server_config(flags: Mapping[str, object] | None = None, environ: Mappi
         if name not in known:
             raise KokoError(f"unknown server setting {name!r}")
         if value is not None and value != ():
-            config = replace(config, **{name: check(name, value, "--" + name.replace("_", "-"))})
+            config = replace(config, **{name: check(name, value, OPTIONS.get(name, "--" + name.replace("_", "-")))})
     return config

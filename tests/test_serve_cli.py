@@ -1,0 +1,115 @@
+"""`koko serve` as a user runs it: a real process on 127.0.0.1, stopped with Ctrl-C, and its bad options."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from koko.cli import main
+
+
+@pytest.fixture(scope="module")
+def release(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("release") / "dist"
+    result = CliRunner().invoke(main, ["build", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def children(pid: int) -> list[int]:
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(p) for p in path.read_text().split()] if path.exists() else []
+
+
+def wait_for(url: str, process: subprocess.Popen, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"koko serve exited early: {process.stderr.read() if process.stderr else ''}")
+        try:
+            with urllib.request.urlopen(url, timeout=1):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise AssertionError(f"no answer from {url}")
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads worker processes from /proc")
+def test_serve_answers_and_stops_on_ctrl_c_with_its_workers(release: Path) -> None:
+    port = free_port()
+    with subprocess.Popen(
+        [sys.executable, "-m", "koko.cli", "serve", "--data", str(release), "--port", str(port), "--workers", "2"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    ) as process:
+        try:
+            wait_for(f"http://127.0.0.1:{port}/-/static/koko.css", process)
+            workers = children(process.pid)
+            assert len(workers) == 2
+            process.send_signal(signal.SIGINT)
+            assert process.wait(timeout=20) == 0
+        finally:
+            if process.poll() is None:
+                process.kill()
+        said = process.stderr.read() if process.stderr else ""
+    assert f"at http://127.0.0.1:{port}/" in said
+    assert not [pid for pid in workers if Path(f"/proc/{pid}").exists()]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--port", "70000"], "--port: 70000 is out of range"),
+        (["--port", "http"], "--port: 'http' is not a whole number"),
+        (["--timeout", "0"], "--timeout: 0 is out of range"),
+        (["--workers", "100"], "--workers: 100 is out of range"),
+        (
+            ["--allow-service", "ftp://example.org/sparql"],
+            "--allow-service: 'ftp://example.org/sparql' is not an absolute http(s)",
+        ),
+        (["--base", "https://example.org/id"], "--base: 'https://example.org/id' must end with '/'"),
+    ],
+)
+def test_bad_options_are_named(args: list[str], message: str) -> None:
+    result = CliRunner().invoke(main, ["serve", *args])
+    assert result.exit_code == 2
+    assert message in result.output
+
+
+def test_a_folder_that_is_not_a_release_is_refused(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["serve", "--data", str(tmp_path)])
+    assert result.exit_code == 2
+    assert f"{tmp_path}: not a release folder: koko.nq is missing" in result.output
+
+
+def test_data_and_source_exclude_each_other(release: Path, tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["serve", "--data", str(release), "--source", str(tmp_path / "x.txt")])
+    assert result.exit_code == 2
+    assert "--data and --source exclude each other" in result.output
+
+
+def test_a_taken_port_is_a_clear_error(release: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        result = CliRunner().invoke(main, ["serve", "--data", str(release), "--port", str(port)])
+    assert result.exit_code == 2
+    assert f"cannot listen on 127.0.0.1:{port}" in result.output
