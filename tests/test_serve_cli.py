@@ -113,3 +113,15 @@ def test_a_taken_port_is_a_clear_error(release: Path) -> None:
         result = CliRunner().invoke(main, ["serve", "--data", str(release), "--port", str(port)])
     assert result.exit_code == 2
     assert f"cannot listen on 127.0.0.1:{port}" in result.output
+
+
+def test_the_listening_socket_says_it_is_tcp() -> None:
+    """asyncio turns on TCP_NODELAY only for sockets created as IPPROTO_TCP; see koko.serve.bind."""
+    from koko.serve import bind
+    from koko.server_config import load_server_config
+
+    sock = bind(load_server_config({"port": 0}, {}))
+    try:
+        assert sock.proto == socket.IPPROTO_TCP
+    finally:
+        sock.close()

@@ -37,7 +37,9 @@ def _uvicorn(app: object) -> uvicorn.Server:
 def bind(settings: ServerConfig) -> socket.socket:
     """The listening socket, or an error naming the address."""
     family = socket.AF_INET6 if ":" in settings.host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    # IPPROTO_TCP, not 0: asyncio sets TCP_NODELAY only on sockets that say they are TCP; without it
+    # each small keep-alive response waited ~40 ms for the client's delayed ACK (benchmarks/server.py).
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind((settings.host, settings.port))
