@@ -478,7 +478,7 @@ CASES: tuple[Case, ...] = (
     Case(
         "answer-values-doubled",
         "an answer gets second values of the wrong kinds: a question as site, a position 4, untagged question and text, a "
-        "literal source",
+        "first and a last line as decimals (12.0 after 1.0), a literal source",
         (
             '"Broschüre, S. 20" | - | NodeKind | Violation | SourceTextShape',
             '"Broschüre, S. 20" | koko:sha256 | MinCount | Violation | SourceText-sha256',
@@ -510,11 +510,20 @@ CASES: tuple[Case, ...] = (
             insert(
                 SITE_GRAPH,
                 f"{ANSWER} koko:answerOf <question/strukturen> ; koko:question <site/saalekreis> ; "
-                'koko:position "4"^^xsd:positiveInteger ; koko:printedQuestion "Strukturen?" ; koko:text "Kurz." ; '
-                'koko:firstLine "0"^^xsd:integer ; koko:lastLine "1"^^xsd:integer ; dcterms:source "Broschüre, S. 20" ; '
+                'koko:position 4 ; koko:printedQuestion "Strukturen?" ; koko:text "Kurz." ; '
+                'koko:firstLine 12.0 ; koko:lastLine 1.0 ; dcterms:source "Broschüre, S. 20" ; '
                 "prov:wasDerivedFrom <brochure/foreword> .",
             ),
         ),
+    ),
+    Case(
+        "lines-from-zero",
+        "the foreword's first and last line become 0, though lines are counted from 1",
+        (
+            "brochure/foreword | koko:firstLine | MinInclusive | Violation | Lines-firstLine",
+            "brochure/foreword | koko:lastLine | MinInclusive | Violation | Lines-lastLine",
+        ),
+        update=(replace("<brochure/foreword>", "koko:firstLine", "0"), replace("<brochure/foreword>", "koko:lastLine", "0")),
     ),
     # --- posts and people ----------------------------------------------------------------------
     Case(
@@ -538,6 +547,7 @@ CASES: tuple[Case, ...] = (
         (
             "post/saalekreis-1 | koko:position | Datatype | Violation | CoordinatorPost-position",
             "post/saalekreis-1 | koko:position | MaxCount | Violation | CoordinatorPost-position",
+            "post/saalekreis-1 | koko:position | MinInclusive | Violation | CoordinatorPost-position",
             "post/saalekreis-1 | koko:postForSite | Class | Violation | CoordinatorPost-postForSite",
             "post/saalekreis-1 | koko:postForSite | MaxCount | Violation | CoordinatorPost-postForSite",
             "post/saalekreis-1 | org:heldBy | Class | Violation | Post-heldBy",
@@ -636,11 +646,13 @@ CASES: tuple[Case, ...] = (
             "programme/koko | koko:monitoredBy | Class | Violation | FundingProgramme-monitoredBy",
             "programme/koko | koko:questionsPerSite | Datatype | Violation | FundingProgramme-questionsPerSite",
             "programme/koko | koko:questionsPerSite | MaxCount | Violation | FundingProgramme-questionsPerSite",
+            "programme/koko | koko:questionsPerSite | MinInclusive | Violation | FundingProgramme-questionsPerSite",
             "programme/koko | koko:site | Class | Violation | FundingProgramme-site",
             "programme/koko | koko:site | SPARQL | Violation | SiteAnswersShape | municipality/dresden",
             "programme/koko | koko:site | SPARQL | Violation | SiteCountShape | 28",
             "programme/koko | koko:siteCount | Datatype | Violation | FundingProgramme-siteCount",
             "programme/koko | koko:siteCount | MaxCount | Violation | FundingProgramme-siteCount",
+            "programme/koko | koko:siteCount | MinInclusive | Violation | FundingProgramme-siteCount",
             "programme/koko | koko:supportedBy | Class | Violation | FundingProgramme-supportedBy",
             "programme/koko | schema:funder | Class | Violation | FundingProgramme-funder",
         ),
@@ -660,6 +672,7 @@ CASES: tuple[Case, ...] = (
         (
             "programme/koko/period/1 | koko:periodOrdinal | Datatype | Violation | FundingPeriod-periodOrdinal",
             "programme/koko/period/1 | koko:periodOrdinal | MaxCount | Violation | FundingPeriod-periodOrdinal",
+            "programme/koko/period/1 | koko:periodOrdinal | MinInclusive | Violation | FundingPeriod-periodOrdinal",
             "programme/koko/period/1 | koko:periodStart | Datatype | Violation | FundingPeriod-periodStart",
             "programme/koko/period/1 | koko:periodStart | MaxCount | Violation | FundingPeriod-periodStart",
             "programme/koko/period/2 | ^koko:fundingPeriod | Class | Violation | FundingPeriod-programme",
@@ -690,6 +703,7 @@ CASES: tuple[Case, ...] = (
         (
             "question-catalogue | koko:questionCount | Datatype | Violation | QuestionCatalogue-questionCount",
             "question-catalogue | koko:questionCount | MaxCount | Violation | QuestionCatalogue-questionCount",
+            "question-catalogue | koko:questionCount | MinInclusive | Violation | QuestionCatalogue-questionCount",
             "question-catalogue | skos:hasTopConcept | Class | Violation | QuestionCatalogue-hasTopConcept",
             "question-catalogue | skos:prefLabel | Datatype | Violation | Common-prefLabel",
             "question-catalogue | skos:prefLabel | LanguageIn | Violation | Common-prefLabel",
@@ -709,6 +723,27 @@ CASES: tuple[Case, ...] = (
         ("question-catalogue | koko:questionCount | MinCount | Violation | QuestionCatalogue-questionCount",),
         gone=("question-catalogue | koko:questionCount | SPARQL | Info | QuestionCatalogueIncompleteShape | 13",),
         update=(delete("<question-catalogue>", "koko:questionCount"),),
+    ),
+    Case(
+        "numbers-below-their-range",
+        "the programme states -1 sites and 0 questions per site, the first funding period is number 0, the catalogue "
+        "holds 0 questions and Saalekreis's post is at place 0",
+        (
+            "post/saalekreis-1 | koko:position | MinInclusive | Violation | CoordinatorPost-position",
+            "programme/koko | koko:questionsPerSite | MinInclusive | Violation | FundingProgramme-questionsPerSite",
+            "programme/koko | koko:site | SPARQL | Violation | SiteCountShape | 27",
+            "programme/koko | koko:siteCount | MinInclusive | Violation | FundingProgramme-siteCount",
+            "programme/koko/period/1 | koko:periodOrdinal | MinInclusive | Violation | FundingPeriod-periodOrdinal",
+            "question-catalogue | koko:questionCount | MinInclusive | Violation | QuestionCatalogue-questionCount",
+        ),
+        gone=("question-catalogue | koko:questionCount | SPARQL | Info | QuestionCatalogueIncompleteShape | 13",),
+        update=(
+            replace("<programme/koko>", "koko:siteCount", "-1"),
+            replace("<programme/koko>", "koko:questionsPerSite", "0"),
+            replace("<programme/koko/period/1>", "koko:periodOrdinal", "0"),
+            replace("<question-catalogue>", "koko:questionCount", "0"),
+            replace(POST, "koko:position", "0"),
+        ),
     ),
     Case(
         "questions-wrong",
@@ -1065,12 +1100,16 @@ CASES: tuple[Case, ...] = (
             "awards/integrationspreis | koko:prizeMoney | MaxCount | Violation | Award-prizeMoney",
             "event/test-messe | koko:exhibitorCount | Datatype | Violation | Event-exhibitorCount",
             "event/test-messe | koko:exhibitorCount | MaxCount | Violation | Event-exhibitorCount",
+            "event/test-messe | koko:exhibitorCount | MinInclusive | Violation | Event-exhibitorCount",
             "event/test-messe | koko:participantCount | Datatype | Violation | Event-participantCount",
             "event/test-messe | koko:participantCount | MaxCount | Violation | Event-participantCount",
+            "event/test-messe | koko:participantCount | MinInclusive | Violation | Event-participantCount",
             "event/test-messe | koko:registrationCount | Datatype | Violation | Event-registrationCount",
             "event/test-messe | koko:registrationCount | MaxCount | Violation | Event-registrationCount",
+            "event/test-messe | koko:registrationCount | MinInclusive | Violation | Event-registrationCount",
             "event/test-messe | koko:visitorCount | Datatype | Violation | Event-visitorCount",
             "event/test-messe | koko:visitorCount | MaxCount | Violation | Event-visitorCount",
+            "event/test-messe | koko:visitorCount | MinInclusive | Violation | Event-visitorCount",
             "evidence/saalekreis/0123456789 | prov:value | MinCount | Violation | Evidence-value",
             "evidence/saalekreis/0123456789 | prov:wasQuotedFrom | MinCount | Violation | Evidence-wasQuotedFrom",
             "evidence/saalekreis/0123456789 | rdf:object | MinCount | Violation | Evidence-object",
@@ -1181,7 +1220,7 @@ CASES: tuple[Case, ...] = (
         update=(
             delete(PROFILE, "koko:firstLine"),
             delete(PROFILE, "dcterms:source"),
-            insert(SITE_GRAPH, f'{PROFILE} koko:lastLine "700"^^xsd:positiveInteger .'),
+            insert(SITE_GRAPH, f"{PROFILE} koko:lastLine 700 ."),
         ),
         graphs=True,
     ),
@@ -1201,7 +1240,7 @@ CASES: tuple[Case, ...] = (
             "brochure/profile/saalekreis | koko:firstLine | MaxCount | Violation | GraphSiteProfile-firstLine",
             "brochure/profile/saalekreis | koko:firstLine | MaxCount | Violation | Lines-firstLine",
         ),
-        update=(insert(SITE_GRAPH, f'{PROFILE} koko:firstLine "680"^^xsd:positiveInteger ; dcterms:source "Broschüre" .'),),
+        update=(insert(SITE_GRAPH, f'{PROFILE} koko:firstLine 680 ; dcterms:source "Broschüre" .'),),
         graphs=True,
     ),
     Case(

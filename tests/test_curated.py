@@ -282,6 +282,21 @@ def test_values_are_checked(brochure, tmp_path, relation, value, message):
         load_curation(tmp_path, brochure)
 
 
+@pytest.mark.parametrize("value", [".inf", "-1", "'10000'", "true"])
+def test_prize_money_is_a_finite_number(brochure, tmp_path, value):
+    """Anything else has no xsd:decimal form (an infinite amount once became "inf.0"^^xsd:decimal)."""
+    shutil.copy(CURATED / "shared.yaml", tmp_path / "shared.yaml")
+    (tmp_path / "sites").mkdir()
+    extra = "  - id: preis-test\n    type: award\n    de: Preis\n    en: Prize\n"
+    text = GOERLITZ.replace("facts:\n", extra + "facts:\n") + (
+        f"  - subject: preis-test\n    relation: amount\n    value: {value}\n"
+        "    from: projekt-wiederholen\n    quote: mit 66 Ausstellern\n"
+    )
+    (tmp_path / "sites" / "goerlitz.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(KokoError, match=r"amount: value .* must be a number"):
+        load_curation(tmp_path, brochure)
+
+
 def test_coverage_counts_facts_per_kind_and_lists_answers_without_any(tmp_path):
     import json
 

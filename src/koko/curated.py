@@ -8,6 +8,7 @@ in the de-hyphenated text of the part it is attributed to. Any mistake stops the
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -199,7 +200,7 @@ def _check_value(relation: str, rule: Relation, value: object, path: Path, line:
     expected = rule.value or ""
     ok = {
         "int": isinstance(value, int) and not isinstance(value, bool) and value >= 0,
-        "number": isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0,
+        "number": isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value) and value >= 0,
         "date": isinstance(value, str) and DATE.fullmatch(value) is not None,
         "text": isinstance(value, str) and bool(value.strip()),
         "true": value is True,

@@ -24,7 +24,7 @@ from rdflib.namespace import DCTERMS, PROV, SKOS
 from rdflib.term import Node
 
 from .curated import Curation, Entity, Fact
-from .model import Iris, de_en, graph_provenance
+from .model import Iris, de_en, decimal_literal, graph_provenance, integer_literal
 from .namespace import KOKO
 from .text import slugify
 
@@ -118,11 +118,10 @@ def _value(fact: Fact) -> Literal:
         return Literal(True)
     if fact.relation == "staffMovedOn":
         return Literal(str(fact.value), lang="de")
-    if fact.relation == "amount":  # with a decimal point, so that Turtle's shorthand keeps the lexical form
-        text = str(fact.value)
-        return Literal(text if "." in text else f"{text}.0", datatype=XSD.decimal)
-    if fact.relation in ("exhibitors", "visitors", "participants", "registrations"):
-        return Literal(str(fact.value), datatype=XSD.nonNegativeInteger)
+    if fact.relation == "amount":  # canonical: 10000 euros are "10000", as Oxigraph writes them back
+        return decimal_literal(fact.value)
+    if fact.relation in ("exhibitors", "visitors", "participants", "registrations"):  # >= 0 is in the shapes
+        return integer_literal(fact.value)
     if fact.relation == "date":
         text = str(fact.value)
         return Literal(text, datatype={4: XSD.gYear, 7: XSD.gYearMonth}.get(len(text), XSD.date))

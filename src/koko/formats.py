@@ -4,10 +4,14 @@ Export, query and (later) the server all look formats up here. Every writer retu
 same bytes for the same graph, whatever Python's hash seed: N-Triples/N-Quads are sorted
 line by line, JSON-LD is sorted by node and key, and Turtle/TriG/RDF-XML come from
 rdflib's sorted pretty-printers over a graph that has no blank nodes.
+
+Every writer keeps each literal's lexical form: Turtle and TriG abbreviate a literal (``12.5``,
+``true``) only when the abbreviation reads back as the same literal.
 """
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from dataclasses import dataclass
@@ -15,6 +19,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.plugins.serializers.turtle import TurtleSerializer
 
 from .errors import KokoError
 
@@ -104,6 +109,30 @@ def load_context(path: Path) -> dict:
     return document["@context"]
 
 
+class _ExactTurtleSerializer(TurtleSerializer):
+    """rdflib's Turtle writer, except that a literal is abbreviated only when the abbreviation reads back
+    as the same literal. rdflib writes ``"10000"^^xsd:decimal`` as ``10000.0``, which a reader takes for
+    ``"10000.0"^^xsd:decimal``: another term than the one in the N-Quads file and in Oxigraph."""
+
+    def label(self, node, position):
+        if isinstance(node, Literal) and node.datatype is not None:
+
+            def pname(datatype):
+                return self.get_pname(datatype, False)  # as rdflib: no generated prefixes
+
+            short = node._literal_n3(use_plain=True, qname_callback=pname)
+            if not short.startswith('"') and short != str(node):
+                return node._literal_n3(use_plain=False, qname_callback=pname)
+            return short
+        return super().label(node, position)
+
+
+def _turtle(graph: Graph) -> str:
+    stream = io.BytesIO()
+    _ExactTurtleSerializer(graph).serialize(stream, encoding="utf-8")
+    return stream.getvalue().decode("utf-8")
+
+
 def _prefix_block(dataset: Dataset) -> list[str]:
     return [f"@prefix {p}: <{ns}> ." for p, ns in sorted(dataset.namespaces()) if p]
 
@@ -118,7 +147,7 @@ def _trig(dataset: Dataset) -> bytes:
             body.bind(prefix, namespace, override=True, replace=True)
         for triple in graph:
             body.add(triple)
-        turtle = body.serialize(format="turtle")
+        turtle = _turtle(body)
         lines = []
         for line in turtle.splitlines():
             if line.startswith("@prefix"):
@@ -183,6 +212,8 @@ def serialise(dataset: Dataset, fmt: RdfFormat, context: dict | None = None) -> 
         document["@context"] = context
         ordered = {"@context": context, **{k: _sort_json(v) for k, v in document.items() if k != "@context"}}
         return (json.dumps(ordered, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    if fmt.name == "ttl":
+        return _turtle(graph).encode("utf-8")
     return graph.serialize(format=fmt.rdflib).encode("utf-8")
 
 

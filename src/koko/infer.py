@@ -11,12 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import owlrl
-from rdflib import OWL, RDF, RDFS, XSD, BNode, Dataset, Graph, Literal, Namespace, URIRef
+from rdflib import OWL, RDF, RDFS, BNode, Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV
 
 from .config import ONTOLOGY_IRI, Config
 from .errors import KokoError
 from .formats import union
+from .model import integer_literal
 
 # owlrl reports a clash (e.g. disjoint classes) as a node of this type with an error text.
 AGENT = Namespace("http://www.daml.org/2002/03/agents/agent-ont#")
@@ -91,5 +92,5 @@ def inferred_dataset(inference: Inference, base: str, source: Dataset) -> Datase
     graph.add((name, PROV.wasDerivedFrom, URIRef(ONTOLOGY_IRI)))
     for other in sorted(str(g.identifier) for g in source.graphs() if len(g)):
         graph.add((name, PROV.wasDerivedFrom, URIRef(other)))
-    graph.add((name, URIRef(str(DCTERMS) + "extent"), Literal(len(inference.entailed), datatype=XSD.nonNegativeInteger)))
+    graph.add((name, URIRef(str(DCTERMS) + "extent"), integer_literal(len(inference.entailed))))
     return dataset

@@ -5,11 +5,16 @@ for the programme-level content (programme, brochure and its sections, states, c
 question catalogue). Every graph says what it was derived from: the brochure sections
 with their line spans in the source file, and the curated table where one was used.
 All nodes are IRIs, never blank nodes, so that serialisations are stable.
+
+Literals are written the way Oxigraph, which serves the release, writes them back: integers
+as xsd:integer, never a derived type such as xsd:positiveInteger (the store keeps those as
+xsd:integer; the bounds are in the shapes), and decimals in their canonical form.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 
 from rdflib import RDF, RDFS, SKOS, XSD, Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, ORG, OWL, PROV, NamespaceManager
@@ -108,9 +113,36 @@ def de_en(graph: Graph, node: URIRef, de: str, en: str, prop: URIRef = RDFS.labe
     graph.add((node, prop, Literal(en, lang="en")))
 
 
+def integer_literal(value: int) -> Literal:
+    """An xsd:integer. Never a derived type (xsd:positiveInteger, xsd:nonNegativeInteger …): Oxigraph
+    keeps those as xsd:integer, and the endpoint would serve another literal than the release has.
+    The bounds the derived type would carry are sh:minInclusive in the shapes."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"not an integer: {value!r}")
+    return Literal(str(value), datatype=XSD.integer)
+
+
+def decimal_literal(value: int | float | Decimal | str) -> Literal:
+    """An xsd:decimal in its canonical form (XSD 1.1), the form Oxigraph writes back: no exponent, no
+    leading "+" or zeros, no trailing zeros after the point, and no point at all for a whole number
+    (``10000``, ``12.5``, ``0.5``, ``-3.25``)."""
+    if isinstance(value, bool):
+        raise ValueError(f"not a decimal number: {value!r}")
+    try:
+        number = Decimal(str(value).strip())
+    except InvalidOperation:
+        raise ValueError(f"not a decimal number: {value!r}") from None
+    if not number.is_finite():
+        raise ValueError(f"not a decimal number: {value!r}")
+    text = format(number, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return Literal("0" if text == "-0" else text, datatype=XSD.decimal)
+
+
 def _lines(graph: Graph, node: URIRef, first: int, last: int, source: URIRef) -> None:
-    graph.add((node, KOKO.firstLine, Literal(first, datatype=XSD.positiveInteger)))
-    graph.add((node, KOKO.lastLine, Literal(last, datatype=XSD.positiveInteger)))
+    graph.add((node, KOKO.firstLine, integer_literal(first)))
+    graph.add((node, KOKO.lastLine, integer_literal(last)))
     graph.add((node, DCTERMS.source, source))
 
 
@@ -228,15 +260,15 @@ class _Builder:
         g.add((p, SCHEMA.funder, self.iri(f"org/{f.funder}")))
         g.add((p, KOKO.supportedBy, self.iri(f"org/{f.supported_by}")))
         g.add((p, KOKO.monitoredBy, self.iri(f"org/{f.monitored_by}")))
-        g.add((p, KOKO.siteCount, Literal(f.site_count, datatype=XSD.nonNegativeInteger)))
-        g.add((p, KOKO.questionsPerSite, Literal(f.questions_per_site, datatype=XSD.positiveInteger)))
+        g.add((p, KOKO.siteCount, integer_literal(f.site_count)))
+        g.add((p, KOKO.questionsPerSite, integer_literal(f.questions_per_site)))
         g.add((p, PROV.wasDerivedFrom, self.iri("brochure/foreword")))
         for period in f.periods:
             node = self.iri(f"programme/{f.programme.id}/period/{period.ordinal}")
             g.add((p, KOKO.fundingPeriod, node))
             g.add((node, RDF.type, KOKO.FundingPeriod))
             de_en(g, node, period.de, period.en)
-            g.add((node, KOKO.periodOrdinal, Literal(period.ordinal, datatype=XSD.positiveInteger)))
+            g.add((node, KOKO.periodOrdinal, integer_literal(period.ordinal)))
             if period.start is not None:
                 g.add((node, KOKO.periodStart, Literal(f"{period.start:04d}", datatype=XSD.gYear)))
             g.add((node, KOKO.periodEnd, Literal(f"{period.end:04d}", datatype=XSD.gYear)))
@@ -248,7 +280,7 @@ class _Builder:
         g.add((scheme, RDF.type, KOKO.QuestionCatalogue))
         de_en(g, scheme, "Fragenkatalog der Standortbeschreibungen", "Question catalogue of the site profiles")
         de_en(g, scheme, "Fragenkatalog der Standortbeschreibungen", "Question catalogue of the site profiles", SKOS.prefLabel)
-        g.add((scheme, KOKO.questionCount, Literal(self.facts.question_count, datatype=XSD.positiveInteger)))
+        g.add((scheme, KOKO.questionCount, integer_literal(self.facts.question_count)))
         g.add((scheme, PROV.wasDerivedFrom, self.iri("brochure/foreword")))
         for question in self.catalogue.questions:
             node = self.iri(f"question/{question.slug}")
@@ -353,7 +385,7 @@ class _Builder:
                 f"Education coordinator post {row.official_name} ({position})",
             )
             g.add((post, KOKO.postForSite, node))
-            g.add((post, KOKO.position, Literal(position, datatype=XSD.positiveInteger)))
+            g.add((post, KOKO.position, integer_literal(position)))
             g.add((post, ORG.postIn, muni))
             g.add((muni, ORG.hasPost, post))
             g.add((post, ORG.heldBy, person))
@@ -370,7 +402,7 @@ class _Builder:
             de_en(g, a, f"{site.name}: {answer.question.de}", f"{row.official_name}: {answer.question.en}")
             g.add((a, KOKO.answerOf, node))
             g.add((a, KOKO.question, self.iri(f"question/{answer.question.slug}")))
-            g.add((a, KOKO.position, Literal(answer.position, datatype=XSD.positiveInteger)))
+            g.add((a, KOKO.position, integer_literal(answer.position)))
             g.add((a, KOKO.printedQuestion, Literal(answer.printed_question, lang="de")))
             g.add((a, KOKO.text, Literal(answer.text, lang="de")))
             g.add((a, PROV.wasDerivedFrom, profile))
