@@ -120,6 +120,13 @@ def test_iri_parameter_is_bound_as_an_iri():
         bindings_for(query, {"site": "site/a> <b"}, BASE)
 
 
+@pytest.mark.parametrize("value", ["site/%", "site/%zz", "site/##", "http://[::1"])
+def test_iri_parameter_is_checked_as_strictly_as_oxigraph_does(value):
+    """The server binds with Oxigraph, which refuses what rdflib would take; the CLI refuses it too."""
+    with pytest.raises(KokoError, match=r"--param site: .* is not a valid IRI \("):
+        bindings_for(load_canned(CONFIG.queries, "site-profile"), {"site": value}, BASE)
+
+
 def test_string_parameter_is_a_plain_literal():
     query = load_canned(CONFIG.queries, "sites-by-state")
     assert bindings_for(query, {"state": "Sachsen"}, BASE) == {"state": Literal("Sachsen")}

@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import XSD, Dataset, Graph, Literal, URIRef
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.query import Result
@@ -159,6 +160,10 @@ def to_term(param: Parameter, value: str, base: str) -> Node:
         iri = base + iri.lstrip("/")
     if _IRI_FORBIDDEN.search(iri):
         raise KokoError(f"{where}: {value!r} is not a valid IRI")
+    try:  # the server binds with Oxigraph, which checks IRIs strictly (RFC 3987); so do we, everywhere
+        ox.NamedNode(iri)
+    except ValueError as exc:
+        raise KokoError(f"{where}: {value!r} is not a valid IRI ({exc})") from None
     return URIRef(iri)
 
 

@@ -46,7 +46,8 @@ class Job:
 
     ``default_graphs``/``named_graphs`` are the protocol's default-graph-uri/named-graph-uri
     (None: not given). Without either, the default graph is the union of all named graphs.
-    ``substitutions`` pre-bind variables to RDF terms; the query text is never changed."""
+    ``substitutions`` pre-bind variables to RDF terms; the query text is never changed.
+    ``base_iri`` resolves the query's relative IRIs (None: relative IRIs are an error)."""
 
     query: str
     result_format: str = "json"
@@ -56,6 +57,7 @@ class Job:
     substitutions: tuple[tuple[str, ox.NamedNode | ox.Literal | ox.BlankNode], ...] = ()
     max_rows: int = 10_000
     prefixes: tuple[tuple[str, str], ...] = ()
+    base_iri: str | None = None
 
 
 @dataclass(frozen=True)
@@ -104,7 +106,7 @@ def execute(store: ox.Store, job: Job) -> Outcome:
     """Run one job on a store and write its result, at most ``max_rows`` rows or triples."""
     substitutions = {ox.Variable(name): term for name, term in job.substitutions}
     try:
-        answer = store.query(job.query, substitutions=substitutions, **_dataset_options(job))
+        answer = store.query(job.query, substitutions=substitutions, base_iri=job.base_iri, **_dataset_options(job))
         if isinstance(answer, ox.QueryBoolean):
             return Outcome("boolean", write_boolean(bool(answer), job.result_format), rows=1)
         if isinstance(answer, ox.QuerySolutions):
