@@ -22,6 +22,8 @@ from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
 from . import endpoint, linked_data, query_pages, void
+from .dataset_description import Statistics, statistics
+from .pages import LinkedData, linked_data_of
 from .published import Published
 from .render import STATIC, Renderer, language, make_renderer
 from .server_config import ServerConfig
@@ -31,11 +33,15 @@ from .workers import WorkerPool
 
 @dataclass(frozen=True)
 class Service:
+    """What every handler reads; made once when the app is created, never changed after."""
+
     published: Published
     settings: ServerConfig
     pool: WorkerPool
     urls: Urls
     renderer: Renderer
+    linked_data: LinkedData
+    statistics: Statistics
 
 
 def service_of(request: Request) -> Service:
@@ -72,7 +78,10 @@ def create_app(published: Published, settings: ServerConfig, pool: WorkerPool) -
         Mount("/-/static", app=StaticFiles(directory=STATIC), name="static"),
     ]
     app = Starlette(routes=routes, exception_handlers={404: _not_found, 405: _method_not_allowed, HTTPException: _http_error})
-    app.state.service = Service(published, settings, pool, urls, make_renderer(urls))
+    renderer = make_renderer(urls)
+    app.state.service = Service(
+        published, settings, pool, urls, renderer, linked_data_of(published, renderer), statistics(published)
+    )
     return app
 
 

@@ -1,0 +1,211 @@
+"""The pages in a real browser: Debian's headless Chromium, driven by its own chromedriver.
+
+Selenium is given both binaries, so selenium-manager never looks for (or downloads) a
+browser; Chromium's own background traffic is switched off, and every test checks
+against the server on 127.0.0.1 only. The module is skipped only when Chromium or
+chromedriver is not installed (CI installs both with apt).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import quote, urlsplit
+
+import pytest
+from selenium import webdriver
+from selenium.webdriver.chrome.options import Options
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.remote.webdriver import WebDriver
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.wait import WebDriverWait
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+ERFURT_MOTTO = "Koordination heißt, alle Informationen zu bündeln und weiterzuleiten"
+
+pytestmark = pytest.mark.skipif(
+    not (CHROMIUM.is_file() and CHROMEDRIVER.is_file()),
+    reason=f"headless browser tests need {CHROMIUM} and {CHROMEDRIVER} (Debian: apt install chromium chromium-driver)",
+)
+
+ARGUMENTS = (
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+)
+
+
+def start_browser(profile: Path, javascript: bool = True) -> WebDriver:
+    options = Options()
+    options.binary_location = str(CHROMIUM)
+    for argument in (*ARGUMENTS, f"--user-data-dir={profile}"):
+        options.add_argument(argument)
+    if not javascript:
+        options.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
+    driver = webdriver.Chrome(service=Service(executable_path=str(CHROMEDRIVER)), options=options)
+    driver.set_page_load_timeout(30)
+    return driver
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory) -> WebDriver:
+    driver = start_browser(tmp_path_factory.mktemp("chromium"))
+    yield driver
+    driver.quit()
+
+
+@pytest.fixture(scope="module")
+def browser_without_javascript(tmp_path_factory) -> WebDriver:
+    driver = start_browser(tmp_path_factory.mktemp("chromium-nojs"), javascript=False)
+    yield driver
+    driver.quit()
+
+
+def result_rows(driver: WebDriver) -> list[list[str]]:
+    return [
+        [cell.text for cell in row.find_elements(By.TAG_NAME, "td")]
+        for row in driver.find_elements(By.CSS_SELECTOR, "table.results tbody tr")
+    ]
+
+
+def result_column(driver: WebDriver, name: str) -> list[str]:
+    header = [cell.text for cell in driver.find_elements(By.CSS_SELECTOR, "table.results thead th")]
+    return [row[header.index(name)] for row in result_rows(driver)]
+
+
+def submit(driver: WebDriver, form: str) -> None:
+    """Submit the form and wait until the answer has replaced the page."""
+    page = driver.find_element(By.TAG_NAME, "html")
+    driver.find_element(By.CSS_SELECTOR, f"{form} button[type=submit]").click()
+    WebDriverWait(driver, 30).until(expected_conditions.staleness_of(page))
+
+
+def test_the_home_page_links_the_27_sites(browser, server) -> None:
+    browser.get(server)
+    assert "KoKo" in browser.title
+    sites = {
+        urlsplit(a.get_attribute("href")).path
+        for a in browser.find_elements(By.CSS_SELECTOR, "main a[href]")
+        if urlsplit(a.get_attribute("href")).path.startswith("/id/site/")
+    }
+    assert len(sites) == 27
+    assert "/id/site/erfurt" in sites
+
+
+def test_submitting_the_form_lists_the_11_thuringian_sites(browser, server) -> None:
+    browser.get(server + "-/queries/sites-by-state")
+    assert len(result_rows(browser)) == 27
+    field = browser.find_element(By.ID, "param-state")
+    field.clear()
+    field.send_keys("Thüringen")
+    submit(browser, "form.query-form")
+    assert urlsplit(browser.current_url).query == "state=Th%C3%BCringen"
+    assert set(result_column(browser, "federalStateName")) == {"Thüringen @de"}
+    names = result_column(browser, "siteName")
+    assert len(names) == 11
+    assert {"Landeshauptstadt Erfurt", "Kyffhäuserkreis", "Stadt Weimar"} <= set(names)
+
+
+def test_the_site_profile_form_shows_erfurts_motto(browser, server) -> None:
+    browser.get(server + "-/queries/site-profile?lang=en")
+    field = browser.find_element(By.ID, "param-site")
+    assert field.get_attribute("value") == "site/dresden"
+    field.clear()
+    field.send_keys("site/erfurt")
+    submit(browser, "form.query-form")
+    assert "lang=en" in browser.current_url  # the hidden field keeps the language
+    assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en"
+    assert set(result_column(browser, "motto")) == {f"{ERFURT_MOTTO} @de"}
+    assert set(result_column(browser, "coordinators")) == {"Birgit Schuster"}
+
+
+def test_a_bad_value_keeps_the_form_and_names_the_parameter(browser, server) -> None:
+    browser.get(server + "-/queries/site-profile")
+    field = browser.find_element(By.ID, "param-site")
+    field.clear()
+    field.send_keys("not an iri")
+    submit(browser, "form.query-form")
+    assert browser.find_element(By.ID, "error").text == "Fehler: site: 'not an iri' is not a valid IRI"
+    assert browser.find_element(By.ID, "param-site").get_attribute("aria-invalid") == "true"
+    assert not result_rows(browser)
+
+
+def test_a_link_in_the_result_leads_to_the_resource_page(browser, server) -> None:
+    browser.get(server + "-/queries/sites-by-state?" + "state=" + quote("Thüringen"))
+    page = browser.find_element(By.TAG_NAME, "html")
+    browser.find_element(By.LINK_TEXT, "site:erfurt").click()
+    WebDriverWait(browser, 30).until(expected_conditions.staleness_of(page))
+    assert urlsplit(browser.current_url).path == "/id/site/erfurt"
+    assert "Erfurt" in browser.find_element(By.TAG_NAME, "h1").text
+    assert ERFURT_MOTTO in browser.find_element(By.TAG_NAME, "main").text
+
+
+def test_the_sparql_page_runs_a_typed_query(browser, server) -> None:
+    browser.get(server + "-/sparql")
+    area = browser.find_element(By.ID, "query")
+    area.clear()
+    area.send_keys(
+        "PREFIX koko: <https://w3id.org/koko-kg/ontology#>\n"
+        "SELECT ?name ?start WHERE { ?site koko:printedName ?name ; koko:programmeStart ?start . "
+        'FILTER(STR(?start) = "2016-11") } ORDER BY ?name'
+    )
+    submit(browser, "form.sparql-form")
+    names = result_column(browser, "name")
+    assert len(names) == 6  # six sites started in November 2016
+    assert "Landkreis Nordsachsen" in names
+    assert browser.find_element(By.ID, "query").get_attribute("value").startswith("PREFIX koko:")
+    download = browser.find_element(By.LINK_TEXT, "CSV").get_attribute("href")
+    assert urlsplit(download).path == "/sparql"
+
+
+def test_a_syntax_error_is_shown_with_the_query(browser, server) -> None:
+    browser.get(server + "-/sparql")
+    area = browser.find_element(By.ID, "query")
+    area.clear()
+    area.send_keys("SELECT ?s WHERE { ?s ?p }")
+    submit(browser, "form.sparql-form")
+    assert "1:" in browser.find_element(By.ID, "error").text
+    assert browser.find_element(By.ID, "query").get_attribute("value") == "SELECT ?s WHERE { ?s ?p }"
+
+
+PAGES = ("", "-/queries", "-/queries/site-profile?site=site/erfurt", "-/sparql", "id/site/erfurt")
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_pages_load_nothing_from_elsewhere(browser, server, page) -> None:
+    browser.get(server + page)
+    here = urlsplit(server).netloc
+    loaded = browser.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
+    assert [url for url in loaded if urlsplit(url).netloc != here] == []
+    assert any(urlsplit(url).path == "/-/static/koko.css" for url in loaded)
+    embedded = browser.find_elements(By.CSS_SELECTOR, "script[src], link[href], img[src], iframe[src], object[data]")
+    for element in embedded:
+        if element.tag_name == "link" and element.get_attribute("rel") in ("alternate", "canonical"):
+            continue  # links to other representations are not loaded
+        source = element.get_attribute("src") or element.get_attribute("href") or element.get_attribute("data")
+        assert urlsplit(source).netloc == here, source
+
+
+def test_the_form_works_without_javascript(browser_without_javascript, server) -> None:
+    driver = browser_without_javascript
+    driver.get(server + "-/queries/sites-by-state")
+    field = driver.find_element(By.ID, "param-state")
+    field.clear()
+    field.send_keys("Sachsen")
+    submit(driver, "form.query-form")
+    assert len(result_rows(driver)) == 7
+    assert "Vogtlandkreis" in result_column(driver, "siteName")
+
+
+def test_javascript_is_really_off_in_that_browser(browser_without_javascript, server) -> None:
+    """The control for the test above: a page script would not run."""
+    driver = browser_without_javascript
+    driver.get("data:text/html,<p id=p>static</p><script>document.getElementById('p').textContent='script'</script>")
+    assert driver.find_element(By.ID, "p").text == "static"
