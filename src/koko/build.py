@@ -97,7 +97,9 @@ def write_atomically(out: Path, files: dict[str, bytes]) -> None:
     old = out.parent / f".{out.name}.old-{os.getpid()}"
     try:
         for name, data in sorted(files.items()):
-            (staging / name).write_bytes(data)
+            target = staging / name
+            target.parent.mkdir(parents=True, exist_ok=True)  # the static site has folders
+            target.write_bytes(data)
         staging.chmod(0o755)
         if out.exists():
             os.replace(out, old)

@@ -13,13 +13,13 @@ import click
 from rdflib import Dataset
 from rdflib.namespace import NamespaceManager
 
-from . import __version__
+from . import __version__, static_site
 from . import coverage as curated_coverage
 from . import infer as reasoning
 from . import report as reports
 from . import serve as serving
 from .build import NotConforming, assemble, build_release
-from .config import Config, load_config
+from .config import Config, check_base, load_config
 from .errors import KokoError
 from .formats import FORMATS, load_context, lookup, read_rdf_file, serialise
 from .model import bind_prefixes
@@ -428,6 +428,38 @@ def serve(
     except KeyboardInterrupt:
         # uvicorn re-raises the Ctrl-C it caught once it has shut down; the workers are stopped by then.
         click.echo("koko: stopped", err=True)
+
+
+@main.command()
+@click.argument("out", type=click.Path(path_type=Path, file_okay=False))
+@click.option(
+    "--url",
+    default=None,
+    metavar="URL",
+    help="Where the site will be hosted, for the absolute links of its dataset description [default: the base IRI without id/].",
+)
+@DATA
+@SOURCE
+@BASE
+def site(out: Path, url: str | None, data: Path | None, source: Path | None, base: str | None) -> None:
+    """Write the pages and RDF files of koko serve as a static site into OUT.
+
+    Every IRI becomes an HTML page in German and English and a file per RDF format; beside
+    them, .htaccess (Apache) and nginx.conf hold the content-negotiation rules. A static site
+    has no SPARQL endpoint; canned queries show the result of their default parameters.
+    OUT is replaced as a whole, or left as it was on error.
+    """
+    try:
+        config = load_config(base)
+        root = check_base(url, "--url") if url else None
+        summary = static_site.write_site(_publish(config, data, source), out, root)
+    except NotConforming as exc:
+        click.echo(reports.render_text(exc.report), err=True, nl=False)
+        click.echo(f"koko: error: {exc}", err=True)
+        sys.exit(1)
+    except KokoError as exc:
+        _fail(exc)
+    click.echo(f"{summary.files} files ({summary.pages} pages, {summary.resources} resources) written to {out}/")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,9 +1,8 @@
 """What the release says about one resource: the quads of its RDF, and a description for its page.
 
-The quads come from an :class:`Index` of the release's N-Quads, not from the Oxigraph store:
-the store keeps integers in its own encoding and hands ``"3"^^xsd:positiveInteger`` back
-as ``"3"^^xsd:integer`` (pyoxigraph 0.5.13), and a resource's RDF must say what the release
-files say. The index is built once (a few tens of milliseconds), holds only immutable
+The quads come from an :class:`Index` of the release's N-Quads, exactly as the files write
+them (the Oxigraph store holds the same terms; see tests/test_release_oxigraph.py), with the
+lookups a page needs in plain mappings. The index is built once (a few tens of milliseconds), holds only immutable
 pyoxigraph terms in read-only mappings and is shared by all request threads.
 
 A resource's RDF is its outgoing triples (following blank nodes, of which the release has

@@ -1,0 +1,225 @@
+"""`koko site`: the static site's files, and its content negotiation run for real on nginx and Apache.
+
+The web servers are Debian's (``.ci/run`` installs them); each runs in the foreground on a free
+port of 127.0.0.1 with the rules `koko site` wrote, and is stopped by the test.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import XSD
+
+from koko.cli import main
+from koko.static_site import site_files, write_site
+
+BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+ERFURT = "https://w3id.org/koko-kg/id/site/erfurt"
+KOKO = "https://w3id.org/koko-kg/ontology#"
+
+
+@pytest.fixture(scope="module")
+def site(published) -> Iterator[Path]:
+    """The site in a folder that the web servers' unprivileged workers may read."""
+    parent = Path(tempfile.mkdtemp(prefix="koko-site-", dir="/tmp"))
+    parent.chmod(0o755)
+    write_site(published, parent / "site")
+    yield parent / "site"
+    shutil.rmtree(parent, ignore_errors=True)
+
+
+def test_every_resource_has_two_pages_and_six_rdf_files(site: Path) -> None:
+    stems = {f"erfurt.{suffix}" for suffix in ("html", "en.html", "ttl", "jsonld", "nt", "rdf", "trig", "nq")}
+    assert stems <= {p.name for p in (site / "id" / "site").iterdir()}
+    assert len(list((site / "id" / "site").glob("*.html"))) == 2 * 27
+
+
+def test_a_site_page_and_its_turtle_carry_the_brochure_facts(site: Path) -> None:
+    page = (site / "id/site/erfurt.html").read_text(encoding="utf-8")
+    assert "Koordination heißt, alle Informationen zu bündeln und weiterzuleiten" in page
+    graph = Graph().parse(site / "id/site/erfurt.ttl", format="turtle")
+    assert (URIRef(ERFURT), URIRef(KOKO + "programmeStart"), Literal("2016-12", datatype=XSD.gYearMonth)) in graph
+
+
+def test_a_canned_query_page_shows_its_default_result(site: Path) -> None:
+    csv_lines = (site / "-/queries/sites-by-state.csv").read_text(encoding="utf-8").splitlines()
+    assert len(csv_lines) == 1 + 27
+    assert "Landeshauptstadt Dresden" in (site / "-/queries/sites-by-state.html").read_text(encoding="utf-8")
+
+
+def test_the_sparql_page_says_there_is_no_endpoint(site: Path) -> None:
+    assert "keinen SPARQL-Endpunkt" in (site / "-/sparql.html").read_text(encoding="utf-8")
+    assert "no SPARQL endpoint" in (site / "-/sparql.en.html").read_text(encoding="utf-8")
+
+
+def test_the_description_links_to_where_the_site_is_hosted(site: Path) -> None:
+    description = (site / ".well-known/void.ttl").read_text(encoding="utf-8")
+    assert "<https://w3id.org/koko-kg/-/downloads/koko.ttl>" in description
+
+
+def test_the_same_release_gives_the_same_bytes(published) -> None:
+    first, _ = site_files(published, "https://example.org/koko/")
+    second, _ = site_files(published, "https://example.org/koko/")
+    assert first == second
+
+
+def test_koko_site_writes_the_folder_and_says_what(published, tmp_path: Path) -> None:
+    release = tmp_path / "dist"
+    assert CliRunner().invoke(main, ["build", "--out", str(release)]).exit_code == 0
+    result = CliRunner().invoke(
+        main, ["site", str(tmp_path / "site"), "--data", str(release), "--url", "https://example.org/koko/"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "974 resources" in result.output
+    assert "<https://example.org/koko/sparql>" not in (tmp_path / "site/.well-known/void.ttl").read_text(encoding="utf-8")
+
+
+def test_a_bad_url_is_refused_and_nothing_written(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["site", str(tmp_path / "site"), "--url", "example.org"])
+    assert result.exit_code == 2
+    assert "--url: 'example.org' is not an absolute http(s) IRI" in result.output
+    assert not (tmp_path / "site").exists()
+
+
+# The rules, served for real.
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def nginx_config(site: Path, port: int, run: Path) -> list[str]:
+    rules = (site / "nginx.conf").read_text(encoding="utf-8")
+    rules = rules.replace("listen 80;", f"listen 127.0.0.1:{port};").replace("root /srv/koko-kg;", f"root {site};")
+    temp = "\n".join(f"  {kind}_temp_path {run / kind};" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+    head = f"pid {run / 'nginx.pid'};\nerror_log {run / 'error.log'};\nevents {{}}\n"
+    (run / "nginx.conf").write_text(f"{head}http {{\n  access_log off;\n{temp}\n{rules}\n}}\n", encoding="utf-8")
+    return ["nginx", "-c", str(run / "nginx.conf"), "-p", str(run), "-g", "daemon off; master_process off;"]
+
+
+APACHE_MODULES = ("mpm_event", "authz_core", "mime", "rewrite", "headers", "dir")
+
+
+def apache_config(site: Path, port: int, run: Path) -> list[str]:
+    modules = "\n".join(f"LoadModule {m}_module /usr/lib/apache2/modules/mod_{m}.so" for m in APACHE_MODULES)
+    (run / "httpd.conf").write_text(
+        f"""ServerRoot /etc/apache2
+{modules}
+Listen 127.0.0.1:{port}
+ServerName 127.0.0.1
+PidFile {run / "httpd.pid"}
+ErrorLog {run / "error.log"}
+TypesConfig /etc/mime.types
+DocumentRoot {site}
+DirectoryIndex index.html
+<Directory {site}>
+  AllowOverride All
+  Require all granted
+</Directory>
+""",
+        encoding="utf-8",
+    )
+    return ["apache2", "-f", str(run / "httpd.conf"), "-DFOREGROUND"]
+
+
+WEB_SERVERS = {"nginx": nginx_config, "apache2": apache_config}
+
+
+@pytest.fixture(scope="module", params=sorted(WEB_SERVERS))
+def hosted(request: pytest.FixtureRequest, site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    name = request.param
+    search = os.pathsep.join([os.environ.get("PATH", ""), "/usr/sbin", "/sbin"])
+    binary = shutil.which(name, path=search)
+    if binary is None:
+        pytest.skip(f"{name} is not installed (.ci/run installs it from Debian)")
+    port = free_port()
+    run = tmp_path_factory.mktemp(name)
+    command = WEB_SERVERS[name](site, port, run)
+    with subprocess.Popen([binary, *command[1:]], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) as process:
+        try:
+            deadline = time.monotonic() + 20
+            while True:
+                if process.poll() is not None:
+                    raise AssertionError(f"{name} did not start: {process.stderr.read() if process.stderr else ''}")
+                try:
+                    with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                        break
+                except OSError:
+                    if time.monotonic() > deadline:
+                        raise
+                    time.sleep(0.05)
+            yield f"http://127.0.0.1:{port}"
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def fetch(url: str, accept: str | None) -> tuple[int, dict[str, str], bytes]:
+    request = urllib.request.Request(url, headers={"Accept": accept} if accept else {})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, {k.lower(): v for k, v in response.headers.items()}, response.read()
+    except urllib.error.HTTPError as error:
+        with error:
+            return error.code, {k.lower(): v for k, v in error.headers.items()}, error.read()
+
+
+@pytest.mark.parametrize(
+    ("path", "accept", "media_type", "snippet"),
+    [
+        ("/id/site/erfurt", BROWSER, "text/html", b'<html lang="de"'),
+        ("/id/site/erfurt?lang=en", BROWSER, "text/html", b'<html lang="en"'),
+        ("/id/site/erfurt", None, "text/html", b"Koordination hei\xc3\x9ft"),
+        ("/id/site/erfurt", "text/turtle", "text/turtle", b'koko:programmeStart "2016-12"^^xsd:gYearMonth'),
+        ("/id/site/erfurt", "application/ld+json", "application/ld+json", ERFURT.encode()),
+        ("/id/site/erfurt", "application/n-triples", "application/n-triples", f"<{ERFURT}>".encode()),
+        ("/id/site/erfurt", "application/rdf+xml;q=0.9, text/plain;q=0.1", "application/rdf+xml", b"<rdf:RDF"),
+        ("/id/site/erfurt.nt", BROWSER, "application/n-triples", f"<{ERFURT}>".encode()),
+        ("/", BROWSER, "text/html", b'<html lang="de"'),
+        ("/?lang=en", BROWSER, "text/html", b'<html lang="en"'),
+        ("/ontology", "text/turtle", "text/turtle", b"koko:Site"),
+        ("/.well-known/void", "text/turtle", "text/turtle", b"void:triples"),
+        ("/-/static/koko.css", None, "text/css", b"--accent"),
+        ("/-/downloads/koko.nt", None, "application/n-triples", f"<{ERFURT}>".encode()),
+    ],
+)
+def test_the_rules_negotiate_like_koko_serve(hosted: str, path: str, accept: str | None, media_type: str, snippet: bytes) -> None:
+    status, headers, body = fetch(hosted + path, accept)
+    assert status == 200
+    assert headers["content-type"].split(";")[0] == media_type
+    assert snippet in body
+
+
+def test_negotiated_answers_vary_by_accept(hosted: str) -> None:
+    _, headers, _ = fetch(hosted + "/id/site/erfurt", "text/turtle")
+    assert "accept" in headers["vary"].lower()
+
+
+@pytest.mark.parametrize(
+    ("path", "accept"), [("/id/site/erfurt", "text/turtle"), ("/id/site/erfurt", BROWSER), ("/ontology", "text/turtle")]
+)
+def test_the_static_file_is_what_koko_serve_answers(hosted: str, server: str, path: str, accept: str) -> None:
+    assert fetch(hosted + path, accept)[2] == fetch(server.rstrip("/") + path, accept)[2]
+
+
+def test_an_unknown_iri_is_the_404_page(hosted: str) -> None:
+    status, _, body = fetch(hosted + "/id/site/atlantis", BROWSER)
+    assert status == 404
+    assert b"Diese Seite gibt es hier nicht." in body
