@@ -46,6 +46,13 @@ def _fail(exc: KokoError) -> None:
     sys.exit(2)
 
 
+def _refuse(exc: NotConforming) -> None:
+    """The data breaks the shapes: print the report and exit 1, having written nothing."""
+    click.echo(reports.render_text(exc.report), err=True, nl=False)
+    click.echo(f"koko: error: {exc}", err=True)
+    sys.exit(1)
+
+
 def _write(data: bytes, out: Path | None) -> None:
     """Write to a file atomically, or to stdout when no file (or '-') is given."""
     if out is None or str(out) == "-":
@@ -87,9 +94,7 @@ def build(source: Path | None, out: Path, infer: bool, base: str | None) -> None
         config = load_config(base)
         knowledge, report = build_release(config, out, source, infer=infer)
     except NotConforming as exc:
-        click.echo(reports.render_text(exc.report), err=True, nl=False)
-        click.echo(f"koko: error: {exc}", err=True)
-        sys.exit(1)
+        _refuse(exc)
     except KokoError as exc:
         _fail(exc)
     for line in summary_lines(compute(knowledge.dataset, knowledge.brochure)):
@@ -410,9 +415,7 @@ def serve(
         )
         published = _publish(load_config(base), data, source)
     except NotConforming as exc:
-        click.echo(reports.render_text(exc.report), err=True, nl=False)
-        click.echo(f"koko: error: {exc}", err=True)
-        sys.exit(1)
+        _refuse(exc)
     except KokoError as exc:
         _fail(exc)
     try:
@@ -454,9 +457,7 @@ def site(out: Path, url: str | None, data: Path | None, source: Path | None, bas
         root = check_base(url, "--url") if url else None
         summary = static_site.write_site(_publish(config, data, source), out, root)
     except NotConforming as exc:
-        click.echo(reports.render_text(exc.report), err=True, nl=False)
-        click.echo(f"koko: error: {exc}", err=True)
-        sys.exit(1)
+        _refuse(exc)
     except KokoError as exc:
         _fail(exc)
     click.echo(f"{summary.files} files ({summary.pages} pages, {summary.resources} resources) written to {out}/")

@@ -24,7 +24,7 @@ from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from .formats import BY_NAME as GRAPH_FORMATS
-from .model import DATA_PREFIXES, PREFIXES
+from .model import prefix_table
 from .negotiate import parse_accept
 from .protocol import ProtocolError, plan, read_operation
 from .results import BY_NAME as RESULT_FORMATS
@@ -48,8 +48,7 @@ def turtle_prefixes(base: str) -> tuple[tuple[str, str], ...]:
     >>> dict(turtle_prefixes("https://w3id.org/koko-kg/id/"))["site"]
     'https://w3id.org/koko-kg/id/site/'
     """
-    data = {path.replace("/", "-"): f"{base}{path}/" for path in DATA_PREFIXES}
-    return tuple(sorted({**{p: str(ns) for p, ns in PREFIXES.items()}, **data}.items()))
+    return tuple(sorted(prefix_table(base)))
 
 
 def error_response(status: int, message: str, retry_after: int | None = None) -> Response:

@@ -72,6 +72,18 @@ KIND_CLASS = {"landkreis": KOKO.RuralDistrict, "kreisfreie-stadt": KOKO.District
 KIND_LABEL = {"landkreis": ("Landkreis", "rural district"), "kreisfreie-stadt": ("kreisfreie Stadt", "district-free city")}
 
 
+def prefix_table(base: str) -> tuple[tuple[str, str], ...]:
+    """Every prefix the release binds (see :func:`bind_prefixes`), longest namespace first, so
+    that ``graph-site:`` wins over a shorter namespace it starts with when IRIs are shortened.
+
+    >>> dict(prefix_table("https://w3id.org/koko-kg/id/"))["graph-site"]
+    'https://w3id.org/koko-kg/id/graph/site/'
+    """
+    pairs = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
+    pairs.update({path.replace("/", "-"): f"{base}{path}/" for path in DATA_PREFIXES})
+    return tuple(sorted(pairs.items(), key=lambda item: (-len(item[1]), item[0])))
+
+
 def bind_prefixes(graph: Graph, base: str) -> None:
     """Our prefixes, and readable ones for the data IRIs under ``base`` (site:dresden)."""
     for prefix, namespace in PREFIXES.items():

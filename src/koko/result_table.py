@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from .model import DATA_PREFIXES, PREFIXES
+from .model import prefix_table
 from .urls import Urls
 from .workers import Outcome
 
@@ -42,16 +42,7 @@ class Table:
     truncated: bool = False
 
 
-def prefixes(base: str) -> tuple[tuple[str, str], ...]:
-    """Our prefixes and the readable ones for data IRIs under ``base``, longest namespace first
-    (so that ``graph-site:`` wins over a shorter one).
-
-    >>> dict(prefixes("https://w3id.org/koko-kg/id/"))["site"]
-    'https://w3id.org/koko-kg/id/site/'
-    """
-    pairs = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
-    pairs.update({path.replace("/", "-"): f"{base}{path}/" for path in DATA_PREFIXES})
-    return tuple(sorted(pairs.items(), key=lambda item: (-len(item[1]), item[0])))
+prefixes = prefix_table  # one table for the release files, the pages and the result tables
 
 
 def compact(iri: str, known: tuple[tuple[str, str], ...]) -> str:

@@ -25,7 +25,7 @@ from types import MappingProxyType
 
 import pyoxigraph as ox
 
-from .model import DATA_PREFIXES, PREFIXES
+from .model import prefix_table
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
@@ -89,16 +89,7 @@ FOREIGN_LABELS: Mapping[str, tuple[str, str]] = MappingProxyType(
 )
 
 
-def prefixes_for(base: str) -> tuple[tuple[str, str], ...]:
-    """Our prefix table (the one the release files use), longest namespace first so that
-    ``graph-site:`` wins over any shorter namespace it starts with.
-
-    >>> dict(prefixes_for("https://w3id.org/koko-kg/id/"))["graph-site"]
-    'https://w3id.org/koko-kg/id/graph/site/'
-    """
-    pairs = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
-    pairs.update({path.replace("/", "-"): f"{base}{path}/" for path in DATA_PREFIXES})
-    return tuple(sorted(pairs.items(), key=lambda item: (-len(item[1]), item[0])))
+prefixes_for = prefix_table
 
 
 def curie(iri: str, prefixes: tuple[tuple[str, str], ...]) -> str:
