@@ -502,6 +502,11 @@ def test_ontology_in_other_formats(server: str, published, extension: str) -> No
     assert set(ox.parse(answer.body, format=oxigraph_format)) == set(ox.parse(published.ontology, format=ox.RdfFormat.TURTLE))
 
 
+def test_the_version_iri_resolves_to_this_version(server: str, published) -> None:
+    assert fetch(server, "/ontology/1.0.0", "text/turtle").body == published.ontology
+    assert fetch(server, "/ontology/0.9.0", "text/turtle").status == 404
+
+
 def test_ontology_negotiates(server: str) -> None:
     assert fetch(server, "/ontology", "application/n-quads").status == 406
     assert fetch(server, "/ontology", FIREFOX).headers["vary"] == "Accept"

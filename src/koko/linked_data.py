@@ -37,7 +37,8 @@ from .pages import (
     timeline_picture,
 )
 from .render import language
-from .urls import RESOURCE_PREFIX
+from .urls import ONTOLOGY_IRI, RESOURCE_PREFIX
+from .vocabulary import OWL
 
 HTML = "text/html"
 VARY = {"Vary": "Accept"}
@@ -134,6 +135,15 @@ async def ontology(request: Request) -> Response:
     )
 
 
+async def ontology_version(request: Request) -> Response:
+    """The ontology's version IRI (``/ontology/1.0.0``) is this version: the same answers as ``/ontology``."""
+    ld = _linked_data(request)
+    version = ONTOLOGY_IRI + "/" + request.path_params["version"]
+    if version not in ld.vocabulary.header.get(OWL + "versionIRI", {}).get("", []):
+        raise HTTPException(404, f"{version} is not a version of the ontology served here")
+    return await ontology(request)
+
+
 async def home(request: Request) -> Response:
     ld = _linked_data(request)
     return HTMLResponse(await run_in_threadpool(home_page, ld, _lang(request)))
@@ -168,6 +178,7 @@ ROUTES: list[BaseRoute] = [
     Route(RESOURCE_PREFIX + "{path:path}", resource, methods=["GET"], name="resource"),
     Route("/ontology", ontology, methods=["GET"], name="ontology"),
     Route("/ontology.{extension}", ontology, methods=["GET"], name="ontology-file"),
+    Route("/ontology/{version}", ontology_version, methods=["GET"], name="ontology-version"),
     Route("/-/downloads", downloads, methods=["GET"], name="downloads"),
     Route("/-/downloads/{name}", download, methods=["GET"], name="download"),
     Route(PICTURES["network"], network, methods=["GET"], name="network"),

@@ -44,6 +44,8 @@ class Urls:
             return ONTOLOGY_PATH + "#" + iri[len(ONTOLOGY_NS) :]
         if iri == ONTOLOGY_IRI:
             return ONTOLOGY_PATH
+        if iri.startswith(ONTOLOGY_IRI + "/"):  # the version IRI, /ontology/1.0.0
+            return ONTOLOGY_PATH + iri[len(ONTOLOGY_IRI) :]
         return None
 
     def iri_of(self, path: str) -> str:
