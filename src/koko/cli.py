@@ -13,59 +13,21 @@ import click
 from rdflib import Dataset
 from rdflib.namespace import NamespaceManager
 
-from . import __version__, static_site
+from . import __version__
 from . import coverage as curated_coverage
 from . import infer as reasoning
 from . import report as reports
-from . import serve as serving
 from .build import NotConforming, assemble, build_release
-from .config import Config, check_base, load_config
+from .cli_common import BASE, OUT, SOURCE, fail, refuse, write
+from .cli_publishing import publish, serve, site
+from .config import Config, load_config
 from .errors import KokoError
 from .formats import FORMATS, load_context, lookup, read_rdf_file, serialise
 from .model import bind_prefixes
-from .published import Published, publish_from_release, publish_from_source
 from .query import RESULT_FORMATS, list_canned, render, resolve, run
-from .server_config import load_server_config
+from .remote import DEFAULT_TIMEOUT, run_remote, table_prefixes
 from .stats import as_dict, compute, summary_lines
 from .validate import INFERENCE, load_shapes, validate_dataset
-
-SOURCE = click.option(
-    "--source",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="Brochure text file [default: data/source/koko-brochure-2020.txt].",
-)
-OUT = click.option("--out", type=click.Path(path_type=Path), default=None, help="Output file; '-' or absent for stdout.")
-BASE = click.option(
-    "--base", default=None, metavar="IRI", help="Base IRI of the data [default: https://w3id.org/koko-kg/id/, or $KOKO_BASE]."
-)
-
-
-def _fail(exc: KokoError) -> None:
-    click.echo(f"koko: error: {exc}", err=True)
-    sys.exit(2)
-
-
-def _refuse(exc: NotConforming) -> None:
-    """The data breaks the shapes: print the report and exit 1, having written nothing."""
-    click.echo(reports.render_text(exc.report), err=True, nl=False)
-    click.echo(f"koko: error: {exc}", err=True)
-    sys.exit(1)
-
-
-def _write(data: bytes, out: Path | None) -> None:
-    """Write to a file atomically, or to stdout when no file (or '-') is given."""
-    if out is None or str(out) == "-":
-        sys.stdout.buffer.write(data)
-        sys.stdout.buffer.flush()
-        return
-    tmp = out.with_name(f".{out.name}.tmp")
-    try:
-        tmp.write_bytes(data)
-        tmp.replace(out)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise KokoError(f"cannot write: {exc.strerror}", out) from exc
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -94,9 +56,9 @@ def build(source: Path | None, out: Path, infer: bool, base: str | None) -> None
         config = load_config(base)
         knowledge, report = build_release(config, out, source, infer=infer)
     except NotConforming as exc:
-        _refuse(exc)
+        refuse(exc)
     except KokoError as exc:
-        _fail(exc)
+        fail(exc)
     for line in summary_lines(compute(knowledge.dataset, knowledge.brochure)):
         click.echo(line)
     curation = knowledge.curation
@@ -118,7 +80,7 @@ def coverage(fmt: str, source: Path | None) -> None:
     try:
         knowledge = assemble(load_config(), source)
     except KokoError as exc:
-        _fail(exc)
+        fail(exc)
     click.echo(curated_coverage.render(curated_coverage.compute(knowledge.curation, knowledge.brochure), fmt), nl=False)
 
 
@@ -135,9 +97,9 @@ def export(fmt: str, out: Path | None, source: Path | None, base: str | None) ->
         config = load_config(base)
         rdf_format = lookup(fmt)
         knowledge = assemble(config, source)
-        _write(serialise(knowledge.dataset, rdf_format, load_context(config.context)), out)
+        write(serialise(knowledge.dataset, rdf_format, load_context(config.context)), out)
     except KokoError as exc:
-        _fail(exc)
+        fail(exc)
 
 
 @main.command()
@@ -149,7 +111,7 @@ def stats(fmt: str, source: Path | None, base: str | None) -> None:
     try:
         knowledge = assemble(load_config(base), source)
     except KokoError as exc:
-        _fail(exc)
+        fail(exc)
     figures = compute(knowledge.dataset, knowledge.brochure)
     if fmt == "json":
         click.echo(json.dumps(as_dict(figures), indent=2, ensure_ascii=False))
@@ -197,6 +159,15 @@ def _load_data(config: Config, data: Path | None, source: Path | None):
     help="Query an RDF file or release folder instead of building from the source.",
 )
 @click.option("--list", "list_queries", is_flag=True, help="List the canned queries with their parameters.")
+@click.option(
+    "--endpoint",
+    metavar="URL",
+    default=None,
+    help="Query a remote SPARQL endpoint instead (credentials: $KOKO_STORE_USER and $KOKO_STORE_PASSWORD, or $KOKO_STORE_TOKEN).",
+)
+@click.option(
+    "--timeout", type=float, default=DEFAULT_TIMEOUT, show_default=True, metavar="SECONDS", help="With --endpoint: time to wait."
+)
 @SOURCE
 @BASE
 def query(
@@ -206,6 +177,8 @@ def query(
     out: Path | None,
     data: Path | None,
     list_queries: bool,
+    endpoint: str | None,
+    timeout: float,
     source: Path | None,
     base: str | None,
 ) -> None:
@@ -217,6 +190,11 @@ def query(
         koko query sites-by-state --param state=Thüringen
 
         koko query 'SELECT (COUNT(*) AS ?n) WHERE { ?s a <https://w3id.org/koko-kg/ontology#Site> }'
+
+    With --endpoint the query runs on a remote SPARQL endpoint, the parameters bound as a
+    VALUES block at the start of its WHERE group:
+
+        koko query sites-by-state --param state=Sachsen --endpoint http://localhost:7878/query
     """
     try:
         config = load_config(base)
@@ -230,12 +208,17 @@ def query(
         if not query:
             raise KokoError("QUERY: give a canned query name, a .rq file or SPARQL text (or --list)")
         canned = resolve(config.queries, query)
-        dataset = _load_data(config, data, source)
-        result = run(dataset, canned, _params(params), config.base)
-        prefixes = {prefix: str(ns) for prefix, ns in dataset.namespaces() if prefix}
-        _write(render(result, fmt, load_context(config.context), prefixes), out)
+        if endpoint is not None:
+            if data is not None or source is not None:
+                raise KokoError("--endpoint excludes --data and --source: query the endpoint or local data")
+            result, prefixes = run_remote(endpoint, canned, _params(params), config.base, timeout), table_prefixes(config.base)
+        else:
+            dataset = _load_data(config, data, source)
+            result = run(dataset, canned, _params(params), config.base)
+            prefixes = {prefix: str(ns) for prefix, ns in dataset.namespaces() if prefix}
+        write(render(result, fmt, load_context(config.context), prefixes), out)
     except KokoError as exc:
-        _fail(exc)
+        fail(exc)
 
 
 def _read_data(paths: tuple[Path, ...], config: Config, source: Path | None):
@@ -310,9 +293,9 @@ def validate(
             inference=inference,
             ontology=reasoning.load_ontology(config) if inference != "none" else None,
         )
-        _write(reports.render(report, fmt, dataset, lang).encode("utf-8"), out)
+        write(reports.render(report, fmt, dataset, lang).encode("utf-8"), out)
     except KokoError as exc:
-        _fail(exc)
+        fail(exc)
     sys.exit(0 if report.conforms else 1)
 
 
@@ -344,123 +327,14 @@ def infer(fmt: str, out: Path | None, source: Path | None, base: str | None) -> 
                 click.echo(f"inconsistent: {problem}", err=True)
             sys.exit(1)
         inferred = reasoning.inferred_dataset(inference, config.base, dataset)
-        _write(serialise(inferred, rdf_format, load_context(config.context)), out)
+        write(serialise(inferred, rdf_format, load_context(config.context)), out)
         click.echo(f"{len(inference.entailed)} entailed triples", err=True)
     except KokoError as exc:
-        _fail(exc)
+        fail(exc)
 
 
-def _publish(config: Config, data: Path | None, source: Path | None) -> Published:
-    if data is not None and source is not None:
-        raise KokoError("--data and --source exclude each other: serve a release folder or build from a source")
-    return publish_from_release(config, data) if data is not None else publish_from_source(config, source)
-
-
-DATA = click.option(
-    "--data",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=None,
-    help="Publish a release folder written by koko build instead of building from the source.",
-)
-
-
-@main.command()
-@click.option("--host", default=None, help="Interface to listen on [default: 127.0.0.1, or $KOKO_HOST].")
-@click.option("--port", default=None, help="Port to listen on [default: 8000, or $KOKO_PORT].")
-@click.option(
-    "--timeout", default=None, help="Seconds a SPARQL query may run before it is stopped [default: 10, or $KOKO_TIMEOUT]."
-)
-@click.option(
-    "--max-rows", default=None, help="Most rows (or triples) in one result; more are cut off and marked [default: 10000]."
-)
-@click.option("--workers", default=None, help="Query worker processes, each with its own copy of the data [default: 2].")
-@click.option(
-    "--allow-service",
-    "service_allow",
-    multiple=True,
-    metavar="ENDPOINT",
-    help="A SPARQL endpoint that queries may reach with SERVICE (repeatable). Without it, SERVICE is refused.",
-)
-@DATA
-@SOURCE
-@BASE
-def serve(
-    host: str | None,
-    port: str | None,
-    timeout: str | None,
-    max_rows: str | None,
-    workers: str | None,
-    service_allow: tuple[str, ...],
-    data: Path | None,
-    source: Path | None,
-    base: str | None,
-) -> None:
-    """Build and validate the release (or load --data) and serve it as linked data.
-
-    Pages for people at /, every IRI of the data under /id/ (HTML or RDF by content
-    negotiation), the SPARQL 1.1 endpoint at /sparql (read-only), canned queries at
-    /-/queries, the ontology at /ontology and the dataset description at
-    /.well-known/void. Nothing but this process is needed; Ctrl-C stops it.
-    """
-    try:
-        settings = load_server_config(
-            {
-                "host": host,
-                "port": port,
-                "timeout": timeout,
-                "max_rows": max_rows,
-                "workers": workers,
-                "service_allow": service_allow,
-            }
-        )
-        published = _publish(load_config(base), data, source)
-    except NotConforming as exc:
-        _refuse(exc)
-    except KokoError as exc:
-        _fail(exc)
-    try:
-        serving.serve(
-            published,
-            settings,
-            lambda url: click.echo(
-                f"koko: serving {published.triples} triples at {url} (SPARQL at {url}sparql); Ctrl-C stops", err=True
-            ),
-        )
-    except KokoError as exc:
-        _fail(exc)
-    except KeyboardInterrupt:
-        # uvicorn re-raises the Ctrl-C it caught once it has shut down; the workers are stopped by then.
-        click.echo("koko: stopped", err=True)
-
-
-@main.command()
-@click.argument("out", type=click.Path(path_type=Path, file_okay=False))
-@click.option(
-    "--url",
-    default=None,
-    metavar="URL",
-    help="Where the site will be hosted, for the absolute links of its dataset description [default: the base IRI without id/].",
-)
-@DATA
-@SOURCE
-@BASE
-def site(out: Path, url: str | None, data: Path | None, source: Path | None, base: str | None) -> None:
-    """Write the pages and RDF files of koko serve as a static site into OUT.
-
-    Every IRI becomes an HTML page in German and English and a file per RDF format; beside
-    them, .htaccess (Apache) and nginx.conf hold the content-negotiation rules. A static site
-    has no SPARQL endpoint; canned queries show the result of their default parameters.
-    OUT is replaced as a whole, or left as it was on error.
-    """
-    try:
-        config = load_config(base)
-        root = check_base(url, "--url") if url else None
-        summary = static_site.write_site(_publish(config, data, source), out, root)
-    except NotConforming as exc:
-        _refuse(exc)
-    except KokoError as exc:
-        _fail(exc)
-    click.echo(f"{summary.files} files ({summary.pages} pages, {summary.resources} resources) written to {out}/")
+for command in (serve, site, publish):
+    main.add_command(command)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,0 +1,271 @@
+"""``koko publish``: load the release into a remote triplestore and prove it arrived whole.
+
+Each graph of the release goes to the store through the SPARQL 1.1 Graph Store HTTP Protocol
+(the first chunk with PUT, which replaces the graph, the rest with POST, which adds), or through
+SPARQL 1.1 Update when the store has no Graph Store endpoint (``DROP SILENT`` then ``INSERT DATA``
+chunks). Then every graph's triple count is asked of the query endpoint and compared with the
+local count; the caller exits non-zero on any difference.
+
+With ``replace``, a graph is loaded into a staging graph (``urn:uuid:…``), counted there and
+only then moved onto its target with one ``MOVE`` update: a reader sees the old graph or the new
+one, never a half-loaded one, on stores that run an update as one transaction (Oxigraph does).
+
+>>> ends = derive_endpoints("http://127.0.0.1:7878/")
+>>> ends.query, ends.update, ends.graph_store
+('http://127.0.0.1:7878/query', 'http://127.0.0.1:7878/update', 'http://127.0.0.1:7878/store')
+>>> derive_endpoints("http://localhost:3030/koko").graph_store is None
+True
+>>> [len(part) for part in chunked(["a", "b", "c"], 2)]
+[2, 1]
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from urllib.parse import quote, urlencode, urlsplit
+
+import pyoxigraph as ox
+
+from .errors import KokoError
+from .remote_http import Answer, Client, Retry, check_url, redact
+
+DEFAULT_CHUNK = 2000  # triples per request: a few hundred kB, well under the body limits of common stores
+STAGING_PREFIX = "urn:uuid:"
+NTRIPLES = {"Content-Type": "application/n-triples"}
+UPDATE = {"Content-Type": "application/sparql-update"}
+# A Graph Store endpoint that is not there: not found, method not allowed, not implemented.
+NO_GRAPH_STORE = frozenset({404, 405, 501})
+
+
+@dataclass(frozen=True)
+class Endpoints:
+    """Where to query, update and (if the store has one) use the Graph Store Protocol."""
+
+    query: str
+    update: str
+    graph_store: str | None
+
+
+def derive_endpoints(endpoint: str, update: str | None = None, graph_store: str | None = None) -> Endpoints:
+    """``endpoint`` is the SPARQL query endpoint; a root URL (path ending in '/') is Oxigraph's layout.
+
+    For a root, the query, update and Graph Store endpoints are ``query``, ``update`` and ``store``
+    below it. Otherwise updates go to the query URL (as Fuseki's dataset URL and Virtuoso's
+    ``/sparql`` allow) and the Graph Store Protocol is used only when ``graph_store`` is given."""
+    check_url(endpoint, "--endpoint")
+    for url, option in ((update, "--update"), (graph_store, "--graph-store")):
+        if url is not None:
+            check_url(url, option)
+    parts = urlsplit(endpoint)
+    if parts.path in ("", "/") or (parts.path.endswith("/") and not parts.query):
+        root = endpoint if endpoint.endswith("/") else endpoint + "/"
+        return Endpoints(root + "query", update or root + "update", graph_store or root + "store")
+    return Endpoints(endpoint, update or endpoint, graph_store)
+
+
+@dataclass(frozen=True)
+class LocalGraph:
+    """One graph of the release: its IRI (None for the default graph) and its distinct N-Triples lines, sorted."""
+
+    iri: str | None
+    lines: tuple[str, ...]
+
+    @property
+    def label(self) -> str:
+        return self.iri or "(default graph)"
+
+
+def local_graphs(nquads: bytes, named_graphs: bool = True) -> list[LocalGraph]:
+    """The release's graphs, or with ``named_graphs=False`` all its triples as one default graph.
+
+    Lines are distinct, as a store keeps a set of triples: the counts compare like for like."""
+    try:
+        quads = list(ox.parse(nquads, format=ox.RdfFormat.N_QUADS))
+    except SyntaxError as exc:
+        raise KokoError(f"cannot read the release's N-Quads: {exc}") from exc
+    graphs: dict[str | None, set[str]] = {}
+    for quad in quads:
+        name = quad.graph_name.value if named_graphs and isinstance(quad.graph_name, ox.NamedNode) else None
+        graphs.setdefault(name, set()).add(f"{quad.subject} {quad.predicate} {quad.object} .")
+    return [LocalGraph(iri, tuple(sorted(lines))) for iri, lines in sorted(graphs.items(), key=lambda kv: kv[0] or "")]
+
+
+def chunked(lines: Sequence[str], size: int) -> list[Sequence[str]]:
+    """Lines in chunks of at most ``size`` (always at least one chunk, so an empty graph is still written).
+
+    A graph with blank nodes is sent whole: a blank node label means one node only within one request."""
+    if size < 1:
+        raise KokoError(f"--chunk-size: {size} must be at least 1")
+    if any("_:" in line for line in lines):
+        return [lines]
+    return [lines[i : i + size] for i in range(0, len(lines), size)] or [lines]
+
+
+@dataclass(frozen=True)
+class GraphCount:
+    """The local and remote triple counts of one graph; ``staged`` when the staging graph was counted
+    (and, on a mismatch, the target left as it was)."""
+
+    graph: LocalGraph
+    remote: int
+    staged: bool = False
+
+    @property
+    def local(self) -> int:
+        return len(self.graph.lines)
+
+    @property
+    def ok(self) -> bool:
+        return self.local == self.remote
+
+
+@dataclass(frozen=True)
+class PublishReport:
+    endpoints: Endpoints
+    protocol: str  # "Graph Store Protocol" or "SPARQL Update"
+    fallback: str | None  # why the Graph Store Protocol was given up, if it was
+    counts: tuple[GraphCount, ...]
+
+    @property
+    def triples(self) -> int:
+        return sum(c.local for c in self.counts)
+
+    @property
+    def mismatches(self) -> tuple[GraphCount, ...]:
+        return tuple(c for c in self.counts if not c.ok)
+
+
+def _ref(iri: str | None) -> str:
+    """A graph in SPARQL Update syntax; the IRIs come from a parsed N-Quads file, so they are valid."""
+    return f"GRAPH <{iri}>" if iri else "DEFAULT"
+
+
+class _Remote:
+    """One publishing run: the client, the endpoints, and whether the Graph Store Protocol still applies."""
+
+    def __init__(self, client: Client, ends: Endpoints, chunk_size: int, progress: Callable[[int], None] | None):
+        self.client = client
+        self.ends = ends
+        self.chunk_size = chunk_size
+        self.progress = progress or (lambda n: None)
+        self.use_gsp = ends.graph_store is not None
+        self.fallback: str | None = None
+
+    def _check(self, answer: Answer, what: str, url: str) -> None:
+        if not 200 <= answer.status < 300:
+            raise self.client.fail(answer, what, url)
+
+    def _gsp_url(self, iri: str | None) -> str:
+        assert self.ends.graph_store is not None
+        sep = "&" if "?" in self.ends.graph_store else "?"
+        return self.ends.graph_store + sep + (f"graph={quote(iri, safe='')}" if iri else "default")
+
+    def update(self, text: str, what: str) -> None:
+        body = text.encode("utf-8")
+        answer = self.client.request("POST", self.ends.update, body, UPDATE)
+        self._check(answer, what, self.ends.update)
+
+    def load(self, dest: str | None, lines: Sequence[str]) -> None:
+        """Write ``lines`` as the whole content of graph ``dest`` (replacing what it held)."""
+        parts = chunked(lines, self.chunk_size)
+        if self.use_gsp:
+            url = self._gsp_url(dest)
+            for i, part in enumerate(parts):
+                body = "".join(line + "\n" for line in part).encode("utf-8")
+                answer = self.client.request("PUT" if i == 0 else "POST", url, body, NTRIPLES)
+                if i == 0 and answer.status in NO_GRAPH_STORE:
+                    self.use_gsp = False
+                    self.fallback = f"{redact(url.split('?')[0])} answered HTTP {answer.status} to PUT"
+                    break
+                self._check(answer, f"loading {dest or 'the default graph'}", url)
+                self.progress(len(part))
+            else:
+                return
+        for i, part in enumerate(parts):
+            clear = f"DROP SILENT {_ref(dest)} ;\n" if i == 0 else ""
+            data = "\n".join(part)
+            inner = f"GRAPH <{dest}> {{\n{data}\n}}" if dest else data
+            self.update(f"{clear}INSERT DATA {{\n{inner}\n}}", f"loading {dest or 'the default graph'}")
+            self.progress(len(part))
+
+    def count(self, iri: str | None) -> int:
+        """The remote graph's triple count, asked of the query endpoint (POST, so no cache answers).
+
+        The default graph is read whole through the Graph Store Protocol where there is one, since
+        a query's default graph is the union of all graphs on some stores (Oxigraph --union-default-graph)."""
+        if iri is None and self.use_gsp:
+            url = self._gsp_url(None)
+            answer = self.client.request("GET", url, None, {"Accept": "application/n-triples"})
+            self._check(answer, "counting the default graph", url)
+            return sum(1 for line in answer.body.splitlines() if line.strip() and not line.lstrip().startswith(b"#"))
+        pattern = f"GRAPH <{iri}> {{ ?s ?p ?o }}" if iri else "?s ?p ?o"
+        body = urlencode({"query": f"SELECT (COUNT(*) AS ?n) WHERE {{ {pattern} }}"}).encode("ascii")
+        headers = {"Content-Type": "application/x-www-form-urlencoded", "Accept": "application/sparql-results+json"}
+        answer = self.client.request("POST", self.ends.query, body, headers)
+        self._check(answer, f"counting {iri or 'the default graph'}", self.ends.query)
+        try:
+            return int(json.loads(answer.body)["results"]["bindings"][0]["n"]["value"])
+        except (ValueError, KeyError, IndexError, TypeError) as exc:
+            raise KokoError(f"counting {iri or 'the default graph'}: {redact(self.ends.query)} gave no count") from exc
+
+    def drop_quietly(self, iri: str) -> str:
+        """Drop a staging graph after a failure, with one try; say so if even that fails."""
+        once = Client(self.client.credentials, Retry(tries=1), self.client.timeout)
+        try:
+            answer = once.request("POST", self.ends.update, f"DROP SILENT GRAPH <{iri}>".encode(), UPDATE)
+        except KokoError:
+            answer = Answer(0, b"")
+        return "" if 200 <= answer.status < 300 else f" (the staging graph <{iri}> may remain: drop it by hand)"
+
+
+def _swap(remote: _Remote, graph: LocalGraph, staging: str) -> GraphCount | None:
+    """Load into the staging graph, count it, then MOVE it onto the target in one update.
+
+    Returns the staging count if it is wrong (the target is then left as it was), else None."""
+    if not graph.lines:
+        remote.update(f"CLEAR SILENT {_ref(graph.iri)}", f"replacing {graph.label}")
+        return None
+    try:
+        remote.load(staging, graph.lines)
+        staged = remote.count(staging)
+        if staged != len(graph.lines):
+            remote.update(f"DROP SILENT GRAPH <{staging}>", f"dropping the staging graph of {graph.label}")
+            return GraphCount(graph, staged, staged=True)
+        remote.update(f"MOVE GRAPH <{staging}> TO {_ref(graph.iri)}", f"moving the staging graph onto {graph.label}")
+    except KokoError as exc:
+        raise KokoError(exc.message + remote.drop_quietly(staging), exc.path, exc.line) from None
+    except BaseException:
+        remote.drop_quietly(staging)  # Ctrl-C: leave no staging graph behind if we can help it
+        raise
+    return None
+
+
+def publish(
+    graphs: Sequence[LocalGraph],
+    ends: Endpoints,
+    client: Client,
+    *,
+    replace: bool = False,
+    chunk_size: int = DEFAULT_CHUNK,
+    progress: Callable[[int], None] | None = None,
+) -> PublishReport:
+    """Load every graph (from :func:`local_graphs`) into the store, then compare each remote count with the local one.
+
+    Raises KokoError when the store cannot be reached or refuses a request; a count that differs
+    is not an error here but a :class:`GraphCount` that is not ``ok``."""
+    chunked([], chunk_size)  # check the chunk size before anything is sent
+    remote = _Remote(client, ends, chunk_size, progress)
+    staged: dict[str | None, GraphCount] = {}
+    for graph in graphs:
+        if replace:
+            wrong = _swap(remote, graph, f"{STAGING_PREFIX}{uuid.uuid4()}")
+            if wrong is not None:
+                staged[graph.iri] = wrong
+        else:
+            remote.load(graph.iri, graph.lines)
+    counts = tuple(staged.get(g.iri) or GraphCount(g, remote.count(g.iri)) for g in graphs)
+    protocol = "Graph Store Protocol" if remote.use_gsp else "SPARQL Update"
+    return PublishReport(ends, protocol, remote.fallback, counts)

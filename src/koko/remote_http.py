@@ -1,0 +1,204 @@
+"""HTTP to a remote triplestore: credentials from the environment, bounded retries, safe messages.
+
+The standard library's urllib is enough for PUT/POST/GET of a few megabytes, and keeps the
+dependency list as it is. Three rules hold for every request:
+
+- credentials come from environment variables only (:func:`credentials_from_env`) and never
+  appear in a message: URLs are shown without ``user:pass@`` and any secret value is masked
+  in server answers we quote (:meth:`Client.scrub`);
+- redirects are not followed, since urllib would send the ``Authorization`` header on to
+  whatever host the redirect names;
+- 5xx answers (except 501, which means "not implemented" and is final), 429 and connection
+  errors are retried with exponential back-off, a bounded number of times.
+
+>>> redact("http://user:pw@example.org:7878/query?x=1")
+'http://example.org:7878/query?x=1'
+>>> credentials_from_env({"KOKO_STORE_TOKEN": "t0k"})
+Credentials(kind='bearer')
+"""
+
+from __future__ import annotations
+
+import base64
+import http.client
+import os
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit, urlunsplit
+
+from .errors import KokoError
+
+USER_VARIABLE = "KOKO_STORE_USER"
+PASSWORD_VARIABLE = "KOKO_STORE_PASSWORD"
+TOKEN_VARIABLE = "KOKO_STORE_TOKEN"
+CREDENTIAL_HINT = f"set {USER_VARIABLE} and {PASSWORD_VARIABLE} (basic auth) or {TOKEN_VARIABLE} (bearer token)"
+
+# 501 Not Implemented is final (a store without the Graph Store Protocol says so); the rest is transient.
+RETRY_STATUS = frozenset({429, 500, 502, 503, 504, 507, 508, 509})
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """Basic auth or a bearer token; the secret is kept out of ``repr`` so it cannot reach a log."""
+
+    kind: str  # "basic" or "bearer"
+    user: str = field(default="", repr=False)
+    secret: str = field(default="", repr=False)
+
+    def header(self) -> str:
+        if self.kind == "bearer":
+            return f"Bearer {self.secret}"
+        return "Basic " + base64.b64encode(f"{self.user}:{self.secret}".encode()).decode("ascii")
+
+    def secrets(self) -> tuple[str, ...]:
+        """Every string that must never be printed (the header value too, for stores that echo it)."""
+        values = (self.secret, self.header(), self.header().split(" ", 1)[1])
+        return tuple(v for v in values if v)
+
+
+def credentials_from_env(environ: Mapping[str, str] | None = None) -> Credentials | None:
+    """Read credentials from the environment, never from the command line (which ``ps`` shows)."""
+    environ = os.environ if environ is None else environ
+    user, password, token = (environ.get(name, "") for name in (USER_VARIABLE, PASSWORD_VARIABLE, TOKEN_VARIABLE))
+    if token and (user or password):
+        raise KokoError(
+            f"{TOKEN_VARIABLE} and {USER_VARIABLE}/{PASSWORD_VARIABLE} exclude each other: set one kind of credentials"
+        )
+    if token:
+        return Credentials("bearer", secret=token)
+    if bool(user) != bool(password):
+        raise KokoError(f"{USER_VARIABLE} and {PASSWORD_VARIABLE} go together: set both for basic auth")
+    if user:
+        if ":" in user:
+            raise KokoError(f"{USER_VARIABLE}: a user name for basic auth cannot contain ':'")
+        return Credentials("basic", user=user, secret=password)
+    return None
+
+
+def redact(url: str) -> str:
+    """The URL without ``user:password@``: the only form of a URL that goes into a message."""
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url
+    return urlunsplit(parts._replace(netloc=parts.netloc.rsplit("@", 1)[1]))
+
+
+def check_url(url: str, option: str) -> str:
+    """An absolute http(s) URL without credentials or fragment, else an error naming the option."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise KokoError(f"{option}: {redact(url)!r} is not an absolute http(s) URL")
+    if "@" in parts.netloc:
+        raise KokoError(f"{option}: the URL holds credentials (user:password@); remove them and {CREDENTIAL_HINT} instead")
+    if parts.fragment:
+        raise KokoError(f"{option}: {url!r} must not have a #fragment")
+    return url
+
+
+@dataclass(frozen=True)
+class Retry:
+    """How often and how patiently to retry: ``delay`` doubles after each failed try, up to ``max_delay``."""
+
+    tries: int = 5
+    delay: float = 0.5
+    max_delay: float = 30.0
+
+
+@dataclass(frozen=True)
+class Answer:
+    status: int
+    body: bytes
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None  # the 3xx answer then surfaces as an HTTPError we report
+
+
+class Client:
+    """Requests to one store with its credentials, retries and timeout."""
+
+    def __init__(
+        self,
+        credentials: Credentials | None = None,
+        retry: Retry | None = None,
+        timeout: float = 60.0,
+        sleep: Callable[[float], None] = time.sleep,
+    ):
+        self.credentials = credentials
+        self.retry = retry or Retry()
+        self.timeout = timeout
+        self._sleep = sleep
+        self._opener = urllib.request.build_opener(_NoRedirect)
+
+    def scrub(self, text: str) -> str:
+        """Mask any secret a server echoed back before the text reaches a message."""
+        for secret in self.credentials.secrets() if self.credentials else ():
+            text = text.replace(secret, "***")
+        return text
+
+    def request(self, method: str, url: str, body: bytes | None = None, headers: Mapping[str, str] | None = None) -> Answer:
+        """Send one request, retrying transient failures; any status ≥ 300 left at the end is returned, not raised.
+
+        Connection errors that outlast the retries raise a KokoError naming the (redacted) URL."""
+        all_headers = dict(headers or {})
+        if self.credentials:
+            all_headers["Authorization"] = self.credentials.header()
+        delay = self.retry.delay
+        for attempt in range(1, self.retry.tries + 1):
+            last = attempt == self.retry.tries
+            request = urllib.request.Request(url, data=body, headers=all_headers, method=method)
+            try:
+                with self._opener.open(request, timeout=self.timeout) as response:
+                    return Answer(response.status, response.read())
+            except urllib.error.HTTPError as exc:
+                answer = Answer(exc.code, _body(exc))
+                if exc.code not in RETRY_STATUS or last:
+                    return answer
+                wait = _retry_after(exc.headers.get("Retry-After"), delay, self.retry.max_delay)
+            except (urllib.error.URLError, http.client.HTTPException, OSError) as exc:
+                if last:
+                    reason = getattr(exc, "reason", exc)
+                    raise KokoError(
+                        f"cannot reach {redact(url)} after {self.retry.tries} tries: {self.scrub(str(reason))}"
+                    ) from None
+                wait = delay
+            self._sleep(wait)
+            delay = min(delay * 2, self.retry.max_delay)
+        raise AssertionError("unreachable")  # pragma: no cover - the loop returns or raises on its last try
+
+    def fail(self, answer: Answer, what: str, url: str) -> KokoError:
+        """A clear error for an unexpected answer: the status, the store's own message (scrubbed), the URL."""
+        text = self.scrub(answer.body.decode("utf-8", "replace").strip())
+        message = f"{what}: {redact(url)} answered HTTP {answer.status}"
+        if answer.status in (401, 403):
+            hint = "the store refused the credentials" if self.credentials else "the store wants credentials"
+            message += f" ({hint}; {CREDENTIAL_HINT})"
+        elif answer.status == 413:
+            message += " (the request is too large for the store: lower --chunk-size)"
+        elif 300 <= answer.status < 400:
+            message += " (a redirect; give the URL it points to)"
+        if text:
+            message += f": {text[:300]}"
+        return KokoError(message)
+
+
+def _retry_after(value: str | None, delay: float, max_delay: float) -> float:
+    """Honour a numeric Retry-After, but never wait longer than ``max_delay``."""
+    try:
+        return min(max(float(value), 0.0), max_delay) if value else delay
+    except ValueError:
+        return delay
+
+
+def _body(exc: urllib.error.HTTPError) -> bytes:
+    """The error page, if it can still be read (the connection may have dropped meanwhile)."""
+    try:
+        return exc.read() if exc.fp else b""
+    except (OSError, http.client.HTTPException):
+        return b""
+    finally:
+        exc.close()

@@ -1,0 +1,620 @@
+"""``koko query --endpoint``: the canned queries on a real Oxigraph server, checked against both local engines.
+
+A module-scoped ``oxigraph serve --union-default-graph`` (its own process, data folder and port, so that the
+publish tests sharing the session's ``oxigraph_server`` can never change what these tests see) is loaded with the
+release's named graphs in one Graph Store request. Every canned query, with its defaults and each ``# example:``,
+must give the same multiset of solutions remotely as on the embedded store (pyoxigraph, substitutions) and on
+rdflib (initBindings), and each answer is checked against a fact of the brochure. Parameters travel as a VALUES
+block: hypothesis shows that whatever the value, the bound query is the unbound one plus one RDF term.
+Transport failures are played by small ``http.server`` fakes on 127.0.0.1, stopped by each test.
+"""
+
+from __future__ import annotations
+
+import base64
+import http.server
+import shutil
+import signal
+import socket
+import subprocess
+import threading
+import time
+import urllib.request
+from collections import Counter
+from collections.abc import Callable, Iterator
+
+import pyoxigraph as ox
+import pytest
+from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rdflib import Literal, Variable
+from rdflib.plugins.sparql.algebra import translateQuery
+from rdflib.plugins.sparql.parser import parseQuery
+from rdflib.plugins.sparql.parserutils import CompValue
+
+from koko.binding import bind_values, term_text
+from koko.cli import main
+from koko.errors import KokoError
+from koko.oxigraph import to_ox
+from koko.protocol import tokens
+from koko.query import CannedQuery, Parameter, bindings_for, render, resolve, run
+from koko.remote import run_remote
+from test_canned_engines import BASE, CANNED, INJECTIONS, _cases, _normalise, _rdflib_cell, on_oxigraph, on_rdflib, order_keys
+
+SENTINEL = "s3cr3t-sentinel-7f1e"
+CASES = _cases()
+
+
+@pytest.fixture(scope="module")
+def endpoint(tmp_path_factory: pytest.TempPathFactory, published) -> Iterator[str]:
+    """The query URL of our own Oxigraph server, holding the release as named graphs; stopped by its PID."""
+    binary = shutil.which("oxigraph")
+    if binary is None:
+        pytest.fail("the oxigraph server is a test dependency: pip install -e '.[test]'")
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    location = tmp_path_factory.mktemp("oxigraph-remote-query")
+    command = [binary, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}", "--union-default-graph"]
+    root = f"http://127.0.0.1:{port}/"
+    with subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) as process:
+        try:
+            deadline = time.monotonic() + 30
+            while True:
+                if process.poll() is not None:
+                    raise RuntimeError(f"oxigraph did not start: {process.stderr.read() if process.stderr else ''}")
+                try:
+                    with urllib.request.urlopen(root + "query?query=ASK%7B%7D", timeout=1):
+                        break
+                except OSError:
+                    if time.monotonic() > deadline:
+                        raise
+                    time.sleep(0.05)
+            load = urllib.request.Request(
+                root + "store", data=published.nquads, method="POST", headers={"Content-Type": "application/n-quads"}
+            )
+            with urllib.request.urlopen(load, timeout=120) as answer:
+                assert answer.status in (200, 201, 204)
+            yield root + "query"
+        finally:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def on_remote(url: str, query: CannedQuery, given_: dict[str, str]) -> tuple[list[str], list[tuple]]:
+    result = run_remote(url, query, given_, BASE, timeout=60)
+    variables = [str(v) for v in result.vars or []]
+    rows = [[_rdflib_cell(row[v]) for v in variables] for row in result]
+    return variables, _normalise(query, variables, rows)
+
+
+# --- the same answers everywhere ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("query", "given_"), CASES)
+def test_remote_embedded_and_rdflib_give_the_same_solutions(knowledge, published, endpoint, query, given_):
+    remote_vars, remote = on_remote(endpoint, query, given_)
+    embedded_vars, embedded = on_oxigraph(published.store, query, given_)
+    rdflib_vars, local = on_rdflib(knowledge, query, given_)
+    assert remote_vars == embedded_vars == rdflib_vars
+    assert remote, "an example that finds nothing proves nothing"
+    assert Counter(remote) == Counter(embedded) == Counter(local)
+    keys = order_keys(query, remote_vars)
+    if keys is not None:
+        assert [tuple(r[k] for k in keys) for r in remote] == [tuple(r[k] for k in keys) for r in embedded]
+
+
+# --- and what they say is what the brochure says -----------------------------------------------------------------
+
+Rows = list[dict[str, object]]
+
+
+def _values(rows: Rows, column: str) -> set:
+    return {row[column] for row in rows}
+
+
+def _where(rows: Rows, column: str, value: object) -> Rows:
+    return [row for row in rows if row[column] == value]
+
+
+FACTS: dict[str, tuple[str, Callable[[Rows], bool]]] = {
+    "answers-by-question[defaults]": ("81 answers in all", lambda r: len(r) == 81),
+    "answers-by-question[question=materialien-und-berichte]": (
+        "6 sites list their materials, the Kyffhäuserkreis among them",
+        lambda r: len(r) == 6 and "Kyffhäuserkreis" in _values(r, "siteName"),
+    ),
+    "answers-by-question[question=größte Erfolg]": (
+        "9 sites name their greatest success, Dresden among them",
+        lambda r: len(r) == 9 and "Landeshauptstadt Dresden" in _values(r, "siteName"),
+    ),
+    "continuation[defaults]": (
+        "Mittelsachsen makes both posts permanent",
+        lambda r: [(x["siteName"], x["outcome"]) for x in r] == [("Landkreis Mittelsachsen", "made permanent")],
+    ),
+    "coordinators[defaults]": (
+        "33 coordinators; Magdeburg's are Dagmar Bremer and Anton Gujo",
+        lambda r: (
+            len(r) == 33
+            and _values(_where(r, "siteName", "Landeshauptstadt Magdeburg"), "name") == {"Dagmar Bremer", "Anton Gujo"}
+        ),
+    ),
+    "coordinators[state=Sachsen]": (
+        "12 coordinators in Saxony, Jana Träber (Dresden) among them",
+        lambda r: len(r) == 12 and "Jana Träber" in _values(r, "name") and _values(r, "federalStateName") == {"Sachsen"},
+    ),
+    "embedding-by-unit-type[defaults]": (
+        "8 sites sit in a staff unit, Erfurt among them",
+        lambda r: (
+            [(x["sites"], "Landeshauptstadt Erfurt" in x["siteNames"]) for x in _where(r, "unitType", "staff-unit")]
+            == [("8", True)]
+        ),
+    ),
+    "events-with-figures[defaults]": (
+        "the Integrationsmesse Görlitz 2019: 66 exhibitors and about 1,200 visitors",
+        lambda r: (
+            {(x["measure"], x["value"], x["approximate"]) for x in _where(r, "siteName", "Landkreis Görlitz")}
+            >= {("exhibitors", "66", "false"), ("visitors", "1200", "true")}
+        ),
+    ),
+    "evidence[defaults]": (
+        "Magdeburg takes part in »Bildung integriert«, with its quote",
+        lambda r: any(x["siteName"] == "Landeshauptstadt Magdeburg" and x["predicate"].endswith("#participatesIn") for x in r),
+    ),
+    "evidence[entity=event/integrationsmesse-goerlitz-2019]": (
+        "»ca. 1.200 Besucherinnen und Besuchern« backs the visitor count",
+        lambda r: (
+            ("1200", "ca. 1.200 Besucherinnen und Besuchern")
+            in {(x["object"], x["quote"]) for x in r if x["predicate"].endswith("#visitorCount")}
+        ),
+    ),
+    "networks-by-site[defaults]": ("25 network memberships", lambda r: len(r) == 25),
+    "networks-by-site[site=site/saalekreis]": (
+        "the Saalekreis is in 2 networks, the Netzwerk für Migration und Integration among them",
+        lambda r: len(r) == 2 and "Netzwerk für Migration und Integration im Saalekreis" in _values(r, "networkName"),
+    ),
+    "partners-by-frequency[defaults]": (
+        "the BAMF works with 4 sites",
+        lambda r: [x["sites"] for x in _where(r, "partnerName", "Bundesamt für Migration und Flüchtlinge")] == ["4"],
+    ),
+    "products-by-type[defaults]": ("40 products", lambda r: len(r) == 40),
+    "products-by-type[type=brochure]": (
+        "4 brochures, the Kyffhäuserkreis' welcome brochure among them",
+        lambda r: len(r) == 4 and "Willkommensbroschüre für den Landkreis (in Planung)" in _values(r, "productName"),
+    ),
+    "programme-timeline[defaults]": (
+        "the first site started in July 2016 (Meißen); 27 in all",
+        lambda r: (
+            (r[0]["start"], r[0]["siteNames"]) == ("2016-07", ("Landkreis Meißen",)) and sum(int(x["sites"]) for x in r) == 27
+        ),
+    ),
+    "search-answers[defaults]": ("»Sprachkurs« occurs in 17 answers", lambda r: len(r) == 17),
+    "search-answers[term=Integrationsmesse]": (
+        "the Integrationsmesse is mentioned by Görlitz and Mittelsachsen",
+        lambda r: _values(r, "siteName") == {"Landkreis Görlitz", "Landkreis Mittelsachsen"},
+    ),
+    "shared-programmes[defaults]": (
+        "all 27 sites are in KoKo; 4 are also in »Bildung integriert«",
+        lambda r: (
+            [x["sites"] for x in _where(r, "targetName", "Bildung integriert")] == ["4"]
+            and [x["sites"] for x in _where(r, "target", BASE + "programme/koko")] == ["27"]
+        ),
+    ),
+    "site-links[defaults]": ("189 links from sites", lambda r: len(r) == 189),
+    "site-links[site=site/goerlitz]": (
+        "Görlitz organised the Integrationsmesse 2019",
+        lambda r: len(r) == 7 and BASE + "event/integrationsmesse-goerlitz-2019" in _values(r, "target"),
+    ),
+    "site-profile[defaults]": (
+        "Dresden: »Bildung als Schlüssel zur Integration«, Jana Träber and Marcus Oertel",
+        lambda r: (
+            _values(r, "motto") == {"Bildung als Schlüssel zur Integration"}
+            and _values(r, "coordinators") == {("Jana Träber", "Marcus Oertel")}
+        ),
+    ),
+    "site-profile[site=site/saalekreis]": (
+        "the Saalekreis since October 2017, Kathrin Pellinger",
+        lambda r: _values(r, "start") == {"2017-10"} and _values(r, "coordinators") == {("Kathrin Pellinger",)},
+    ),
+    "site-profile[site=site/erfurt]": (
+        "Erfurt: »Koordination heißt, alle Informationen zu bündeln und weiterzuleiten«",
+        lambda r: _values(r, "motto") == {"Koordination heißt, alle Informationen zu bündeln und weiterzuleiten"},
+    ),
+    "sites-by-programme[defaults]": (
+        "»Bildung integriert«: Magdeburg, Wittenberg, Eisenach and Nordhausen",
+        lambda r: (
+            _values(r, "siteName") - {None}
+            == {"Landeshauptstadt Magdeburg", "Landkreis Wittenberg", "Landkreis Eisenach", "Landkreis Nordhausen"}
+        ),
+    ),
+    "sites-by-programme[programme=Integrative Maßnahmen]": (
+        "»Integrative Maßnahmen«: Görlitz",
+        lambda r: _values(r, "siteName") - {None} == {"Landkreis Görlitz"},
+    ),
+    "sites-by-state[defaults]": (
+        "27 sites: Sachsen 7, Sachsen-Anhalt 9, Thüringen 11",
+        lambda r: Counter(x["federalStateName"] for x in r) == {"Sachsen": 7, "Sachsen-Anhalt": 9, "Thüringen": 11},
+    ),
+    "sites-by-state[state=Thüringen]": (
+        "11 sites in Thuringia, Landeshauptstadt Erfurt among them",
+        lambda r: len(r) == 11 and "Landeshauptstadt Erfurt" in _values(r, "siteName"),
+    ),
+    "sites-by-state[state=Sachsen]": (
+        "7 sites in Saxony",
+        lambda r: len(r) == 7 and _values(r, "federalStateName") == {"Sachsen"},
+    ),
+}
+EXTRA = {"site-profile[site=site/erfurt]": ("site-profile", {"site": "site/erfurt"})}
+EXTRA["sites-by-state[state=Sachsen]"] = ("sites-by-state", {"state": "Sachsen"})
+
+
+def _fact_cases() -> list:
+    named = {q.name: q for q in CANNED}
+    cases = [pytest.param(case.id, *case.values, id=case.id) for case in CASES]
+    cases += [pytest.param(label, named[name], given_, id=label) for label, (name, given_) in EXTRA.items()]
+    return cases
+
+
+def test_every_case_has_a_fact():
+    assert {p.values[0] for p in _fact_cases()} == set(FACTS)
+
+
+def _plain(cell: tuple | None) -> object:
+    return None if cell is None else cell[1]
+
+
+@pytest.mark.parametrize(("label", "query", "given_"), _fact_cases())
+def test_the_remote_answer_states_the_brochure_fact(endpoint, label, query, given_):
+    variables, rows = on_remote(endpoint, query, given_)
+    described, holds = FACTS[label]
+    records = [{v: _plain(cell) for v, cell in zip(variables, row, strict=True)} for row in rows]
+    assert holds(records), described
+
+
+# --- parameters are one RDF term, whatever their value -----------------------------------------------------------
+
+
+def _strip_values(node: object, found: list) -> object:
+    """The algebra without VALUES data (collected in ``found``) and the joins with it, nor the evaluation hints."""
+    if isinstance(node, CompValue):
+        if node.name == "ToMultiSet" and isinstance(node.get("p"), CompValue) and node["p"].name == "values":
+            found.append(node["p"]["res"])
+            return None
+        children = {k: _strip_values(v, found) for k, v in node.items() if k not in ("_vars", "lazy")}
+        if node.name == "Join" and None in (children["p1"], children["p2"]):
+            return children["p2"] if children["p1"] is None else children["p1"]
+        return (node.name, children)
+    if isinstance(node, list | tuple):
+        return [_strip_values(v, found) for v in node]
+    if isinstance(node, dict):
+        return {k: _strip_values(v, found) for k, v in node.items()}
+    return node
+
+
+def _algebra(text: str) -> tuple[object, list]:
+    found: list = []
+    return _strip_values(translateQuery(parseQuery(text)).algebra, found), found
+
+
+def _parameters(kind: str) -> list:
+    return [pytest.param(q, p.name, id=f"{q.name}-{p.name}") for q in CANNED for p in q.parameters if p.type == kind]
+
+
+def _bound(query: CannedQuery, name: str, value: str) -> tuple[str, object] | None:
+    """The bound query text and the term, or None when koko refuses the value before any binding."""
+    try:
+        term = bindings_for(query, {name: value}, BASE)[name]
+    except KokoError:
+        return None
+    return bind_values(query.text, {name: term}, BASE), term
+
+
+def _check_one_term(query: CannedQuery, name: str, text: str, term) -> None:
+    unbound = [(t.kind, t.text) for t in tokens(query.text, BASE)]
+    bound = [(t.kind, t.text) for t in tokens(text, BASE)]
+    block = [("word", "VALUES"), ("var", f"?{name}"), ("other", "{")]
+    at = next(i for i in range(len(bound)) if bound[i : i + 3] == block)
+    written = term_text(term)
+    typed = isinstance(term, Literal) and term.datatype is not None
+    term_tokens = [("string" if isinstance(term, Literal) else "iri", written[: written.rindex("^^<")] if typed else written)]
+    if typed:
+        term_tokens += [("other", "^"), ("other", "^"), ("iri", f"<{term.datatype}>")]
+    closing = at + 3 + len(term_tokens)
+    assert bound[at + 3 : closing] == term_tokens  # the value is one string or one IRI token, nothing else
+    assert bound[closing] == ("other", "}")
+    assert bound[:at] + bound[closing + 1 :] == unbound  # the rest of the query is untouched
+    assert unbound[at - 1] == ("other", "{")  # ... and the block opens the WHERE group
+    # The engine that answers remotely reads exactly the intended term.
+    solutions = list(ox.Store().query(f"SELECT ?{name} WHERE {{ VALUES ?{name} {{ {term_text(term)} }} }}"))
+    assert [s[name] for s in solutions] == [to_ox(term)]
+
+
+STRINGS = st.one_of(st.sampled_from([*INJECTIONS, "\\u0022} UNION {", "é\u2028\r\t", "''' \"\"\""]), st.text(max_size=60))
+
+
+@settings(max_examples=40, deadline=None)
+@given(value=STRINGS)
+@pytest.mark.parametrize(("query", "name"), _parameters("string"))
+def test_a_string_parameter_is_one_literal_in_the_values_block(query, name, value):
+    bound = _bound(query, name, value)
+    if bound is None:
+        return
+    text, term = bound
+    _check_one_term(query, name, text, term)
+    if "\\u" in value.lower():
+        return  # rdflib replaces \\u escapes before it lexes (unlike pyoxigraph and the SPARQL grammar): not comparable
+    algebra, values = _algebra(text)
+    expected_algebra, expected_values = _algebra(query.text)
+    assert algebra == expected_algebra
+    assert sorted(map(repr, values)) == sorted(map(repr, [*expected_values, [{Variable(name): term}]]))
+
+
+@settings(max_examples=40, deadline=None)
+@given(value=st.one_of(st.sampled_from(["site/x> ; DROP ALL", "site/a} UNION {", 'site/"', "site/é"]), st.text(max_size=40)))
+@pytest.mark.parametrize(("query", "name"), _parameters("iri"))
+def test_an_iri_parameter_is_one_iri_in_the_values_block(query, name, value):
+    bound = _bound(query, name, value)
+    if bound is None:
+        return
+    text, term = bound
+    _check_one_term(query, name, text, term)
+    algebra, values = _algebra(text)
+    expected_algebra, expected_values = _algebra(query.text)
+    assert algebra == expected_algebra
+    assert sorted(map(repr, values)) == sorted(map(repr, [*expected_values, [{Variable(name): term}]]))
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        ("SELECT ?x WHERE { ?x ?p ?o }", "WHERE {"),
+        ("PREFIX : <urn:x:> SELECT ?x # WHERE { \n{ ?x :p '{' }", "\n{"),
+        ("SELECT (EXISTS { ?a ?b ?c } AS ?x) WHERE { ?x ?p ?o }", "WHERE {"),
+        ("CONSTRUCT { ?x ?p ?o } WHERE { ?x ?p ?o }", "WHERE {"),
+        ("CONSTRUCT { ?x ?p ?o } { ?x ?p ?o }", "} {"),
+        ("ASK { <urn:a> ?p ?x }", "ASK {"),
+        ('SELECT * WHERE { { SELECT ?x { ?x ?p "}" } } ?x ?q ?r }', "WHERE {"),
+    ],
+)
+def test_the_values_block_opens_the_outermost_where_group(text, where):
+    bound = bind_values(text, {"x": Literal("v")}, BASE)
+    offset = text.index(where) + len(where)
+    assert bound == f'{text[:offset]} VALUES ?x {{ "v" }}{text[offset:]}'
+
+
+@pytest.mark.parametrize(("value", "rows"), [("b", 1), ("c", 0)])
+def test_a_value_bound_in_the_group_reaches_the_filters(endpoint, value, rows):
+    """A VALUES after the query would join after the FILTER saw ?x unbound, and no row would ever come back."""
+    parameter = Parameter("x", "string", False, None, "compared in a FILTER only")
+    query = CannedQuery("probe", None, "probe", "", (parameter,), (), 'SELECT ?n ?x WHERE { BIND("a" AS ?n) FILTER(?x = "b") }')
+    assert len(list(run_remote(endpoint, query, {"x": value}, BASE))) == rows
+
+
+def test_the_short_construct_form_cannot_take_parameters():
+    with pytest.raises(KokoError, match="short form"):
+        bind_values("CONSTRUCT WHERE { ?x ?p ?o }", {"x": Literal("b")}, BASE)
+
+
+# --- the command line --------------------------------------------------------------------------------------------
+
+
+def koko(*args: str, env: dict[str, str] | None = None):
+    return CliRunner().invoke(main, list(args), env=env)
+
+
+def test_cli_runs_a_canned_query_on_the_endpoint(endpoint):
+    result = koko("query", "sites-by-state", "--param", "state=Sachsen", "--endpoint", endpoint, "--format", "csv")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("federalStateName,site,siteName")
+    assert len(lines) == 1 + 7
+    assert all(line.startswith("Sachsen,") for line in lines[1:])
+    assert any("Landeshauptstadt Dresden" in line for line in lines)
+
+
+@pytest.mark.parametrize("fmt", ["table", "csv", "tsv", "json"])
+def test_cli_writes_the_same_output_as_locally(knowledge, endpoint, config, fmt):
+    query = resolve(config.queries, "sites-by-state")
+    local = run(knowledge.dataset, query, {"state": "Thüringen"}, BASE)
+    prefixes = {prefix: str(ns) for prefix, ns in knowledge.dataset.namespaces() if prefix}
+    result = koko("query", "sites-by-state", "-p", "state=Thüringen", "--endpoint", endpoint, "--format", fmt)
+    assert result.exit_code == 0, result.output
+    assert result.stdout_bytes == render(local, fmt, None, prefixes)
+
+
+def test_cli_writes_construct_results_as_rdf(endpoint):
+    text = (
+        "PREFIX koko: <https://w3id.org/koko-kg/ontology#> "
+        "CONSTRUCT { ?s koko:printedName ?n } WHERE { ?s a koko:Site ; koko:printedName ?n }"
+    )
+    result = koko("query", text, "--endpoint", endpoint, "--format", "nt")
+    assert result.exit_code == 0, result.output
+    assert len(result.stdout.splitlines()) == 27
+    erfurt = (
+        '<https://w3id.org/koko-kg/id/site/erfurt> <https://w3id.org/koko-kg/ontology#printedName> "Landeshauptstadt Erfurt" .'
+    )
+    assert erfurt in result.stdout
+
+
+def test_cli_refuses_endpoint_with_local_data(endpoint, tmp_path):
+    result = koko("query", "sites-by-state", "--endpoint", endpoint, "--data", str(tmp_path))
+    assert result.exit_code == 2
+    assert "--endpoint excludes --data and --source" in result.output
+
+
+def test_cli_reports_the_servers_message_for_a_malformed_query(endpoint):
+    result = koko("query", "SELECT * WHERE { ?s ?p }", "--endpoint", endpoint)
+    assert result.exit_code == 2
+    assert f"the SPARQL endpoint {endpoint} answered HTTP 400: error at 1:" in result.output
+
+
+def test_cli_names_an_unreachable_endpoint():
+    with socket.socket() as sock:  # a port that was free a moment ago: nothing listens there
+        sock.bind(("127.0.0.1", 0))
+        url = f"http://127.0.0.1:{sock.getsockname()[1]}/query"
+    result = koko("query", "sites-by-state", "--endpoint", url)
+    assert result.exit_code == 2
+    assert f"cannot reach the SPARQL endpoint {url}" in result.output
+
+
+@pytest.mark.parametrize("url", [f"http://koko:{SENTINEL}@127.0.0.1:1/query", "ftp://127.0.0.1/query", "query"])
+def test_cli_refuses_credentials_in_the_url_and_odd_urls(url):
+    result = koko("query", "sites-by-state", "--endpoint", url)
+    assert result.exit_code == 2
+    assert SENTINEL not in result.output
+
+
+# --- fake servers: garbage, silence, echoes ----------------------------------------------------------------------
+
+
+class _Fake(http.server.BaseHTTPRequestHandler):
+    reply: Callable[[_Fake], None]
+    seen: list[dict[str, str]]
+
+    def do_POST(self) -> None:
+        self.seen.append(dict(self.headers))
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        self.reply(self)
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+@pytest.fixture
+def fake():
+    """Start a fake endpoint with ``fake(reply)``: its URL; every server is shut down when the test ends."""
+    servers: list[http.server.ThreadingHTTPServer] = []
+    release = threading.Event()
+
+    def start(reply: Callable[[_Fake], None]) -> tuple[str, list[dict[str, str]]]:
+        seen: list[dict[str, str]] = []
+        handler = type("Handler", (_Fake,), {"reply": staticmethod(reply), "seen": seen, "release": release})
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        server.daemon_threads = True
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return f"http://127.0.0.1:{server.server_address[1]}/sparql", seen
+
+    start.release = release  # type: ignore[attr-defined]
+    yield start
+    release.set()
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
+def _answer(status: int, media_type: str, body: bytes, headers: dict[str, str] | None = None) -> Callable[[_Fake], None]:
+    def reply(handler: _Fake) -> None:
+        handler.send_response(status)
+        handler.send_header("Content-Type", media_type)
+        handler.send_header("Content-Length", str(len(body)))
+        for key, value in (headers or {}).items():
+            handler.send_header(key, value)
+        handler.end_headers()
+        handler.wfile.write(body)
+
+    return reply
+
+
+@pytest.mark.parametrize(
+    ("body", "media_type", "complaint"),
+    [
+        (b'{"head": {"vars": ["x"]}, "results": {"bindings": [', "application/sparql-results+json", "the body is not JSON"),
+        (b'{"results": {"bindings": []}}', "application/sparql-results+json", "the JSON has no 'head' object"),
+        (
+            b'{"head": {"vars": ["x"]}, "results": {"bindings": [{"y": {"type": "uri", "value": "urn:y"}}]}}',
+            "application/json",
+            "binds ?y",
+        ),
+        (
+            b'{"head": {"vars": ["x"]}, "results": {"bindings": [{"x": {"type": "iri", "value": "urn:x"}}]}}',
+            "application/json",
+            "type 'iri'",
+        ),
+        (b"<html>Bad Gateway</html>", "text/html", "the answer is text/html, not application/sparql-results+json"),
+    ],
+)
+def test_malformed_results_are_named(fake, body, media_type, complaint):
+    url, _ = fake(_answer(200, media_type, body))
+    result = koko("query", "sites-by-state", "--endpoint", url)
+    assert result.exit_code == 2
+    assert f"koko: error: malformed results from the SPARQL endpoint {url}: " in result.output
+    assert complaint in result.output
+
+
+def test_a_broken_graph_is_named(fake):
+    url, _ = fake(_answer(200, "application/n-triples", b"<urn:a> <urn:b> .\n"))
+    result = koko("query", "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", "--endpoint", url, "--format", "nt")
+    assert result.exit_code == 2
+    assert "malformed results" in result.output
+    assert "application/n-triples body does not parse" in result.output
+
+
+def test_a_hanging_endpoint_times_out(fake):
+    def hang(handler: _Fake) -> None:
+        handler.release.wait(30)  # type: ignore[attr-defined]
+
+    url, _ = fake(hang)
+    started = time.monotonic()
+    result = koko("query", "sites-by-state", "--endpoint", url, "--timeout", "0.5")
+    assert result.exit_code == 2
+    assert f"the SPARQL endpoint {url} did not answer within 0.5 s (--timeout)" in result.output
+    assert time.monotonic() - started < 10
+
+
+def test_an_http_error_shows_the_status_and_the_first_lines_of_the_body(fake):
+    body = "\n".join(f"line {n}: the store is read-only today" for n in range(1, 10)).encode()
+    url, _ = fake(_answer(503, "text/plain", body))
+    result = koko("query", "sites-by-state", "--endpoint", url)
+    assert result.exit_code == 2
+    assert f"the SPARQL endpoint {url} answered HTTP 503: line 1: the store is read-only today" in result.output
+    assert "line 5:" in result.output
+    assert "line 6:" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({"KOKO_STORE_TOKEN": SENTINEL}, f"Bearer {SENTINEL}"),
+        ({"KOKO_STORE_USER": "koko", "KOKO_STORE_PASSWORD": SENTINEL}, "Basic "),
+    ],
+)
+def test_credentials_are_sent_but_never_shown(fake, env, expected):
+    def echo(handler: _Fake) -> None:  # a careless server that repeats what it was sent
+        _answer(401, "text/plain", f"denied: {handler.headers.get('Authorization')} {SENTINEL}".encode())(handler)
+
+    url, seen = fake(echo)
+    result = koko("query", "sites-by-state", "--param", "state=Sachsen", "--endpoint", url, env=env)
+    assert result.exit_code == 2
+    assert seen
+    assert seen[0]["Authorization"].startswith(expected)
+    assert "answered HTTP 401: denied:" in result.output
+    assert SENTINEL not in result.output
+    assert base64.b64encode(f"koko:{SENTINEL}".encode()).decode() not in result.output  # nor the header that carries it
+
+
+def test_redirects_are_not_followed(fake, listener):
+    url, _ = fake(_answer(307, "text/plain", b"moved", {"Location": listener + "sparql"}))
+    result = koko("query", "sites-by-state", "--endpoint", url, env={"KOKO_STORE_TOKEN": SENTINEL})
+    assert result.exit_code == 2
+    assert f"answered HTTP 307 (to {listener}sparql)" in result.output
+    assert SENTINEL not in result.output
+
+
+def test_half_given_credentials_are_refused():
+    result = koko("query", "sites-by-state", "--endpoint", "http://127.0.0.1:1/q", env={"KOKO_STORE_USER": "koko"})
+    assert result.exit_code == 2
+    assert "KOKO_STORE_USER and KOKO_STORE_PASSWORD go together" in result.output
+
+
+def test_a_secret_echoed_in_a_broken_answer_is_masked(fake):
+    url, _ = fake(_answer(200, "application/n-triples", f"<urn:a> <urn:b> {SENTINEL} .\n".encode()))
+    text = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
+    result = koko("query", text, "--endpoint", url, "--format", "nt", env={"KOKO_STORE_TOKEN": SENTINEL})
+    assert result.exit_code == 2
+    assert "malformed results" in result.output
+    assert "Invalid line: *** ." in result.output
+    assert SENTINEL not in result.output
