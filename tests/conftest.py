@@ -87,42 +87,9 @@ def server(published) -> str:
 
 @pytest.fixture(scope="session")
 def oxigraph_server(tmp_path_factory: pytest.TempPathFactory):
-    """A real Oxigraph server (``pip install oxigraph``, a test dependency) on a free port of
-    127.0.0.1, with its data in a temporary folder: its root URL, ending in '/'. Endpoints:
-    ``query``, ``update``, ``store`` (Graph Store Protocol). Stopped by its PID at the end."""
-    import shutil
-    import signal
-    import socket
-    import subprocess
-    import time
-    import urllib.request
+    """A real Oxigraph server for the session (tests/oxigraph_server.py): its root URL, ending in '/'.
+    Endpoints: ``query``, ``update``, ``store`` (Graph Store Protocol)."""
+    from oxigraph_server import oxigraph
 
-    binary = shutil.which("oxigraph")
-    if binary is None:
-        pytest.fail("the oxigraph server is a test dependency: pip install -e '.[test]'")
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    location = tmp_path_factory.mktemp("oxigraph")
-    command = [binary, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"]
-    with subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) as process:
-        url = f"http://127.0.0.1:{port}/"
-        try:
-            deadline = time.monotonic() + 30
-            while True:
-                if process.poll() is not None:
-                    raise RuntimeError(f"oxigraph did not start: {process.stderr.read() if process.stderr else ''}")
-                try:
-                    with urllib.request.urlopen(url + "query?query=ASK%7B%7D", timeout=1):
-                        break
-                except OSError:
-                    if time.monotonic() > deadline:
-                        raise
-                    time.sleep(0.05)
-            yield url
-        finally:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
+    with oxigraph(tmp_path_factory.mktemp("oxigraph")) as url:
+        yield url

@@ -7,15 +7,10 @@ graph and put what they change into graphs of their own (``urn:koko-test:…``).
 
 from __future__ import annotations
 
-import contextlib
 import json
 import re
-import shutil
-import signal
 import socket
-import subprocess
 import threading
-import time
 import urllib.parse
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -28,6 +23,7 @@ from click.testing import CliRunner
 from koko.cli import main
 from koko.publish import STAGING_PREFIX, Endpoints, derive_endpoints, local_graphs, publish
 from koko.remote_http import Client, Retry, credentials_from_env
+from oxigraph_server import oxigraph
 
 ID = "https://w3id.org/koko-kg/id/"
 GRAPH = ID + "graph/"
@@ -75,34 +71,7 @@ def graphs_of(nquads: bytes, keep: dict[str, str]) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-@contextlib.contextmanager
-def own_oxigraph(location: Path, *flags: str):
-    """An Oxigraph server of the test's own (the pattern of the session fixture), stopped by its PID."""
-    binary = shutil.which("oxigraph")
-    assert binary, "the oxigraph server is a test dependency: pip install -e '.[test]'"
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    command = [binary, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}", *flags]
-    with subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) as process:
-        root = f"http://127.0.0.1:{port}/"
-        try:
-            deadline = time.monotonic() + 30
-            while True:
-                assert process.poll() is None, "oxigraph did not start"
-                try:
-                    with urllib.request.urlopen(root + "query?query=ASK%7B%7D", timeout=1):
-                        break
-                except OSError:
-                    assert time.monotonic() < deadline, "oxigraph did not answer"
-                    time.sleep(0.05)
-            yield root
-        finally:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
+own_oxigraph = oxigraph  # a server of the test's own, as tests/oxigraph_server.py starts them
 
 
 def koko(*args: str, env: dict[str, str | None] | None = None):

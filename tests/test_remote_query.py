@@ -13,10 +13,7 @@ from __future__ import annotations
 
 import base64
 import http.server
-import shutil
-import signal
 import socket
-import subprocess
 import threading
 import time
 import urllib.request
@@ -40,6 +37,7 @@ from koko.oxigraph import to_ox
 from koko.protocol import tokens
 from koko.query import CannedQuery, Parameter, bindings_for, render, resolve, run
 from koko.remote import run_remote
+from oxigraph_server import oxigraph
 from test_canned_engines import BASE, CANNED, INJECTIONS, _cases, _normalise, _rdflib_cell, on_oxigraph, on_rdflib, order_keys
 
 SENTINEL = "s3cr3t-sentinel-7f1e"
@@ -49,40 +47,13 @@ CASES = _cases()
 @pytest.fixture(scope="module")
 def endpoint(tmp_path_factory: pytest.TempPathFactory, published) -> Iterator[str]:
     """The query URL of our own Oxigraph server, holding the release as named graphs; stopped by its PID."""
-    binary = shutil.which("oxigraph")
-    if binary is None:
-        pytest.fail("the oxigraph server is a test dependency: pip install -e '.[test]'")
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    location = tmp_path_factory.mktemp("oxigraph-remote-query")
-    command = [binary, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}", "--union-default-graph"]
-    root = f"http://127.0.0.1:{port}/"
-    with subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) as process:
-        try:
-            deadline = time.monotonic() + 30
-            while True:
-                if process.poll() is not None:
-                    raise RuntimeError(f"oxigraph did not start: {process.stderr.read() if process.stderr else ''}")
-                try:
-                    with urllib.request.urlopen(root + "query?query=ASK%7B%7D", timeout=1):
-                        break
-                except OSError:
-                    if time.monotonic() > deadline:
-                        raise
-                    time.sleep(0.05)
-            load = urllib.request.Request(
-                root + "store", data=published.nquads, method="POST", headers={"Content-Type": "application/n-quads"}
-            )
-            with urllib.request.urlopen(load, timeout=120) as answer:
-                assert answer.status in (200, 201, 204)
-            yield root + "query"
-        finally:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
+    with oxigraph(tmp_path_factory.mktemp("oxigraph-remote-query"), "--union-default-graph") as root:
+        load = urllib.request.Request(
+            root + "store", data=published.nquads, method="POST", headers={"Content-Type": "application/n-quads"}
+        )
+        with urllib.request.urlopen(load, timeout=120) as answer:
+            assert answer.status in (200, 201, 204)
+        yield root + "query"
 
 
 def on_remote(url: str, query: CannedQuery, given_: dict[str, str]) -> tuple[list[str], list[tuple]]:
