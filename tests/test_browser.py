@@ -13,11 +13,12 @@ from urllib.parse import quote, urlsplit
 
 import pytest
 from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
-from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support.wait import WebDriverWait
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -80,11 +81,26 @@ def result_column(driver: WebDriver, name: str) -> list[str]:
     return [row[header.index(name)] for row in result_rows(driver)]
 
 
+def replaced(page: WebElement):
+    """A wait condition: ``page`` has gone from the document. While Chromium is swapping documents,
+    chromedriver may answer "Node with given id does not belong to the document" instead of
+    Selenium's stale-element error (seen in CI); it means the same thing."""
+
+    def gone(_driver: WebDriver) -> bool:
+        try:
+            page.is_enabled()
+        except (StaleElementReferenceException, WebDriverException):
+            return True
+        return False
+
+    return gone
+
+
 def submit(driver: WebDriver, form: str) -> None:
     """Submit the form and wait until the answer has replaced the page."""
     page = driver.find_element(By.TAG_NAME, "html")
     driver.find_element(By.CSS_SELECTOR, f"{form} button[type=submit]").click()
-    WebDriverWait(driver, 30).until(expected_conditions.staleness_of(page))
+    WebDriverWait(driver, 30).until(replaced(page))
 
 
 def test_the_home_page_links_the_27_sites(browser, server) -> None:
@@ -141,7 +157,7 @@ def test_a_link_in_the_result_leads_to_the_resource_page(browser, server) -> Non
     browser.get(server + "-/queries/sites-by-state?" + "state=" + quote("Thüringen"))
     page = browser.find_element(By.TAG_NAME, "html")
     browser.find_element(By.LINK_TEXT, "site:erfurt").click()
-    WebDriverWait(browser, 30).until(expected_conditions.staleness_of(page))
+    WebDriverWait(browser, 30).until(replaced(page))
     assert urlsplit(browser.current_url).path == "/id/site/erfurt"
     assert "Erfurt" in browser.find_element(By.TAG_NAME, "h1").text
     assert ERFURT_MOTTO in browser.find_element(By.TAG_NAME, "main").text
