@@ -25,7 +25,7 @@ from starlette.routing import BaseRoute, Route
 
 from .formats import BY_NAME as GRAPH_FORMATS
 from .model import prefix_table
-from .negotiate import parse_accept
+from .negotiate import accepts_html
 from .protocol import ProtocolError, plan, read_operation
 from .results import BY_NAME as RESULT_FORMATS
 from .workers import Job, Outcome, PoolError
@@ -75,10 +75,6 @@ def outcome_response(outcome: Outcome, result_format: str, graph_format: str, ma
     return Response(outcome.body, media_type=f"{media}; charset=utf-8", headers=headers)
 
 
-def _wants_html(accept: str | None) -> bool:
-    return any(media in ("text/html", "application/xhtml+xml") and q > 0 for media, q, _ in parse_accept(accept))
-
-
 async def _body(request: Request, limit: int) -> bytes:
     """The request body, refused (413) as soon as it is longer than ``limit`` bytes."""
     too_large = ProtocolError(413, f"the request body is larger than {limit} bytes (the server's max_body)")
@@ -104,7 +100,7 @@ async def sparql(request: Request) -> Response:
         body = await _body(request, settings.max_body) if request.method == "POST" else b""
         operation = read_operation(request.method, request.scope["query_string"], request.headers.get("content-type"), body)
         if operation.query is None:
-            if request.method in ("GET", "HEAD") and _wants_html(accept):
+            if request.method in ("GET", "HEAD") and accepts_html(accept):
                 return RedirectResponse(service.urls.sparql_page, status_code=303, headers=CORS)
             raise ProtocolError(400, f"no query: send one as ?query=… or POST it (or open {service.urls.sparql_page})")
         base = service.published.config.base

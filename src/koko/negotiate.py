@@ -74,3 +74,12 @@ def choose(header: str | None, offered: Sequence[str]) -> str | None:
         if best is None or key > best:
             best, chosen = key, media
     return chosen
+
+
+def accepts_html(header: str | None) -> bool:
+    """Whether the client names HTML (a browser) with a q above 0.
+
+    >>> accepts_html("text/html,application/xhtml+xml,*/*;q=0.8"), accepts_html("text/turtle, text/html;q=0")
+    (True, False)
+    """
+    return any(media in ("text/html", "application/xhtml+xml") and q > 0 for media, q, _ in parse_accept(header))

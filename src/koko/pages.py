@@ -20,11 +20,12 @@ from markupsafe import Markup
 from . import overview, pictures
 from .describe import Describer, Index, Value, index_of, paragraphs, resource_quads, triples_of
 from .formats import FORMATS, RdfFormat
+from .model import prefix_table
 from .namespace import KOKO
 from .published import Published
 from .render import Renderer
 from .urls import Urls
-from .vocabulary import RDFS, SCHEMA, SKOS, Vocabulary, load_vocabulary, prefixes_for
+from .vocabulary import RDFS, SCHEMA, SKOS, Vocabulary, load_vocabulary
 
 FORMAT_NAMES = {"ttl": "Turtle", "jsonld": "JSON-LD", "nt": "N-Triples", "xml": "RDF/XML", "trig": "TriG", "nq": "N-Quads"}
 PICTURES = {"network": "/-/pictures/network.svg", "timeline": "/-/pictures/timeline.svg"}
@@ -60,7 +61,7 @@ def linked_data_of(published: Published, renderer: Renderer) -> LinkedData:
         renderer=renderer,
         index=index_of(published.nquads),
         vocabulary=load_vocabulary(published.ontology),
-        prefixes=prefixes_for(published.config.base),
+        prefixes=prefix_table(published.config.base),
     )
 
 

@@ -42,13 +42,10 @@ class Table:
     truncated: bool = False
 
 
-prefixes = prefix_table  # one table for the release files, the pages and the result tables
-
-
 def compact(iri: str, known: tuple[tuple[str, str], ...]) -> str:
     """``prefix:local`` for an IRI in one of the ``known`` namespaces, the IRI itself otherwise.
 
-    >>> known = prefixes("https://w3id.org/koko-kg/id/")
+    >>> known = prefix_table("https://w3id.org/koko-kg/id/")
     >>> compact("https://w3id.org/koko-kg/id/site/erfurt", known), compact("https://w3id.org/koko-kg/id/answer/x/y", known)
     ('site:erfurt', 'https://w3id.org/koko-kg/id/answer/x/y')
     """
@@ -63,7 +60,7 @@ def cell(term: dict, urls: Urls, known: tuple[tuple[str, str], ...]) -> Cell:
     """The cell for one term of a SPARQL JSON result.
 
     >>> urls = Urls("https://w3id.org/koko-kg/id/")
-    >>> known = prefixes(urls.data_base)
+    >>> known = prefix_table(urls.data_base)
     >>> cell({"type": "uri", "value": "https://w3id.org/koko-kg/id/site/erfurt"}, urls, known).href
     '/id/site/erfurt'
     >>> cell({"type": "literal", "value": "2016-12", "datatype": XSD_NS + "gYearMonth"}, urls, known).datatype
@@ -93,7 +90,7 @@ def result_table(outcome: Outcome, urls: Urls) -> Table:
     if "boolean" in document:
         return Table(boolean=bool(document["boolean"]))
     variables = tuple(document["head"]["vars"])
-    known = prefixes(urls.data_base)
+    known = prefix_table(urls.data_base)
     rows = tuple(
         tuple(cell(binding[v], urls, known) if v in binding else None for v in variables)
         for binding in document["results"]["bindings"]

@@ -43,7 +43,7 @@ from .query_pages import Link, canned_job, queries_page, query_page, sparql_page
 from .render import LANGUAGES, STATIC, make_renderer
 from .urls import VOID_PATH, Urls
 from .void import DESCRIPTION_FORMATS, description_page
-from .workers import execute
+from .workers import Outcome, execute
 
 SUFFIX = {"de": "", "en": ".en"}
 NO_ENDPOINT = {
@@ -91,11 +91,11 @@ def _pages(files: dict[str, bytes], name: str, lang: str, html: str) -> None:
     files[f"{name}{SUFFIX[lang]}.html"] = html.encode("utf-8")
 
 
-def _query_pages(files: dict[str, bytes], published: Published, ld: LinkedData, lang: str) -> None:
+def _query_pages(files: dict[str, bytes], published: Published, ld: LinkedData, lang: str, outcomes: dict[str, Outcome]) -> None:
     renderer = ld.renderer
     _pages(files, file_of(ld.urls.queries), lang, queries_page(published, renderer, lang))
     for canned in published.canned:
-        outcome = execute(published.store, canned_job(published, canned, {}, max_rows=10_000))
+        outcome = outcomes[canned.name]
         downloads = (Link("CSV", ld.urls.query(canned.name) + ".csv"), Link("JSON", ld.urls.query(canned.name) + ".srj"))
         _pages(
             files,
@@ -106,11 +106,16 @@ def _query_pages(files: dict[str, bytes], published: Published, ld: LinkedData, 
     _pages(files, file_of(ld.urls.sparql_page), lang, sparql_page(published, renderer, lang, error=NO_ENDPOINT[lang]))
 
 
-def _query_results(files: dict[str, bytes], published: Published, urls: Urls) -> None:
+def _query_results(files: dict[str, bytes], published: Published, urls: Urls) -> dict[str, Outcome]:
+    """Each canned query run once per format with its default parameters: its ``.csv`` and ``.srj``
+    files, and the JSON outcomes (name → outcome) that both languages' pages show."""
+    outcomes = {}
     for canned in published.canned:
         for fmt, extension in (("csv", "csv"), ("json", "srj")):
             outcome = execute(published.store, canned_job(published, canned, {}, max_rows=10_000, result_format=fmt))
             files[f"{file_of(urls.query(canned.name))}.{extension}"] = outcome.body
+        outcomes[canned.name] = outcome
+    return outcomes
 
 
 def site_files(published: Published, root_url: str | None = None) -> tuple[dict[str, bytes], SiteSummary]:
@@ -123,18 +128,18 @@ def site_files(published: Published, root_url: str | None = None) -> tuple[dict[
     files: dict[str, bytes] = {}
     iris = resources(ld)
     stats = statistics(published)
+    outcomes = _query_results(files, published, urls)
     for lang in LANGUAGES:
         _pages(files, "index", lang, home_page(ld, lang))
         _pages(files, file_of(urls.ontology), lang, ontology_html(ld, lang))
         _pages(files, file_of(urls.downloads), lang, downloads_page(ld, lang))
         _pages(files, file_of(VOID_PATH), lang, description_page(published, renderer, root, stats, lang, endpoint=False))
         _pages(files, "404", lang, renderer.page("not_found.html", lang, message=NOT_FOUND[lang]))
-        _query_pages(files, published, ld, lang)
+        _query_pages(files, published, ld, lang, outcomes)
         for iri in iris:
             _pages(files, file_of(urls.link(iri)), lang, resource_page(ld, iri, lang))
     files[file_of(PICTURES["network"])] = network_picture(ld, "de").encode("utf-8")
     files[file_of(PICTURES["timeline"])] = timeline_picture(ld, "de").encode("utf-8")
-    _query_results(files, published, urls)
     for iri in iris:
         for fmt in FORMATS:
             files[f"{file_of(urls.link(iri))}.{fmt.extension}"] = resource_rdf(ld, iri, fmt)

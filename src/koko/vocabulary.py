@@ -25,8 +25,6 @@ from types import MappingProxyType
 
 import pyoxigraph as ox
 
-from .model import prefix_table
-
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 OWL = "http://www.w3.org/2002/07/owl#"
@@ -89,13 +87,11 @@ FOREIGN_LABELS: Mapping[str, tuple[str, str]] = MappingProxyType(
 )
 
 
-prefixes_for = prefix_table
-
-
 def curie(iri: str, prefixes: tuple[tuple[str, str], ...]) -> str:
     """``prefix:local`` where a prefix fits and the local part is a plain name, else the IRI.
 
-    >>> curie("https://w3id.org/koko-kg/id/site/erfurt", prefixes_for("https://w3id.org/koko-kg/id/"))
+    >>> from koko.model import prefix_table
+    >>> curie("https://w3id.org/koko-kg/id/site/erfurt", prefix_table("https://w3id.org/koko-kg/id/"))
     'site:erfurt'
     """
     for prefix, namespace in prefixes:

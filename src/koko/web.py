@@ -23,6 +23,7 @@ from starlette.staticfiles import StaticFiles
 
 from . import endpoint, linked_data, query_pages, void
 from .dataset_description import Statistics, statistics
+from .negotiate import accepts_html
 from .pages import LinkedData, linked_data_of
 from .published import Published
 from .render import STATIC, Renderer, language, make_renderer
@@ -48,14 +49,9 @@ def service_of(request: Request) -> Service:
     return request.app.state.service
 
 
-def wants_html(request: Request) -> bool:
-    accept = request.headers.get("accept", "")
-    return "text/html" in accept or "application/xhtml+xml" in accept
-
-
 async def _not_found(request: Request, exc: Exception) -> Response:
     detail = getattr(exc, "detail", None) or "not found"
-    if wants_html(request):
+    if accepts_html(request.headers.get("accept")):
         service = service_of(request)
         lang = language(request.query_params.get("lang"))
         html = service.renderer.page("not_found.html", lang, message=detail)
