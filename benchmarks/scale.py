@@ -11,7 +11,8 @@ plus up to 400 generated districts with years of offers) is written to a tempora
 - remote: a real Oxigraph server (``oxigraph serve --location DIR --bind 127.0.0.1:PORT``);
   load time of one Graph Store POST of the whole file (``POST /store``, application/n-quads),
   and, on a second fresh server, of ``koko publish --endpoint http://127.0.0.1:PORT/ --data DIR``
-  (one PUT per named graph in chunks, then a count per graph) when koko.publish is there;
+  (N-Quads of many graphs per POST /store, then the counts of all graphs in GROUP BY queries)
+  when koko.publish is there;
   the server's RSS (VmRSS, peak VmHWM) and the size of its folder; the latency of every canned
   query over HTTP (``POST /query?union-default-graph``, the parameters bound by a VALUES block as
   ``koko query --endpoint`` binds them), median of --runs after one warm-up, on one keep-alive
@@ -21,6 +22,11 @@ A table per size, then the growth factor of every figure from one size to the ne
 is stopped by its PID in a finally block. Not a test: nothing here is timed by the suite.
 
     python benchmarks/scale.py [--sizes 10000,100000,1000000] [--runs 5] [--json FILE] [--no-publish] [--full-up-to 1M]
+    python benchmarks/scale.py --queries networks-by-site,site-links [--query-folder OLD/queries/] [--no-publish]
+    python benchmarks/scale.py --publish-only [--runs 3] [--publish-args=--per-graph] [--sizes …]
+
+``--publish-only`` measures nothing but ``koko publish`` (with ``--publish-args``), each run on a
+fresh server, and reports the median and every run.
 """
 
 from __future__ import annotations
@@ -32,6 +38,7 @@ import json
 import os
 import platform
 import resource
+import shlex
 import shutil
 import signal
 import socket
@@ -52,6 +59,18 @@ CONFIG = load_config(environ={})
 NQUADS = "application/n-quads"
 JSON_RESULTS = "application/sparql-results+json"
 HERE = Path(__file__).resolve()
+QUERY_FOLDER = CONFIG.queries  # --query-folder: time the queries of another folder (an older version, say)
+QUERY_NAMES: list[str] | None = None  # --queries: only these
+
+
+def canned() -> list:
+    """The canned queries to time: those of QUERY_FOLDER, only QUERY_NAMES when given."""
+    return [q for q in list_canned(QUERY_FOLDER) if QUERY_NAMES is None or q.name in QUERY_NAMES]
+
+
+def query_args() -> list[str]:
+    """The query selection as options, for the subprocess of the embedded measurement."""
+    return ["--query-folder", str(QUERY_FOLDER)] + (["--queries", ",".join(QUERY_NAMES)] if QUERY_NAMES else [])
 
 
 def _rss_kb(pid: int | str = "self") -> dict[str, int]:
@@ -91,7 +110,7 @@ def embedded(path: Path, runs: int) -> dict:
     quads = len(store)
     after = _rss_kb()["VmRSS"]
     queries = {}
-    for query in list_canned(CONFIG.queries) if runs else ():  # runs 0: load and memory only
+    for query in canned() if runs else ():  # runs 0: load and memory only
         terms = bindings_for(query, {}, CONFIG.base)
         job = Job(query.text, substitutions=tuple((n, to_ox(t)) for n, t in terms.items()), max_rows=10**9)
         outcome = execute(store, job)
@@ -111,7 +130,10 @@ def embedded(path: Path, runs: int) -> dict:
 
 def run_embedded(path: Path, runs: int) -> dict:
     answer = subprocess.run(
-        [sys.executable, str(HERE), "--embedded", str(path), "--runs", str(runs)], check=True, capture_output=True, text=True
+        [sys.executable, str(HERE), "--embedded", str(path), "--runs", str(runs), *query_args()],
+        check=True,
+        capture_output=True,
+        text=True,
     )
     return json.loads(answer.stdout)
 
@@ -182,15 +204,31 @@ def post_store(port: int, path: Path) -> float:
     return time.perf_counter() - started
 
 
-def koko_publish(port: int, folder: Path) -> float:
+def koko_publish(port: int, folder: Path, extra: tuple[str, ...] = ()) -> float:
     started = time.perf_counter()
     subprocess.run(
-        ["koko", "publish", "--endpoint", f"http://127.0.0.1:{port}/", "--data", str(folder), "--timeout", "600"],
+        ["koko", "publish", "--endpoint", f"http://127.0.0.1:{port}/", "--data", str(folder), "--timeout", "600", *extra],
         check=True,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
     return time.perf_counter() - started
+
+
+def measure_publish(size: int, work: Path, runs: int, extra: tuple[str, ...]) -> dict:
+    """``koko publish`` alone, ``runs`` times, each on a fresh server (a second publish would replace, not load)."""
+    folder = work / f"release-{size}"
+    folder.mkdir()
+    plan = write(CONFIG, folder / "koko.nq", size)
+    times, quads = [], []
+    for run in range(runs):
+        with oxigraph_server(work / f"publish-{size}-{run}") as (_pid, port):
+            times.append(koko_publish(port, folder, extra))
+            quads.append(_count(port))
+        shutil.rmtree(work / f"publish-{size}-{run}")
+        print(f"[{size}] koko publish {' '.join(extra)} run {run + 1}: {times[-1]:.1f} s", file=sys.stderr)
+    shutil.rmtree(folder)
+    return {"target": size, "quads": plan.quads, "args": list(extra), "publish_s": times, "remote_quads": quads}
 
 
 def remote_queries(port: int, runs: int) -> dict:
@@ -199,7 +237,7 @@ def remote_queries(port: int, runs: int) -> dict:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
     headers = {"Content-Type": "application/sparql-query", "Accept": JSON_RESULTS}
     queries = {}
-    for query in list_canned(CONFIG.queries) if runs else ():
+    for query in canned() if runs else ():
         text = bind_values(query.text, bindings_for(query, {}, CONFIG.base), CONFIG.base).encode()
         rows = len(json.loads(_request(conn, "POST", "/query?union-default-graph", text, headers))["results"]["bindings"])
         queries[query.name] = {
@@ -365,11 +403,20 @@ def main() -> int:
         default="1M",
         help="sizes above this: the embedded store's load time and memory only (no server, no queries)",
     )
+    parser.add_argument("--publish-only", action="store_true", help="measure koko publish only, --runs times per size")
+    parser.add_argument("--publish-args", default="", help="more options for koko publish, e.g. --publish-args=--per-graph")
+    parser.add_argument("--queries", help="time only these canned queries, comma-separated (default: all)")
+    parser.add_argument("--query-folder", type=Path, help="time the .rq files of this folder instead of queries/")
     parser.add_argument("--embedded", type=Path, help=argparse.SUPPRESS)  # the subprocess of the embedded measurement
     args = parser.parse_args()
+    global QUERY_FOLDER, QUERY_NAMES
+    QUERY_FOLDER = args.query_folder or QUERY_FOLDER
+    QUERY_NAMES = args.queries.split(",") if args.queries else None
     if args.embedded:
         print(json.dumps(embedded(args.embedded, args.runs)))
         return 0
+    if args.publish_only:
+        return publish_only(args)
     with_publish = not args.no_publish and publish_available()
     if not with_publish:
         print("koko publish not measured (not available or --no-publish): POST /store only", file=sys.stderr)
@@ -383,6 +430,21 @@ def main() -> int:
                 args.json.write_text(json.dumps({"machine": machine(), "results": results}, indent=1))
     print(machine() + "\n")
     print(growth(results))
+    return 0
+
+
+def publish_only(args: argparse.Namespace) -> int:
+    results = []
+    with tempfile.TemporaryDirectory(prefix="koko-scale-") as work:
+        for size in iter_sizes(args.sizes):
+            results.append(measure_publish(size, Path(work), max(args.runs, 1), tuple(shlex.split(args.publish_args))))
+            if args.json:
+                args.json.write_text(json.dumps({"machine": machine(), "results": results}, indent=1))
+    print(machine() + "\n")
+    print("| quads | koko publish " + args.publish_args + " (median) | runs |\n|---:|---:|---|")
+    for r in results:
+        runs = ", ".join(f"{t:.2f}" for t in r["publish_s"])
+        print(f"| {r['quads']:,} | {statistics.median(r['publish_s']):.2f} s | {runs} |")
     return 0
 
 

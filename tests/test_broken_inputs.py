@@ -1,7 +1,8 @@
 """Broken sources: each gives a clear error naming file and line, exit 2, and writes nothing.
 
 Each case is a small, named mutation of the real brochure, so the fixture stays in step
-with the source and shows exactly what it breaks.
+with the source and shows exactly what it breaks. Broken curated files, programme facts, shapes
+and tables are in test_broken_curated.py; random mutations of the brochure in test_source_fuzz.py.
 """
 
 from __future__ import annotations
@@ -81,6 +82,18 @@ CASES: list[tuple[str, Callable[[str], str], str, Callable[[str], int]]] = [
         _replace_line("Programmstart: 10\u2009/\u20092016", "Programmstart: 13\u2009/\u20092016"),
         "impossible Programmstart 13 / 2016: month must be 01–12",
         lambda t: _line_of(t, "Programmstart: 13"),
+    ),
+    (
+        "impossible-month-zero",
+        _replace_line("Programmstart: 07\u2009/\u20092016", "Programmstart: 00\u2009/\u20092016"),
+        "impossible Programmstart 00 / 2016: month must be 01–12",
+        lambda t: _line_of(t, "Programmstart: 00"),
+    ),
+    (
+        "implausible-year",
+        _replace_line("Programmstart: 10\u2009/\u20092016", "Programmstart: 10\u2009/\u20091016"),
+        "implausible Programmstart year 1016",
+        lambda t: _line_of(t, "Programmstart: 10\u2009/\u20091016"),
     ),
     (
         "start-not-month-year",
@@ -193,6 +206,33 @@ def test_unreadable_source_names_file_and_line(tmp_path, catalogue, name, data, 
         parse_file(path, catalogue)
     assert message in error.value.message
     assert (error.value.path, error.value.line) == (str(path), line)
+
+
+@pytest.mark.parametrize(("name", "data", "message", "line"), BYTE_CASES, ids=[c[0] for c in BYTE_CASES])
+def test_build_refuses_an_unreadable_source_with_exit_2_and_keeps_the_release(tmp_path, name, data, message, line):
+    source = tmp_path / f"{name}.txt"
+    source.write_bytes(data)
+    out = tmp_path / "dist"
+    out.mkdir()
+    (out / "koko.ttl").write_bytes(b"previous release\n")
+    result = CliRunner().invoke(main, ["build", "--source", str(source), "--out", str(out)])
+    assert result.exit_code == 2
+    assert isinstance(result.exception, SystemExit)
+    assert result.stderr.startswith(f"koko: error: {source}:{line}: ")
+    assert message in result.stderr
+    assert "Traceback" not in result.output
+    assert [(p.name, p.read_bytes()) for p in out.iterdir()] == [("koko.ttl", b"previous release\n")]
+
+
+def test_a_folder_given_as_source_is_refused_without_a_traceback(tmp_path, catalogue):
+    with pytest.raises(KokoError) as error:
+        parse_file(tmp_path, catalogue)
+    assert (error.value.path, error.value.line) == (str(tmp_path), None)
+    assert error.value.message == "cannot read source: Is a directory"
+    result = CliRunner().invoke(main, ["build", "--source", str(tmp_path), "--out", str(tmp_path / "dist")])
+    assert result.exit_code == 2
+    assert result.stderr == f"koko: error: {tmp_path}: cannot read source: Is a directory\n"
+    assert not (tmp_path / "dist").exists()
 
 
 def test_missing_source_file(tmp_path, catalogue):

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import http.client
 import json
 import threading
@@ -450,10 +451,12 @@ def _asgi_get(app, target: str) -> tuple[int, dict[str, str], bytes]:
     ],
 )
 def test_pool_failures_map_to_500_and_503(published, error, status, retry):
+    from koko.backend import embedded
     from koko.server_config import ServerConfig
     from koko.web import create_app
 
-    answer = _asgi_get(create_app(published, ServerConfig(), _FailingPool(error)), "/sparql?query=ASK%7B%7D")
+    failing = dataclasses.replace(embedded(published), pool=_FailingPool(error))
+    answer = _asgi_get(create_app(published, ServerConfig(), failing), "/sparql?query=ASK%7B%7D")
     assert answer[0] == status
     assert answer[1].get("retry-after") == retry
     assert str(error).encode() in answer[2]

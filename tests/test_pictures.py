@@ -10,6 +10,7 @@ from itertools import combinations
 
 import pytest
 
+from koko.backend import embedded
 from koko.overview import SiteRow, shared, sites
 from koko.pictures import network, timeline, wrap
 
@@ -205,7 +206,8 @@ def row(slug: str, start: str, state: str = "thueringen") -> SiteRow:
 
 
 def test_hubs_keep_their_distance(published) -> None:
-    picture = network(sites(published.store), shared(published.store), label, lambda iri: iri, "de")
+    select = embedded(published).select
+    picture = network(sites(select), shared(select), label, lambda iri: iri, "de")
     distances = [math.dist((a.x, a.y), (b.x, b.y)) for a, b in combinations(picture.hubs, 2)]
     assert min(distances) >= 140
 

@@ -7,8 +7,10 @@ graph and put what they change into graphs of their own (``urn:koko-test:…``).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
+import secrets
 import socket
 import threading
 import urllib.parse
@@ -20,6 +22,7 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
+import koko.publish as publishing
 from koko.cli import main
 from koko.publish import STAGING_PREFIX, Endpoints, derive_endpoints, local_graphs, publish
 from koko.remote_http import Client, Retry, credentials_from_env
@@ -30,7 +33,7 @@ GRAPH = ID + "graph/"
 ERFURT = GRAPH + "site/erfurt"
 KOKO = "https://w3id.org/koko-kg/ontology#"
 SENTINELS = ("s3cret-sentinel", "t0ken-sentinel", "us3r-sentinel")
-NO_CREDENTIALS = {"KOKO_STORE_USER": None, "KOKO_STORE_PASSWORD": None, "KOKO_STORE_TOKEN": None}
+NO_CREDENTIALS = {"KOKO_STORE_USER": None, "KOKO_STORE_PASSWORD": None, "KOKO_STORE_TOKEN": None, "KOKO_STORE_AUTH": None}
 FAST = ["--retry-delay", "0.001", "--timeout", "5"]
 
 
@@ -53,6 +56,12 @@ def remote_update(root: str, update: str) -> None:
 
 def remote_count(root: str, graph: str) -> int:
     return int(remote_select(root, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")[0]["n"])
+
+
+def remote_counts(root: str) -> dict[str, int]:
+    """Every named graph's count, as the store has it."""
+    rows = remote_select(root, "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+    return {row["g"]: int(row["n"]) for row in rows}
 
 
 def release_folder(path: Path, nquads: bytes) -> Path:
@@ -86,7 +95,7 @@ def test_publish_the_release_to_oxigraph_and_query_a_fact(oxigraph_server, publi
     result = koko("--endpoint", oxigraph_server, "--data", str(folder))
     assert result.exit_code == 0, result.output
     assert "published 8041 triples in 61 graph(s)" in result.stdout
-    assert "(Graph Store Protocol)" in result.stdout
+    assert "(Graph Store Protocol, in bulk)" in result.stdout
     assert "verified: every graph's triple count matches the release" in result.stdout
     assert result.stderr == ""
     assert len(published.graphs) == 61
@@ -114,6 +123,7 @@ def test_the_whole_release_goes_through_sparql_update_too(oxigraph_server, publi
     update_only = Endpoints(ends.query, ends.update, None)
     report = publish(local_graphs(published.files["koko.nq"]), update_only, Client(), replace=replace, chunk_size=100)
     assert report.protocol == "SPARQL Update"
+    assert report.bulk is not replace  # many graphs per INSERT DATA, except with --replace
     assert len(report.counts) == 61
     assert report.mismatches == ()
 
@@ -130,6 +140,35 @@ def test_publish_in_chunks_into_the_default_graph_of_a_store_of_our_own(publishe
         assert "published 8031 triples in 1 graph(s)" in result.stdout
         rows = remote_select(root, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
         assert int(rows[0]["n"]) > 8031  # a query sees the union with the Erfurt copy; koko counted the default graph alone
+
+
+def test_bulk_republish_clears_our_graphs_and_leaves_foreign_ones(published, tmp_path, monkeypatch):
+    """A second bulk publish over the first: a triple planted in one of our graphs is gone, one in a foreign
+    graph stays, and every graph holds exactly the release's triples (counted in batches of 7 graphs)."""
+    monkeypatch.setattr(publishing, "COUNT_BATCH", 7)
+    release = {g.iri: len(g.lines) for g in local_graphs(published.files["koko.nq"])}
+    folder = release_folder(tmp_path / "dist", published.files["koko.nq"])
+    foreign = "urn:koko-test:foreign"
+    with own_oxigraph(tmp_path / "store") as root:
+        first = koko("--endpoint", root, "--data", str(folder), "--chunk-size", "500")
+        assert first.exit_code == 0, first.output
+        assert remote_counts(root) == release
+        remote_update(
+            root,
+            f'INSERT DATA {{ GRAPH <{ERFURT}> {{ <urn:koko-test:s> <urn:koko-test:p> "planted" }} '
+            f'GRAPH <{foreign}> {{ <urn:koko-test:s> <urn:koko-test:p> "foreign" }} }}',
+        )
+        assert remote_count(root, ERFURT) == 86
+        again = koko("--endpoint", root, "--data", str(folder), "--chunk-size", "500")
+        assert again.exit_code == 0, again.output
+        assert "(Graph Store Protocol, in bulk)" in again.stdout
+        assert remote_counts(root) == {**release, foreign: 1}
+        assert remote_select(root, 'SELECT ?g WHERE { GRAPH ?g { ?s ?p "planted" } }') == []
+        assert remote_select(root, 'SELECT ?g WHERE { GRAPH ?g { ?s ?p "foreign" } }') == [{"g": foreign}]
+        start = remote_select(
+            root, f"SELECT ?start WHERE {{ GRAPH <{ERFURT}> {{ <{ID}site/erfurt> <{KOKO}programmeStart> ?start }} }}"
+        )
+        assert start == [{"start": "2016-12"}]
 
 
 def test_replace_swaps_a_graph_so_that_readers_see_old_or_new_never_half(oxigraph_server, published, request):
@@ -198,21 +237,31 @@ def test_replace_through_the_command_line_republishes_the_release(oxigraph_serve
 
 
 class FakeStore(ThreadingHTTPServer):
-    """A tiny store: Graph Store PUT/POST at /store, INSERT DATA and DROP at /update, counts at /query.
+    """A tiny store: Graph Store PUT/POST at /store (N-Quads of many graphs without ``?graph=``), INSERT DATA
+    and DROP at /update, counts at /query (one graph, or ``GROUP BY ?g``).
 
-    ``script`` gives the status of the next requests (then normal service); ``lie`` adds to a graph's
-    count, ``lie_staging`` to a staging graph's; ``gsp_status`` answers every request to /store; ``auth`` is
-    the Authorization it expects (and a refusal echoes what it got, as careless servers do)."""
+    ``script`` gives the status of the next requests (then normal service), ``bulk_script`` that of the next
+    N-Quads POSTs; ``lie`` adds to a graph's count, ``lie_staging`` to a staging graph's; ``gsp_status``
+    answers every request to /store, ``bulk_status`` every N-Quads POST; ``auth`` is the Authorization it
+    expects (and a refusal echoes what it got, as careless servers do); ``digest`` = (user, password) makes
+    it ask for HTTP Digest (RFC 2617, MD5, qop=auth) and check every answer's hash."""
 
-    def __init__(self, script=(), lie=None, gsp_status=None, auth=None, lie_staging=0):
+    def __init__(self, script=(), lie=None, gsp_status=None, auth=None, lie_staging=0, **options):
         super().__init__(("127.0.0.1", 0), FakeHandler)
         self.script = list(script)
+        self.bulk_script = list(options.get("bulk_script", ()))
+        self.bulk_status = options.get("bulk_status")
         self.lie = lie or {}
         self.lie_staging = lie_staging
         self.gsp_status = gsp_status
         self.auth = auth
+        self.digest: tuple[str, str] | None = options.get("digest")
+        self.digest_algorithm = options.get("digest_algorithm", "MD5")
+        self.nonces: set[str] = set()
+        self.authorizations: list[str] = []  # every Authorization header received
         self.graphs: dict[str, set[str]] = {}
         self.log: list[tuple[str, str]] = []
+        self.bulk: list[set[str]] = []  # the graphs of every N-Quads POST taken
 
     @property
     def root(self) -> str:
@@ -225,6 +274,9 @@ class FakeStore(ThreadingHTTPServer):
     def __exit__(self, *exc):
         self.shutdown()
         self.server_close()
+
+
+DIGEST_REALM = "koko-test"
 
 
 class FakeHandler(BaseHTTPRequestHandler):
@@ -240,33 +292,94 @@ class FakeHandler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
+    def _digest_refusal(self) -> bytes | None:
+        """None if the Authorization answers one of our challenges with the right hash, else why not."""
+        store = self.server
+        assert store.digest is not None
+        header = self.headers.get("Authorization") or ""
+        if not header.startswith("Digest "):
+            return b"no digest"
+        fields = {key: quoted or bare for key, quoted, bare in re.findall(r'(\w+)=(?:"([^"]*)"|([^\s,]+))', header)}
+        user, password = store.digest
+        md5 = lambda text: hashlib.md5(text.encode()).hexdigest()  # noqa: E731 - RFC 2617's H()
+        ha1, ha2 = md5(f"{user}:{DIGEST_REALM}:{password}"), md5(f"{self.command}:{self.path}")
+        expected = md5(f"{ha1}:{fields.get('nonce')}:{fields.get('nc')}:{fields.get('cnonce')}:auth:{ha2}")
+        ok = (
+            fields.get("username") == user
+            and fields.get("realm") == DIGEST_REALM
+            and fields.get("nonce") in store.nonces
+            and fields.get("uri") == self.path
+            and fields.get("qop") == "auth"
+            and fields.get("response") == expected
+        )
+        return None if ok else b"wrong digest"
+
+    def _challenge(self, why: bytes) -> None:
+        nonce = secrets.token_hex(16)
+        self.server.nonces.add(nonce)
+        self.send_response(401)
+        self.send_header(
+            "WWW-Authenticate",
+            f'Digest realm="{DIGEST_REALM}", nonce="{nonce}", qop="auth", algorithm={self.server.digest_algorithm}',
+        )
+        self.send_header("Content-Length", str(len(why)))
+        self.end_headers()
+        self.wfile.write(why)
+
     def _handle(self) -> None:
         store = self.server
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode("utf-8")
         url = urllib.parse.urlsplit(self.path)
         store.log.append((self.command, url.path))
+        if self.headers.get("Authorization"):
+            store.authorizations.append(self.headers["Authorization"])
         if store.script:
             return self._answer(store.script.pop(0), b"temporarily overloaded")
         if store.auth and self.headers.get("Authorization") != store.auth:
             return self._answer(401, f"refused: {self.headers.get('Authorization')}".encode())
+        if store.digest and (why := self._digest_refusal()):
+            return self._challenge(why)
         if url.path == "/store":
-            if store.gsp_status:
-                return self._answer(store.gsp_status, b"no graph store here")
-            graph = urllib.parse.parse_qs(url.query)["graph"][0]
-            lines = {line for line in body.splitlines() if line.strip()}
-            store.graphs[graph] = lines | (store.graphs.get(graph, set()) if self.command == "POST" else set())
-            return self._answer(204)
+            return self._graph_store(url, body)
         if url.path == "/update":
             for graph in re.findall(r"DROP SILENT GRAPH <([^>]+)>", body):
                 store.graphs.pop(graph, None)
-            for graph, data in re.findall(r"GRAPH <([^>]+)> \{\n(.*?)\n\}\n\}", body, re.S):
+            for graph, data in re.findall(r"GRAPH <([^>]+)> \{\n(.*?)\n\}\n", body, re.S):
                 store.graphs.setdefault(graph, set()).update(data.splitlines())
             return self._answer(204)
-        query = urllib.parse.parse_qs(body)["query"][0]
-        graph = re.search(r"GRAPH <([^>]+)>", query).group(1)
-        n = len(store.graphs.get(graph, ())) + store.lie.get(graph, 0)
-        n += store.lie_staging if graph.startswith(STAGING_PREFIX) else 0
-        result = {"head": {"vars": ["n"]}, "results": {"bindings": [{"n": {"type": "literal", "value": str(n)}}]}}
+        return self._count(urllib.parse.parse_qs(body)["query"][0])
+
+    def _graph_store(self, url: urllib.parse.SplitResult, body: str) -> None:
+        store = self.server
+        if store.gsp_status:
+            return self._answer(store.gsp_status, b"no graph store here")
+        if "graph" not in urllib.parse.parse_qs(url.query):  # N-Quads of many graphs, added to the dataset
+            status = store.bulk_script.pop(0) if store.bulk_script else store.bulk_status
+            if status:
+                return self._answer(status, b"not here")
+            quads = [re.fullmatch(r"(.*) <([^>]+)> \.", line) for line in body.splitlines()]
+            for quad in quads:
+                store.graphs.setdefault(quad.group(2), set()).add(quad.group(1) + " .")
+            store.bulk.append({quad.group(2) for quad in quads})
+            return self._answer(204)
+        graph = urllib.parse.parse_qs(url.query)["graph"][0]
+        lines = {line for line in body.splitlines() if line.strip()}
+        store.graphs[graph] = lines | (store.graphs.get(graph, set()) if self.command == "POST" else set())
+        return self._answer(204)
+
+    def _count(self, query: str) -> None:
+        store = self.server
+
+        def n(graph: str) -> int:
+            lie = store.lie.get(graph, 0) + (store.lie_staging if graph.startswith(STAGING_PREFIX) else 0)
+            return len(store.graphs.get(graph, ())) + lie
+
+        if "GROUP BY ?g" in query:
+            graphs = re.findall(r"<([^>]+)>", re.search(r"VALUES \?g \{(.*?)\}", query).group(1))
+            rows = [{"g": {"type": "uri", "value": g}, "n": {"type": "literal", "value": str(n(g))}} for g in graphs if n(g)]
+        else:
+            rows = [{"n": {"type": "literal", "value": str(n(re.search(r"GRAPH <([^>]+)>", query).group(1)))}}]
+        result = {"head": {"vars": ["g", "n"]}, "results": {"bindings": rows}}
         return self._answer(200, json.dumps(result).encode(), "application/sparql-results+json")
 
     do_GET = do_PUT = do_POST = _handle
@@ -285,13 +398,68 @@ def assert_no_secrets(result) -> None:
         assert sentinel not in result.stderr
 
 
-def test_the_fake_store_takes_the_small_release(small_release):
+def test_the_fake_store_takes_the_small_release_in_bulk(small_release):
     with FakeStore() as store:
-        result = koko("--endpoint", store.root, "--data", str(small_release), "--chunk-size", "50", *FAST)
+        result = koko("--endpoint", store.root, "--data", str(small_release), *FAST)
     assert result.exit_code == 0, result.output
     assert "published 267 triples in 2 graph(s)" in result.stdout
+    assert "(Graph Store Protocol, in bulk)" in result.stdout
+    assert store.bulk == [{ERFURT, GRAPH + "curated/erfurt"}]  # both graphs in one request
+    assert store.log == [("POST", "/query"), ("POST", "/store"), ("POST", "/query")]  # which exist, load, verify
+    assert {g: len(lines) for g, lines in store.graphs.items()} == {ERFURT: 85, GRAPH + "curated/erfurt": 182}
+
+
+def test_bulk_requests_keep_graphs_whole_when_they_fit(small_release):
+    with FakeStore() as store:
+        result = koko("--endpoint", store.root, "--data", str(small_release), "--chunk-size", "100", *FAST)
+    assert result.exit_code == 0, result.output
+    # Curated (182, first by IRI) is split only because it exceeds 100; Erfurt (85) does not fit beside its
+    # last 82 triples, so it starts a request of its own rather than being split.
+    assert store.bulk == [{GRAPH + "curated/erfurt"}, {GRAPH + "curated/erfurt"}, {ERFURT}]
+    assert {g: len(lines) for g, lines in store.graphs.items()} == {ERFURT: 85, GRAPH + "curated/erfurt": 182}
+
+
+def test_per_graph_sends_one_graph_at_a_time(small_release):
+    with FakeStore() as store:
+        result = koko("--endpoint", store.root, "--data", str(small_release), "--chunk-size", "50", "--per-graph", *FAST)
+    assert result.exit_code == 0, result.output
+    assert "(Graph Store Protocol, graph by graph)" in result.stdout
+    assert store.bulk == []
     assert store.log.count(("PUT", "/store")) == 2
     assert store.log.count(("POST", "/store")) == 1 + 3  # Erfurt: 85 in two chunks; curated: 182 in four
+    assert store.log.count(("POST", "/query")) == 1  # every count in one query
+
+
+@pytest.mark.parametrize("status", [400, 404, 405, 415, 501])
+def test_a_store_that_refuses_bulk_gets_one_graph_at_a_time(small_release, status):
+    with FakeStore(bulk_status=status) as store:
+        store.graphs[ERFURT] = {"<urn:koko-test:s> <urn:koko-test:p> <urn:koko-test:o> ."}  # an old triple: PUT replaces it
+        result = koko("--endpoint", store.root, "--data", str(small_release), *FAST)
+    assert result.exit_code == 0, result.output
+    assert f"no bulk load ({store.root}store answered HTTP {status} to POST of N-Quads): loaded graph by graph" in result.stderr
+    assert "(Graph Store Protocol, graph by graph)" in result.stdout
+    assert store.log.count(("PUT", "/store")) == 2
+    assert {g: len(lines) for g, lines in store.graphs.items()} == {ERFURT: 85, GRAPH + "curated/erfurt": 182}
+
+
+def test_a_bulk_request_that_fails_with_503_is_retried(small_release):
+    with FakeStore(bulk_script=[503, 503]) as store:
+        result = koko("--endpoint", store.root, "--data", str(small_release), "--chunk-size", "100", *FAST)
+    assert result.exit_code == 0, result.output
+    assert store.log.count(("POST", "/store")) == 2 + 3  # the first request three times, then two more
+    assert len(store.bulk) == 3
+    assert {g: len(lines) for g, lines in store.graphs.items()} == {ERFURT: 85, GRAPH + "curated/erfurt": 182}
+
+
+def test_without_a_graph_store_one_update_carries_many_graphs(small_release):
+    with FakeStore() as store:
+        store.graphs[ERFURT] = {"<urn:koko-test:s> <urn:koko-test:p> <urn:koko-test:o> ."}  # DROP SILENT clears it
+        args = ["--endpoint", store.root + "query", "--update", store.root + "update", "--data", str(small_release)]
+        result = koko(*args, *FAST)
+    assert result.exit_code == 0, result.output
+    assert "(SPARQL Update, in bulk)" in result.stdout
+    assert store.log == [("POST", "/update"), ("POST", "/query")]
+    assert {g: len(lines) for g, lines in store.graphs.items()} == {ERFURT: 85, GRAPH + "curated/erfurt": 182}
 
 
 @pytest.mark.parametrize(
@@ -323,7 +491,7 @@ def test_the_right_credentials_are_sent_from_the_environment(small_release):
 
 def test_503_twice_then_success_is_retried(small_release):
     with FakeStore(script=[503, 503]) as store:
-        result = koko("--endpoint", store.root, "--data", str(small_release), *FAST)
+        result = koko("--endpoint", store.root, "--data", str(small_release), "--per-graph", *FAST)
     assert result.exit_code == 0, result.output
     assert store.log[:3] == [("PUT", "/store")] * 3
 
@@ -342,8 +510,7 @@ def test_a_store_that_keeps_failing_is_given_up_after_the_retries(small_release)
         result = koko("--endpoint", store.root, "--data", str(small_release), "--retries", "3", *FAST)
     assert result.exit_code == 2
     assert len(store.log) == 3
-    assert f"{store.root}store?graph=" in result.stderr
-    assert "answered HTTP 502: temporarily overloaded" in result.stderr
+    assert f"counting 2 graph(s): {store.root}query answered HTTP 502: temporarily overloaded" in result.stderr
 
 
 def test_connection_refused_is_retried_then_named(small_release):
@@ -352,7 +519,7 @@ def test_connection_refused_is_retried_then_named(small_release):
         port = sock.getsockname()[1]  # closed again: nothing listens there
     result = koko("--endpoint", f"http://127.0.0.1:{port}/", "--data", str(small_release), "--retries", "3", *FAST)
     assert result.exit_code == 2
-    assert f"cannot reach http://127.0.0.1:{port}/store?graph=" in result.stderr
+    assert f"cannot reach http://127.0.0.1:{port}/query after 3 tries" in result.stderr
     assert "after 3 tries" in result.stderr
     assert "Traceback" not in result.output
 
@@ -361,9 +528,11 @@ def test_no_graph_store_falls_back_to_sparql_update(small_release):
     with FakeStore(gsp_status=405) as store:
         result = koko("--endpoint", store.root, "--data", str(small_release), "--chunk-size", "100", *FAST)
     assert result.exit_code == 0, result.output
-    assert "(SPARQL Update)" in result.stdout
+    assert "(SPARQL Update, graph by graph)" in result.stdout
+    assert "no bulk load" in result.stderr
     assert "no Graph Store endpoint" in result.stderr
-    assert store.log.count(("PUT", "/store")) == 1  # given up after the first answer
+    assert store.log.count(("POST", "/store")) == 1  # bulk given up after the first answer
+    assert store.log.count(("PUT", "/store")) == 1  # and graph by graph too
     assert store.log.count(("POST", "/update")) == 1 + 2
     assert len(store.graphs[GRAPH + "curated/erfurt"]) == 182
 
@@ -375,6 +544,7 @@ def test_a_store_that_lies_about_a_count_exits_1_naming_the_graph(small_release)
     assert f"mismatch: {ERFURT}: 85 triples here, 84 remote" in result.stderr
     assert "1 of 2 graph(s) differ" in result.stderr
     assert "curated/erfurt:" not in result.stderr
+    assert store.log.count(("POST", "/query")) == 2  # which graphs exist, then all counts in one query
 
 
 def test_a_staging_graph_with_a_wrong_count_is_dropped_and_the_target_kept(small_release):
@@ -412,6 +582,11 @@ def test_bad_options_exit_2_naming_the_option_before_anything_is_sent(args, mess
     [
         ({"KOKO_STORE_USER": "us3r-sentinel"}, "KOKO_STORE_USER and KOKO_STORE_PASSWORD go together"),
         ({"KOKO_STORE_TOKEN": "t0ken-sentinel", "KOKO_STORE_PASSWORD": "s3cret-sentinel"}, "exclude each other"),
+        ({"KOKO_STORE_TOKEN": "t0ken-sentinel", "KOKO_STORE_AUTH": "digest"}, "KOKO_STORE_AUTH applies to"),
+        (
+            {"KOKO_STORE_USER": "us3r-sentinel", "KOKO_STORE_PASSWORD": "s3cret-sentinel", "KOKO_STORE_AUTH": "ntlm"},
+            "KOKO_STORE_AUTH: 'ntlm' is not one of basic, digest",
+        ),
     ],
 )
 def test_half_set_credentials_are_refused(env, message, small_release):
@@ -425,3 +600,82 @@ def test_credentials_never_show_in_a_repr():
     credentials = credentials_from_env({"KOKO_STORE_USER": "us3r-sentinel", "KOKO_STORE_PASSWORD": "s3cret-sentinel"})
     assert "sentinel" not in repr(credentials)
     assert "sentinel" not in repr(Client(credentials).credentials)
+
+
+# --- HTTP Digest (Virtuoso's -auth endpoints) ------------------------------------------------------
+
+DIGEST_ENV = {"KOKO_STORE_USER": "us3r-sentinel", "KOKO_STORE_PASSWORD": "s3cret-sentinel", "KOKO_STORE_AUTH": "digest"}
+
+
+def test_digest_answers_each_challenge_and_never_sends_the_password(small_release):
+    with FakeStore(digest=("us3r-sentinel", "s3cret-sentinel")) as store:
+        result = koko("--endpoint", store.root, "--data", str(small_release), *FAST, env=DIGEST_ENV)
+    assert result.exit_code == 0, result.output
+    assert {g: len(lines) for g, lines in store.graphs.items()} == {ERFURT: 85, GRAPH + "curated/erfurt": 182}
+    assert len(store.log) == 2 * 3  # each of the three requests: refused with a challenge, then answered
+    assert len(store.authorizations) == 3
+    assert all(a.startswith("Digest ") and 'username="us3r-sentinel"' in a for a in store.authorizations)
+    assert not any("s3cret-sentinel" in a for a in store.authorizations)
+    assert_no_secrets(result)
+
+
+def test_digest_with_a_wrong_password_is_answered_once_then_refused(small_release):
+    with FakeStore(digest=("us3r-sentinel", "another-password")) as store:
+        result = koko("--endpoint", store.root, "--data", str(small_release), *FAST, env=DIGEST_ENV)
+    assert result.exit_code == 2
+    assert "answered HTTP 401 (the store refused the credentials" in result.stderr
+    assert len(store.log) == 2  # the challenge and one answer: a wrong password is not tried again
+    assert_no_secrets(result)
+
+
+def test_a_digest_challenge_koko_cannot_answer_exits_2_naming_it(small_release):
+    with FakeStore(digest=("us3r-sentinel", "s3cret-sentinel"), digest_algorithm="SHA-256") as store:
+        result = koko("--endpoint", store.root, "--data", str(small_release), *FAST, env=DIGEST_ENV)
+    assert result.exit_code == 2
+    assert f"{store.root}query asks for HTTP Digest with algorithm=SHA-256" in result.stderr
+    assert len(store.log) == 1  # not answered, not retried
+    assert_no_secrets(result)
+
+
+def test_basic_auth_against_a_digest_store_says_which_variable_to_set(small_release):
+    env = {"KOKO_STORE_USER": "us3r-sentinel", "KOKO_STORE_PASSWORD": "s3cret-sentinel"}
+    with FakeStore(digest=("us3r-sentinel", "s3cret-sentinel")) as store:
+        result = koko("--endpoint", store.root, "--data", str(small_release), *FAST, env=env)
+    assert result.exit_code == 2
+    assert "asks for HTTP Digest: KOKO_STORE_AUTH=digest" in result.stderr
+    assert len(store.log) == 1
+    assert_no_secrets(result)
+
+
+def test_digest_credentials_are_not_sent_as_a_header_anywhere():
+    credentials = credentials_from_env(DIGEST_ENV)
+    with FakeStore() as store:  # asks for nothing: a digest client then sends nothing either
+        answer = Client(credentials).request("PUT", store.root + "store?graph=urn:x", b"", {})
+    assert answer.status == 204
+    assert store.authorizations == []
+
+
+def test_digest_credentials_never_follow_a_redirect_to_another_host():
+    """A store that redirects is reported (3xx), and the host it names gets no request at all."""
+    with FakeStore(digest=("us3r-sentinel", "s3cret-sentinel")) as other:
+
+        class Redirect(BaseHTTPRequestHandler):
+            def do_POST(self):
+                self.send_response(302)  # urllib alone would follow a 302 with a GET
+                self.send_header("Location", other.root + "store")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        server = ThreadingHTTPServer(("127.0.0.1", 0), Redirect)
+        threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True).start()
+        try:
+            client = Client(credentials_from_env(DIGEST_ENV), Retry(tries=1))
+            answer = client.request("POST", f"http://127.0.0.1:{server.server_address[1]}/store", b"x", {})
+        finally:
+            server.shutdown()
+            server.server_close()
+    assert answer.status == 302
+    assert other.log == []

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
+import pyoxigraph as ox
 from rdflib.term import BNode, Node
 
 from .errors import KokoError
@@ -23,19 +24,23 @@ from .protocol import Token, query_form, tokens
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
-def term_text(term: Node) -> str:
-    """An RDF term in N-Triples form, which is also SPARQL syntax for the term.
+def term_text(term: Node | ox.NamedNode | ox.Literal) -> str:
+    """An RDF term (rdflib's or pyoxigraph's) in N-Triples form, which is also SPARQL syntax for the term.
 
     >>> from rdflib import Literal, URIRef
     >>> term_text(Literal('a "b"\\n')), term_text(URIRef("https://example.org/x"))
     ('"a \\\\"b\\\\"\\\\n"', '<https://example.org/x>')
+    >>> term_text(ox.Literal("2016-10", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#gYearMonth")))
+    '"2016-10"^^<http://www.w3.org/2001/XMLSchema#gYearMonth>'
     """
-    if isinstance(term, BNode):
+    if isinstance(term, ox.NamedNode | ox.Literal):
+        return str(term)
+    if isinstance(term, BNode | ox.BlankNode):
         raise KokoError("a blank node cannot be bound as a parameter value")
     return str(to_ox(term))
 
 
-def values_block(bindings: Mapping[str, Node]) -> str:
+def values_block(bindings: Mapping[str, Node | ox.NamedNode | ox.Literal]) -> str:
     """One ``VALUES ?name { term }`` per parameter.
 
     >>> from rdflib import Literal
@@ -96,7 +101,7 @@ def where_offset(text: str, base: str) -> int:
     raise KokoError("the query has no WHERE group to bind parameters in")
 
 
-def bind_values(text: str, bindings: Mapping[str, Node], base: str) -> str:
+def bind_values(text: str, bindings: Mapping[str, Node | ox.NamedNode | ox.Literal], base: str) -> str:
     """The query text with a VALUES block for the bindings as the first element of its WHERE group.
 
     >>> from rdflib import Literal

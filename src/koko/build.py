@@ -24,6 +24,7 @@ from .errors import KokoError
 from .formats import FORMATS, load_context, lookup, serialise
 from .model import build_dataset
 from .parse import parse_file
+from .profiles import DEFAULT_PROFILE, apply_profile
 from .programme import load_programme
 from .records import Brochure
 from .validate import Report, load_shapes, validate_dataset
@@ -64,8 +65,9 @@ def inferred_files(config: Config, dataset: Dataset) -> dict[str, bytes]:
     return {f"{RELEASE_NAME}-inferred.{fmt.extension}": serialise(inferred, fmt, None) for fmt in (lookup("ttl"), lookup("trig"))}
 
 
-def assemble(config: Config, source: Path | None = None) -> Knowledge:
-    """Parse the source and the curated tables and build the dataset; writes nothing."""
+def assemble(config: Config, source: Path | None = None, profile: str = DEFAULT_PROFILE) -> Knowledge:
+    """Parse the source and the curated tables and build the dataset as ``profile`` publishes it
+    (:mod:`koko.profiles`; the default is all of it); writes nothing."""
     catalogue = load_catalogue(config.questions)
     brochure = parse_file(source or config.source, catalogue)
     municipalities = load_municipalities(config.municipalities)
@@ -73,7 +75,8 @@ def assemble(config: Config, source: Path | None = None) -> Knowledge:
     dataset = build_dataset(config, brochure, catalogue, municipalities, programme)
     curation = load_curation(config.curated, brochure)
     add_curation(dataset, curation, config.base, config.curated)
-    return Knowledge(brochure, dataset, curation)
+    # Last: the curated layer needs the persons' labels, and the profile must see every statement.
+    return Knowledge(brochure, apply_profile(dataset, profile), curation)
 
 
 def release_files(config: Config, dataset: Dataset) -> dict[str, bytes]:
@@ -113,9 +116,11 @@ def write_atomically(out: Path, files: dict[str, bytes]) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def build_release(config: Config, out: Path, source: Path | None = None, infer: bool = False) -> tuple[Knowledge, Report]:
+def build_release(
+    config: Config, out: Path, source: Path | None = None, infer: bool = False, profile: str = DEFAULT_PROFILE
+) -> tuple[Knowledge, Report]:
     """Parse, validate, serialise and write; refuses (writes nothing) when the data does not conform."""
-    knowledge = assemble(config, source)
+    knowledge = assemble(config, source, profile)
     report = check_conformance(config, knowledge.dataset)
     if not report.conforms:
         raise NotConforming(report, config.shapes)

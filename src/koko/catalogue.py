@@ -7,29 +7,36 @@ file and line so it can be fixed there.
 from __future__ import annotations
 
 import csv
+import io
 import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from .errors import KokoError
+from .errors import KokoError, decode_strictly
 from .records import Question
 from .text import normalise_space
 
 
 def _read_csv(path: Path, columns: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
     try:
-        with path.open(encoding="utf-8", newline="") as handle:
-            reader = csv.DictReader(handle)
-            if tuple(reader.fieldnames or ()) != columns:
-                raise KokoError(f"expected columns {', '.join(columns)}, found {reader.fieldnames}", path, 1)
-            return [(reader.line_num, {k: (v or "").strip() for k, v in row.items()}) for row in reader]
+        raw = path.read_bytes()
     except OSError as exc:
         raise KokoError(f"cannot read: {exc.strerror}", path) from exc
-    except UnicodeDecodeError as exc:
-        raise KokoError(f"not valid UTF-8: {exc.reason}", path) from exc
+    # Decoded up front, so that a byte that is not UTF-8 (a table saved as Latin-1) is named by its line.
+    text = decode_strictly(raw, path, "a CSV table")
+    reader = csv.DictReader(io.StringIO(text, newline=""))  # newline="": the csv module splits the lines itself
+    try:
+        if tuple(reader.fieldnames or ()) != columns:
+            raise KokoError(f"expected columns {', '.join(columns)}, found {reader.fieldnames}", path, 1)
+        rows = []
+        for row in reader:
+            if None in row:  # csv puts the fields beyond the header under the key None
+                raise KokoError(f"more fields than the {len(columns)} columns {', '.join(columns)}", path, reader.line_num)
+            rows.append((reader.line_num, {k: (v or "").strip() for k, v in row.items()}))
+        return rows
     except csv.Error as exc:
-        raise KokoError(f"malformed CSV: {exc}", path) from exc
+        raise KokoError(f"malformed CSV: {exc}", path, reader.line_num or None) from exc
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from . import coverage as curated_coverage
 from . import infer as reasoning
 from . import report as reports
 from .build import NotConforming, assemble, build_release
-from .cli_common import BASE, OUT, SOURCE, fail, refuse, write
+from .cli_common import BASE, OUT, PROFILE, SOURCE, fail, refuse, write
 from .cli_publishing import publish, serve, site
 from .config import Config, load_config
 from .errors import KokoError
@@ -42,19 +42,21 @@ def main() -> None:
     "--out", type=click.Path(path_type=Path), default=Path("dist"), show_default=True, help="Release folder to (re)write."
 )
 @click.option("--infer", is_flag=True, help="Also write the OWL 2 RL entailments (koko-inferred.ttl, koko-inferred.trig).")
+@PROFILE
 @BASE
-def build(source: Path | None, out: Path, infer: bool, base: str | None) -> None:
+def build(source: Path | None, out: Path, infer: bool, profile: str, base: str | None) -> None:
     """Parse the brochure, build and validate the graph, and write the release folder.
 
     Writes koko.ttl, koko.jsonld (with its context inline), koko.nt, koko.trig (one named
     graph per site, per curated file and for the programme), koko.nq, koko.rdf and context.jsonld.
     The data must conform to the shapes (shapes/*.shapes.ttl): otherwise the report is
     printed and nothing is written (exit 1). The folder is replaced in one step; on any
-    other error nothing is written either (exit 2).
+    other error nothing is written either (exit 2). With --profile minimal the release keeps
+    every post but not the names of the people who held them (docs/data-protection.md).
     """
     try:
         config = load_config(base)
-        knowledge, report = build_release(config, out, source, infer=infer)
+        knowledge, report = build_release(config, out, source, infer=infer, profile=profile)
     except NotConforming as exc:
         refuse(exc)
     except KokoError as exc:
@@ -65,7 +67,7 @@ def build(source: Path | None, out: Path, infer: bool, base: str | None) -> None
     click.echo(f"curated: {len(curation.facts)} facts about {len(curation.entities)} things, each with its quote")
     counts = report.counts()
     click.echo(f"validation: conforms ({counts['Warning']} warning(s), {counts['Info']} info(s))")
-    click.echo(f"release written to {out}/")
+    click.echo(f"release written to {out}/" + ("" if profile == "full" else f" (profile {profile})"))
 
 
 @main.command()
@@ -89,14 +91,15 @@ def coverage(fmt: str, source: Path | None) -> None:
     "--format", "fmt", default="ttl", show_default=True, help=f"One of {', '.join(f.name for f in FORMATS)} (or a media type)."
 )
 @OUT
+@PROFILE
 @SOURCE
 @BASE
-def export(fmt: str, out: Path | None, source: Path | None, base: str | None) -> None:
-    """Write the graph in one RDF format."""
+def export(fmt: str, out: Path | None, profile: str, source: Path | None, base: str | None) -> None:
+    """Write the graph in one RDF format (with --profile minimal, without personal names)."""
     try:
         config = load_config(base)
         rdf_format = lookup(fmt)
-        knowledge = assemble(config, source)
+        knowledge = assemble(config, source, profile)
         write(serialise(knowledge.dataset, rdf_format, load_context(config.context)), out)
     except KokoError as exc:
         fail(exc)

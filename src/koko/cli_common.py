@@ -15,6 +15,7 @@ from . import report as reports
 from .build import NotConforming
 from .config import Config
 from .errors import KokoError
+from .profiles import DEFAULT_PROFILE, PROFILES
 from .published import Published, publish_from_release, publish_from_source
 
 SOURCE = click.option(
@@ -56,10 +57,12 @@ def write(data: bytes, out: Path | None) -> None:
         raise KokoError(f"cannot write: {exc.strerror}", out) from exc
 
 
-def release_to_publish(config: Config, data: Path | None, source: Path | None) -> Published:
+def release_to_publish(config: Config, data: Path | None, source: Path | None, profile: str = DEFAULT_PROFILE) -> Published:
     if data is not None and source is not None:
         raise KokoError("--data and --source exclude each other: serve a release folder or build from a source")
-    return publish_from_release(config, data) if data is not None else publish_from_source(config, source)
+    if data is not None:
+        return publish_from_release(config, data, profile)
+    return publish_from_source(config, source, profile)
 
 
 DATA = click.option(
@@ -67,4 +70,12 @@ DATA = click.option(
     type=click.Path(path_type=Path, file_okay=False),
     default=None,
     help="Publish a release folder written by koko build instead of building from the source.",
+)
+PROFILE = click.option(
+    "--profile",
+    type=click.Choice(PROFILES),
+    default=DEFAULT_PROFILE,
+    show_default=True,
+    help="What to publish: full (everything), or minimal (posts without the names of the people who held them; "
+    "see docs/data-protection.md).",
 )

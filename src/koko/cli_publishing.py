@@ -16,9 +16,10 @@ from . import publish as publishing
 from . import serve as serving
 from . import static_site
 from .build import NotConforming
-from .cli_common import BASE, DATA, SOURCE, fail, refuse, release_to_publish
+from .cli_common import BASE, DATA, PROFILE, SOURCE, fail, refuse, release_to_publish
 from .config import check_base, load_config
 from .errors import KokoError
+from .published import release_of
 from .remote_http import Client, Retry, credentials_from_env, redact
 from .server_config import load_server_config
 
@@ -40,7 +41,15 @@ from .server_config import load_server_config
     metavar="ENDPOINT",
     help="A SPARQL endpoint that queries may reach with SERVICE (repeatable). Without it, SERVICE is refused.",
 )
+@click.option(
+    "--store",
+    default=None,
+    metavar="URL",
+    help="Serve from this remote SPARQL endpoint (loaded with koko publish) instead of the embedded store; "
+    "--data then only supplies the downloads [default: $KOKO_STORE]. Credentials: as for koko publish.",
+)
 @DATA
+@PROFILE
 @SOURCE
 @BASE
 def serve(
@@ -50,11 +59,13 @@ def serve(
     max_rows: str | None,
     workers: str | None,
     service_allow: tuple[str, ...],
+    store: str | None,
     data: Path | None,
+    profile: str,
     source: Path | None,
     base: str | None,
 ) -> None:
-    """Build and validate the release (or load --data) and serve it as linked data.
+    """Build and validate the release (or load --data, or use the remote --store) and serve it as linked data.
 
     Pages for people at /, every IRI of the data under /id/ (HTML or RDF by content
     negotiation), the SPARQL 1.1 endpoint at /sparql (read-only), canned queries at
@@ -70,19 +81,26 @@ def serve(
                 "max_rows": max_rows,
                 "workers": workers,
                 "service_allow": service_allow,
+                "store": store,
             }
         )
-        published = release_to_publish(load_config(base), data, source)
+        config = load_config(base)
+        if settings.store is not None and source is not None:
+            raise KokoError("--store and --source exclude each other: the store holds the data (--data may add downloads)")
+        release = (
+            release_of(config, data, profile) if settings.store is not None else release_to_publish(config, data, source, profile)
+        )
     except NotConforming as exc:
         refuse(exc)
     except KokoError as exc:
         fail(exc)
     try:
         serving.serve(
-            published,
+            release,
             settings,
-            lambda url: click.echo(
-                f"koko: serving {published.triples} triples at {url} (SPARQL at {url}sparql); Ctrl-C stops", err=True
+            lambda url, backend: click.echo(
+                f"koko: serving {backend.triples} triples{_from(settings.store)} at {url} (SPARQL at {url}sparql); Ctrl-C stops",
+                err=True,
             ),
         )
     except KokoError as exc:
@@ -90,6 +108,10 @@ def serve(
     except KeyboardInterrupt:
         # uvicorn re-raises the Ctrl-C it caught once it has shut down; the workers are stopped by then.
         click.echo("koko: stopped", err=True)
+
+
+def _from(store: str | None) -> str:
+    return f" from {redact(store)}" if store else ""
 
 
 @click.command()
@@ -101,9 +123,10 @@ def serve(
     help="Where the site will be hosted, for the absolute links of its dataset description [default: the base IRI without id/].",
 )
 @DATA
+@PROFILE
 @SOURCE
 @BASE
-def site(out: Path, url: str | None, data: Path | None, source: Path | None, base: str | None) -> None:
+def site(out: Path, url: str | None, data: Path | None, profile: str, source: Path | None, base: str | None) -> None:
     """Write the pages and RDF files of koko serve as a static site into OUT.
 
     Every IRI becomes an HTML page in German and English and a file per RDF format; beside
@@ -114,7 +137,7 @@ def site(out: Path, url: str | None, data: Path | None, source: Path | None, bas
     try:
         config = load_config(base)
         root = check_base(url, "--url") if url else None
-        summary = static_site.write_site(release_to_publish(config, data, source), out, root)
+        summary = static_site.write_site(release_to_publish(config, data, source, profile), out, root)
     except NotConforming as exc:
         refuse(exc)
     except KokoError as exc:
@@ -160,6 +183,13 @@ def _with_progress(total: int, send):
     "--replace", is_flag=True, help="Load each graph into a staging graph, then MOVE it onto its target: no half-loaded graph."
 )
 @click.option(
+    "--bulk/--per-graph",
+    default=True,
+    show_default=True,
+    help="Send many named graphs per request (N-Quads to the Graph Store endpoint, or one update), or one graph at a "
+    "time; bulk falls back to one at a time when the store refuses it. --replace is always one at a time.",
+)
+@click.option(
     "--chunk-size", type=click.IntRange(min=1), default=publishing.DEFAULT_CHUNK, show_default=True, help="Triples per request."
 )
 @click.option(
@@ -184,6 +214,7 @@ def publish(
     graph_store: str | None,
     named_graphs: bool,
     replace: bool,
+    bulk: bool,
     chunk_size: int,
     retries: int,
     retry_delay: float,
@@ -194,11 +225,13 @@ def publish(
 ) -> None:
     """Load the release into a remote triplestore and verify every graph's triple count.
 
-    Each graph goes with the SPARQL 1.1 Graph Store Protocol (PUT replaces it), or with
-    SPARQL 1.1 Update where the store has no Graph Store endpoint. Credentials come from
-    KOKO_STORE_USER and KOKO_STORE_PASSWORD (basic auth) or KOKO_STORE_TOKEN (bearer), never
-    from the command line. Exit 0 when every count matches, 1 on a mismatch (each graph
-    named), 2 on errors. See docs/triplestores.md.
+    Many graphs go in one request: N-Quads POSTed to the Graph Store endpoint (our graphs
+    that exist are dropped first), or SPARQL 1.1 Update where the store has no Graph Store
+    endpoint; a store that refuses gets one graph at a time (PUT replaces it). Credentials come
+    from KOKO_STORE_USER and KOKO_STORE_PASSWORD (basic auth, or HTTP Digest with
+    KOKO_STORE_AUTH=digest) or KOKO_STORE_TOKEN (bearer), never from the command line. Exit 0
+    when every count matches, 1 on a mismatch (each graph named), 2 on errors. See
+    docs/triplestores.md.
     """
     try:
         config = load_config(base)
@@ -207,18 +240,22 @@ def publish(
         graphs = publishing.local_graphs(release_to_publish(config, data, source).nquads, named_graphs)
         report = _with_progress(
             sum(len(g.lines) for g in graphs),
-            lambda step: publishing.publish(graphs, ends, client, replace=replace, chunk_size=chunk_size, progress=step),
+            lambda step: publishing.publish(
+                graphs, ends, client, replace=replace, chunk_size=chunk_size, progress=step, bulk=bulk
+            ),
         )
     except NotConforming as exc:
         refuse(exc)
     except KokoError as exc:
         fail(exc)
+    if report.bulk_refused:
+        click.echo(f"koko: no bulk load ({report.bulk_refused}): loaded graph by graph", err=True)
     if report.fallback:
         click.echo(f"koko: no Graph Store endpoint ({report.fallback}): used SPARQL 1.1 Update", err=True)
     for wrong in report.mismatches:
         where = " in the staging graph; the target was left as it was" if wrong.staged else ""
         click.echo(f"koko: mismatch: {wrong.graph.label}: {wrong.local} triples here, {wrong.remote} remote{where}", err=True)
-    click.echo(f"published {report.triples} triples in {len(report.counts)} graph(s) to {redact(ends.query)} ({report.protocol})")
+    click.echo(f"published {report.triples} triples in {len(report.counts)} graph(s) to {redact(ends.query)} ({report.method})")
     if report.mismatches:
         click.echo(f"koko: error: {len(report.mismatches)} of {len(report.counts)} graph(s) differ from the release", err=True)
         sys.exit(1)

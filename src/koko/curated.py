@@ -20,6 +20,7 @@ from .errors import KokoError
 from .model import site_slug
 from .records import Brochure
 from .text import normalise_space
+from .yaml_source import UniqueKeyLoader, read_yaml
 
 ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 DATE = re.compile(r"[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?")
@@ -128,24 +129,70 @@ class Curation:
         return tuple(fact for f in self.files for fact in f.facts)
 
 
-class _LineLoader(yaml.SafeLoader):
-    """Records the line of every mapping, so that errors can name it."""
+META = frozenset({"__line__", "__lines__"})  # what the loader adds to every mapping
+
+
+class _Items(list):
+    """A YAML sequence that remembers the line of each item, so that an item of the wrong type can be named."""
+
+    lines: tuple[int, ...] = ()
+
+
+class _LineLoader(UniqueKeyLoader):
+    """Records the line of every mapping (``__line__``), of each of its values (``__lines__``) and of
+    every list item; like every curator's file, a key given twice in one mapping is refused."""
 
     def construct_mapping(self, node, deep=False):
         mapping = super().construct_mapping(node, deep=deep)
         mapping["__line__"] = node.start_mark.line + 1
+        mapping["__lines__"] = {k.value: v.start_mark.line + 1 for k, v in node.value if isinstance(k, yaml.ScalarNode)}
         return mapping
+
+    def construct_items(self, node):
+        items = _Items()
+        items.lines = tuple(item.start_mark.line + 1 for item in node.value)
+        yield items
+        items.extend(self.construct_sequence(node))
+
+
+_LineLoader.add_constructor("tag:yaml.org,2002:seq", _LineLoader.construct_items)
 
 
 def _read(path: Path) -> dict:
-    try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        raise KokoError(f"not valid YAML: {exc.problem}", path, mark.line + 1 if mark else None) from exc
+    data, _ = read_yaml(path, "a curated YAML file", _LineLoader)
     if not isinstance(data, dict):
         raise KokoError("expected a mapping with entities: and facts:", path, 1)
     return data
+
+
+def _described(value: object) -> str:
+    """A value as a curator would name it in a message (never the loader's bookkeeping)."""
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return f"{value!r}"
+
+
+def _items(data: dict, key: str, keys: str, path: Path) -> list[tuple[dict, int | None]]:
+    """The mappings listed under ``key`` (each with the ``keys`` named) and their lines; anything else is an error."""
+    items = data.get(key)
+    if items is None:
+        return []
+    if not isinstance(items, list):
+        raise KokoError(
+            f"{key}: must be a list of '- {keys}' items, found {_described(items)}",
+            path,
+            data["__lines__"].get(key, data["__line__"]),
+        )
+    lines = items.lines if isinstance(items, _Items) else ()
+    out = []
+    for index, item in enumerate(items):
+        line = lines[index] if index < len(lines) else None
+        if not isinstance(item, dict):
+            raise KokoError(f"{key}: item {index + 1} must be a mapping '{keys}', found {_described(item)}", path, line)
+        out.append((item, line))
+    return out
 
 
 def part_texts(brochure: Brochure) -> dict[tuple[str | None, str], str]:
@@ -164,8 +211,7 @@ def part_texts(brochure: Brochure) -> dict[tuple[str | None, str], str]:
 
 
 def _entities(data: dict, path: Path, found: dict[str, Entity]) -> None:
-    for item in data.get("entities") or []:
-        line = item.get("__line__")
+    for item, line in _items(data, "entities", "id: …, type: …, de: …, en: …", path):
         ident, kind = item.get("id"), item.get("type")
         if not isinstance(ident, str) or not ID.fullmatch(ident):
             raise KokoError(f"entity id {ident!r} must be lowercase ASCII words joined by hyphens", path, line)
@@ -180,9 +226,9 @@ def _entities(data: dict, path: Path, found: dict[str, Entity]) -> None:
         aliases = item.get("aliases") or []
         if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
             raise KokoError(f"entity {ident!r}: aliases must be a list of texts", path, line)
-        unknown = set(item) - {"id", "type", "de", "en", "aliases", "__line__"}
+        unknown = set(item) - {"id", "type", "de", "en", "aliases", *META}
         if unknown:
-            raise KokoError(f"entity {ident!r}: unknown key(s) {', '.join(sorted(unknown))}", path, line)
+            raise KokoError(f"entity {ident!r}: unknown key(s) {', '.join(sorted(map(str, unknown)))}", path, line)
         found[ident] = Entity(ident, kind, item["de"].strip(), item["en"].strip(), tuple(aliases), path, line)
 
 
@@ -208,7 +254,7 @@ def _check_value(relation: str, rule: Relation, value: object, path: Path, line:
     if not ok:
         described = {"int": "a whole number", "number": "a number", "date": 'a quoted date "YYYY", "YYYY-MM" or "YYYY-MM-DD"'}
         wanted = described.get(expected, "true" if expected == "true" else "a text" if expected == "text" else expected)
-        raise KokoError(f"{relation}: value {value!r} must be {wanted}", path, line)
+        raise KokoError(f"{relation}: value {_described(value)} must be {wanted}", path, line)
 
 
 def _fact(item: dict, cfile: dict, ctx: tuple, path: Path) -> Fact:
@@ -216,16 +262,16 @@ def _fact(item: dict, cfile: dict, ctx: tuple, path: Path) -> Fact:
     line = item.get("__line__")
     site, section = cfile.get("site"), cfile.get("section")
     relation = item.get("relation")
-    if relation not in RELATIONS:
-        raise KokoError(f"unknown relation {relation!r} (see data/curated/README.md)", path, line)
-    unknown = set(item) - {"subject", "relation", "object", "value", "approximate", "from", "quote", "__line__"}
+    if not isinstance(relation, str) or relation not in RELATIONS:
+        raise KokoError(f"unknown relation {_described(relation)} (see data/curated/README.md)", path, line)
+    unknown = set(item) - {"subject", "relation", "object", "value", "approximate", "from", "quote", *META}
     if unknown:
-        raise KokoError(f"unknown key(s) {', '.join(sorted(unknown))}", path, line)
+        raise KokoError(f"unknown key(s) {', '.join(sorted(map(str, unknown)))}", path, line)
     rule = RELATIONS[relation]
     subject = item.get("subject", f"site:{site}" if site else None)
     subject_kind = _kind(subject, entities, sites)
     if subject_kind is None:
-        raise KokoError(f"{relation}: unknown subject {subject!r}", path, line)
+        raise KokoError(f"{relation}: unknown subject {_described(subject)}", path, line)
     if subject_kind not in rule.subjects:
         wanted = " or ".join(sorted(rule.subjects))
         raise KokoError(f"{relation}: the subject must be a {wanted}, not a {subject_kind}", path, line)
@@ -233,7 +279,7 @@ def _fact(item: dict, cfile: dict, ctx: tuple, path: Path) -> Fact:
     if rule.value is None:
         object_kind = _kind(obj, entities, sites)
         if object_kind is None:
-            raise KokoError(f"{relation}: unknown object {obj!r}", path, line)
+            raise KokoError(f"{relation}: unknown object {_described(obj)}", path, line)
         if object_kind not in rule.objects:
             wanted = " or ".join(sorted(rule.objects))
             raise KokoError(f"{relation}: the object must be a {wanted}, not a {object_kind}", path, line)
@@ -251,9 +297,9 @@ def _fact(item: dict, cfile: dict, ctx: tuple, path: Path) -> Fact:
         raise KokoError(f"{relation}: every fact needs a quote:", path, line)
     if site:
         part = item.get("from")
-        if (site, part) not in texts:
+        if not isinstance(part, str) or (site, part) not in texts:
             answered = sorted(q for s, q in texts if s == site)
-            raise KokoError(f"from: {part!r} is not an answer of site {site} ({', '.join(answered)})", path, line)
+            raise KokoError(f"from: {_described(part)} is not an answer of site {site} ({', '.join(answered)})", path, line)
     else:
         if "from" in item:
             raise KokoError("a section's facts are quoted from the section itself: no from:", path, line)
@@ -281,14 +327,16 @@ def load_curation(folder: Path, brochure: Brochure) -> Curation:
                 raise KokoError(f"site: {site!r} must be the slug of a site and match the file name {path.name}", path, 1)
         elif section != path.stem or section not in SECTIONS:
             raise KokoError(f"section: {section!r} must be one of {', '.join(SECTIONS)} and match the file name", path, 1)
-        unknown = set(data) - {"site", "section", "entities", "facts", "__line__"}
+        unknown = set(data) - {"site", "section", "entities", "facts", *META}
         if unknown:
-            raise KokoError(f"unknown key(s) {', '.join(sorted(unknown))}", path, 1)
+            raise KokoError(f"unknown key(s) {', '.join(sorted(map(str, unknown)))}", path, 1)
         _entities(data, path, entities)
         documents.append((path, data))
     files = []
     for path, data in documents:
-        facts = tuple(_fact(item, data, (entities, sites, texts), path) for item in data.get("facts") or [])
+        facts = tuple(
+            _fact(item, data, (entities, sites, texts), path) for item, _ in _items(data, "facts", "relation: …, quote: …", path)
+        )
         files.append(CuratedFile(path, data.get("site"), data.get("section"), facts))
     mentioned = {ref for f in files for fact in f.facts for ref in (fact.subject, fact.object)}
     for entity in entities.values():

@@ -34,6 +34,18 @@ QUOTE_LINKS = frozenset({RDF + "subject", RDF + "object", PROV + "wasQuotedFrom"
 PLAIN_TYPES = frozenset({XSD + "string", RDF + "langString"})
 
 
+def valid_iri(iri: str) -> ox.NamedNode | None:
+    """The IRI as a term, or None if it is not a valid IRI (a request path can hold anything).
+
+    >>> valid_iri("https://w3id.org/koko-kg/id/site/erfurt").value, valid_iri("https://w3id.org/koko-kg/id/a b")
+    ('https://w3id.org/koko-kg/id/site/erfurt', None)
+    """
+    try:
+        return ox.NamedNode(iri)
+    except ValueError:
+        return None
+
+
 def _sorted_quads(quads: Iterable[ox.Quad]) -> tuple[ox.Quad, ...]:
     return tuple(sorted(set(quads), key=str))
 
@@ -48,9 +60,9 @@ class Index:
     evidence: Mapping[ox.Triple, tuple[ox.NamedNode, ...]]
 
     def knows(self, iri: str) -> bool:
-        """Whether ``iri`` is a subject, an object or a named graph of the release."""
-        node = ox.NamedNode(iri)
-        return node in self.subjects or node in self.objects or node in self.graphs
+        """Whether ``iri`` is a subject, an object or a named graph of the release (never, if it is no valid IRI)."""
+        node = valid_iri(iri)
+        return node is not None and (node in self.subjects or node in self.objects or node in self.graphs)
 
     def values(self, node: Node, predicate: str) -> list[Node]:
         """The distinct objects of ``node``'s ``predicate`` statements, in a stable order."""
@@ -67,10 +79,15 @@ class Index:
 
 def index_of(nquads: bytes) -> Index:
     """Index the release's N-Quads (its datatypes exactly as written)."""
+    return index_of_quads(ox.parse(nquads, format=ox.RdfFormat.N_QUADS))
+
+
+def index_of_quads(quads: Iterable[ox.Quad]) -> Index:
+    """Index some quads: the whole release, or what a remote store answered about a few resources."""
     subjects: dict[Node, list[ox.Quad]] = defaultdict(list)
     objects: dict[Node, list[ox.Quad]] = defaultdict(list)
     graphs: dict[ox.NamedNode, list[ox.Quad]] = defaultdict(list)
-    for quad in ox.parse(nquads, format=ox.RdfFormat.N_QUADS):
+    for quad in quads:
         subjects[quad.subject].append(quad)
         if not isinstance(quad.object, ox.Literal):
             objects[quad.object].append(quad)

@@ -103,8 +103,8 @@ async def sparql(request: Request) -> Response:
             if request.method in ("GET", "HEAD") and accepts_html(accept):
                 return RedirectResponse(service.urls.sparql_page, status_code=303, headers=CORS)
             raise ProtocolError(400, f"no query: send one as ?query=… or POST it (or open {service.urls.sparql_page})")
-        base = service.published.config.base
-        checked = await run_in_threadpool(plan, operation, accept, base, service.published.graphs, settings.service_allow)
+        base = service.release.config.base
+        checked = await run_in_threadpool(plan, operation, accept, base, service.backend.graphs, settings.service_allow)
     except ProtocolError as exc:
         return error_response(exc.status, exc.message)
     job = Job(
@@ -118,7 +118,7 @@ async def sparql(request: Request) -> Response:
         base_iri=base,
     )
     try:
-        outcome = await run_in_threadpool(service.pool.run, job, settings.timeout)
+        outcome = await run_in_threadpool(service.backend.run, job, settings.timeout)
     except PoolError as exc:
         return pool_error_response(exc)
     return outcome_response(outcome, checked.result_format, checked.graph_format, settings.max_rows)

@@ -21,7 +21,7 @@ from xml.sax.saxutils import escape
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.plugins.serializers.turtle import TurtleSerializer
 
-from .errors import KokoError
+from .errors import KokoError, decode_strictly
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,7 @@ FORMATS: tuple[RdfFormat, ...] = (
     RdfFormat("xml", "rdf", "application/rdf+xml", "xml", False, "RDF_XML"),
 )
 BY_NAME = {f.name: f for f in FORMATS}
+TURTLE = BY_NAME["ttl"]
 ALIASES = {
     "turtle": "ttl",
     "json-ld": "jsonld",
@@ -100,13 +101,76 @@ def _sort_json(value):
 
 
 def load_context(path: Path) -> dict:
+    """The ``@context`` of a JSON-LD context file; a syntax error names its line and column.
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = Path(folder) / "koko.context.jsonld"
+    ...     _ = path.write_text('{"@context": {\\n  "koko": "https://w3id.org/koko-kg/"\\n  "org": ""}}\\n', encoding="utf-8")
+    ...     try:
+    ...         load_context(path)
+    ...     except KokoError as exc:
+    ...         print(exc.line, exc.column, exc.message)
+    3 3 cannot parse the JSON-LD context: Expecting ',' delimiter
+    """
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise KokoError(f"cannot read the JSON-LD context: {exc}", path) from exc
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise KokoError(f"cannot read the JSON-LD context: {exc.strerror}", path) from exc
+    try:
+        document = json.loads(decode_strictly(raw, path, "a JSON-LD context file"))
+    except json.JSONDecodeError as exc:
+        raise KokoError(f"cannot parse the JSON-LD context: {exc.msg}", path, exc.lineno, exc.colno) from exc
+    except RecursionError as exc:
+        raise KokoError("cannot parse the JSON-LD context: nested too deeply", path) from exc
     if not isinstance(document, dict) or not isinstance(document.get("@context"), dict):
         raise KokoError("a JSON-LD context file must be an object with an '@context' object", path)
     return document["@context"]
+
+
+def read_turtle(graph: Graph, path: Path, what: str) -> Graph:
+    """Parse the Turtle file ``path`` into ``graph``: ``what`` it holds ("shapes", "ontology") names it in errors,
+    which give the file, the line and, where the parser tells, the column."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError as exc:
+        raise KokoError(f"{what} file not found", path) from exc
+    except OSError as exc:
+        raise KokoError(f"cannot read: {exc.strerror}", path) from exc
+    decode_strictly(raw, path, "a Turtle file")  # rdflib would only say 'utf-8' codec can't decode, without a line
+    try:
+        graph.parse(path, format="turtle")  # from the path, so that relative IRIs resolve against the file as before
+    except Exception as exc:  # rdflib's Turtle parser raises BadSyntax and friends
+        raise turtle_error(exc, path, what) from exc
+    return graph
+
+
+def turtle_error(exc: Exception, path: Path, what: str) -> KokoError:
+    """rdflib's Turtle parse error, short: its reason at file:line:column, without the dump of the bytes around.
+
+    >>> try:
+    ...     Graph().parse(data="@prefix sh <http://www.w3.org/ns/shacl#> .\\n", format="turtle")
+    ... except Exception as exc:
+    ...     print(turtle_error(exc, Path("broken.ttl"), "shapes"))
+    broken.ttl:1:8: cannot parse the shapes: Turtle syntax error: expected qname after @prefix
+    """
+    why = getattr(exc, "_why", None)  # BadSyntax keeps its reason apart from the message it builds
+    line = _error_line(exc, b"", TURTLE)
+    if not isinstance(why, str):
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        return KokoError(f"cannot parse the {what}: {first}", path, line)
+    return KokoError(f"cannot parse the {what}: Turtle syntax error: {why}", path, line, _bad_syntax_column(exc, line))
+
+
+def _bad_syntax_column(exc: Exception, line: int | None) -> int | None:
+    """The column of a BadSyntax error: it keeps the whole text and the offset where the parser stopped."""
+    text, offset = getattr(exc, "_str", None), getattr(exc, "_i", None)
+    if not isinstance(text, bytes) or not isinstance(offset, int):
+        return None
+    text = text.decode("utf-8", "replace")
+    if text.count("\n", 0, offset) + 1 != line:  # at the end of the file the offset can run past the line it counts
+        return None
+    return offset - (text.rfind("\n", 0, offset) + 1) + 1
 
 
 class _ExactTurtleSerializer(TurtleSerializer):

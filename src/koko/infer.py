@@ -15,8 +15,7 @@ from rdflib import OWL, RDF, RDFS, BNode, Dataset, Graph, Literal, Namespace, UR
 from rdflib.namespace import DCTERMS, PROV
 
 from .config import ONTOLOGY_IRI, Config
-from .errors import KokoError
-from .formats import union
+from .formats import read_turtle, union
 from .model import integer_literal
 
 # owlrl reports a clash (e.g. disjoint classes) as a node of this type with an error text.
@@ -38,10 +37,7 @@ def load_ontology(config: Config) -> Graph:
     """The KoKo ontology plus the local subset of W3C axioms it builds on."""
     graph = Graph()
     for path in (config.ontology, config.root / "ontology" / "imports" / "w3c-axioms.ttl"):
-        try:
-            graph.parse(path, format="turtle")
-        except Exception as exc:
-            raise KokoError(f"cannot parse: {exc}", path) from exc
+        read_turtle(graph, path, "ontology")
     return graph
 
 

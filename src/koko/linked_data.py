@@ -94,20 +94,25 @@ async def resource(request: Request) -> Response:
     path = request.path_params["path"]
     iri = ld.urls.iri_of(RESOURCE_PREFIX + path)
     choice: RdfFormat | str | Response
-    if ld.index.knows(iri):
+    index = await run_in_threadpool(ld.backend.about, [iri], (), False)  # labels only for a page, below
+    if index.knows(iri):
         choice, negotiated = _negotiate(request, FORMATS), True
     else:  # the exact IRI wins; only an unknown one is read as IRI + format suffix
         split = _split_suffix(path, FORMATS)
-        if split is None or not ld.index.knows(ld.urls.iri_of(RESOURCE_PREFIX + split[0])):
+        stem = ld.urls.iri_of(RESOURCE_PREFIX + split[0]) if split is not None else None
+        index = await run_in_threadpool(ld.backend.about, [stem], (), False) if stem is not None else index
+        if split is None or stem is None or not index.knows(stem):
             raise HTTPException(404, f"{iri} is not a resource of this knowledge graph")
-        iri, choice, negotiated = ld.urls.iri_of(RESOURCE_PREFIX + split[0]), split[1], False
+        iri, choice, negotiated = stem, split[1], False
     if isinstance(choice, Response):
         return choice
+    if choice == HTML:
+        index = await run_in_threadpool(ld.backend.with_labels, index)
     return await _answer(
         request,
         choice,
-        lambda lang: resource_page(ld, iri, lang),
-        lambda fmt: resource_rdf(ld, iri, fmt),
+        lambda lang: resource_page(ld, iri, lang, index),
+        lambda fmt: resource_rdf(ld, iri, fmt, index),
         negotiated,
         ld.urls.link(iri),
     )
@@ -156,7 +161,7 @@ async def downloads(request: Request) -> Response:
 
 async def download(request: Request) -> Response:
     """A release file by its exact name; nothing else is ever read."""
-    files = request.app.state.service.published.files
+    files = request.app.state.service.release.files
     name = request.path_params["name"]
     if name not in files:
         raise HTTPException(404, f"no release file named {name!r}")

@@ -17,6 +17,7 @@ import pyoxigraph as ox
 
 from .describe import Value
 from .formats import FORMATS, RdfFormat
+from .overview import Select
 from .pages import FORMAT_NAMES, LinkedData, page_context, serialise
 from .vocabulary import DCTERMS, OWL, VANN, Term, curie
 
@@ -62,8 +63,8 @@ class TermView:
     uses: int
 
 
-def _usage(store: ox.Store) -> dict[str, int]:
-    return {row["term"].value: int(row["uses"].value) for row in store.query(USAGE_QUERY, use_default_graph_as_union=True)}
+def _usage(select: Select) -> dict[str, int]:
+    return {row["term"].value: int(row["uses"].value) for row in select(USAGE_QUERY)}
 
 
 def _text(values: dict, lang: str) -> Value | None:
@@ -82,7 +83,7 @@ def term_views(ld: LinkedData, lang: str) -> tuple[TermView, ...]:
     for term in vocabulary.terms:
         for parent in term.parents:
             children[parent].append(term.iri)
-    usage = _usage(ld.published.store)
+    usage = _usage(ld.backend.select)
     return tuple(
         TermView(
             term=t,
@@ -139,6 +140,6 @@ def ontology_page(ld: LinkedData, lang: str) -> str:
 def ontology_rdf(ld: LinkedData, fmt: RdfFormat) -> bytes:
     """The ontology in ``fmt``: the Turtle file itself, or its triples re-serialised."""
     if fmt.name == "ttl":
-        return ld.published.ontology
-    triples = tuple(sorted(ox.parse(ld.published.ontology, format=ox.RdfFormat.TURTLE), key=str))
+        return ld.release.ontology
+    triples = tuple(sorted(ox.parse(ld.release.ontology, format=ox.RdfFormat.TURTLE), key=str))
     return serialise(triples, fmt, ld.prefixes)

@@ -1,18 +1,22 @@
 """The programme at a glance: the 27 sites with their state, programme start and motto, and
 the initiatives two or more sites share. Used by the home page and by the pictures.
 
-The questions are fixed SPARQL text asked of the release's Oxigraph store (the union of its
-named graphs); nothing from a request goes into them.
+The questions are fixed SPARQL text asked of the served data (the union of its named graphs)
+through a backend's ``select`` (:mod:`koko.backend`); nothing from a request goes into them.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import pyoxigraph as ox
 
 from .model import SITE_NAME_PREFIXES
+
+#: A backend's ``select``: the solutions of a fixed SELECT query over the union of the named graphs.
+Select = Callable[[str], Iterable[ox.QuerySolution]]
 
 MONTHS = {
     "de": ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober", "November", "Dezember"),
@@ -107,10 +111,10 @@ def month_label(value: str, lang: str) -> str:
     return f"{MONTHS['en' if lang == 'en' else 'de'][int(month) - 1]} {year}"
 
 
-def sites(store: ox.Store) -> tuple[SiteRow, ...]:
+def sites(select: Select) -> tuple[SiteRow, ...]:
     """Every site, in chapter order (by state), then by printed name."""
     rows = {}
-    for row in store.query(SITES_QUERY, use_default_graph_as_union=True):
+    for row in select(SITES_QUERY):
         motto = row["motto"]
         rows[row["site"].value] = SiteRow(
             iri=row["site"].value,
@@ -124,11 +128,11 @@ def sites(store: ox.Store) -> tuple[SiteRow, ...]:
     return tuple(sorted(rows.values(), key=lambda s: (s.state_key, s.name.casefold())))
 
 
-def shared(store: ox.Store, minimum: int = 2) -> tuple[Shared, ...]:
+def shared(select: Select, minimum: int = 2) -> tuple[Shared, ...]:
     """Initiatives linked to at least ``minimum`` sites, most sites first."""
     links: dict[str, set[tuple[str, str]]] = defaultdict(set)
     kinds: dict[str, set[str]] = defaultdict(set)
-    for row in store.query(SHARED_QUERY, use_default_graph_as_union=True):
+    for row in select(SHARED_QUERY):
         links[row["target"].value].add((row["site"].value, row["relation"].value))
         kinds[row["target"].value].add(row["kind"].value)
     found = [Shared(target, min(kinds[target]), tuple(sorted(pairs))) for target, pairs in links.items()]

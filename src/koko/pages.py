@@ -18,11 +18,12 @@ import pyoxigraph as ox
 from markupsafe import Markup
 
 from . import overview, pictures
-from .describe import Describer, Index, Value, index_of, paragraphs, resource_quads, triples_of
+from .backend import Backend, embedded
+from .describe import Describer, Index, Value, paragraphs, resource_quads, triples_of
 from .formats import FORMATS, RdfFormat
 from .model import prefix_table
 from .namespace import KOKO
-from .published import Published
+from .published import Published, Release
 from .render import Renderer
 from .urls import Urls
 from .vocabulary import RDFS, SCHEMA, SKOS, Vocabulary, load_vocabulary
@@ -34,11 +35,12 @@ SVG_TYPE = "image/svg+xml"
 
 @dataclass(frozen=True)
 class LinkedData:
-    """Everything the pages are built from; made once per release (see :func:`linked_data_of`)."""
+    """Everything the pages are built from; made once per release (see :func:`linked_data_of`).
+    The data is read from ``backend`` for each page, the rest is fixed."""
 
-    published: Published
+    release: Release
+    backend: Backend
     renderer: Renderer
-    index: Index
     vocabulary: Vocabulary
     prefixes: tuple[tuple[str, str], ...]
 
@@ -48,20 +50,24 @@ class LinkedData:
 
     @property
     def base(self) -> str:
-        return self.published.config.base
+        return self.release.config.base
 
-    def describer(self, lang: str) -> Describer:
-        return Describer(self.index, self.vocabulary, self.prefixes, lang)
+    def describer(self, lang: str, index: Index) -> Describer:
+        return Describer(index, self.vocabulary, self.prefixes, lang)
 
 
-def linked_data_of(published: Published, renderer: Renderer) -> LinkedData:
-    """Index the release and read the ontology (a few tens of milliseconds)."""
+def linked_data_of(release: Release, renderer: Renderer, backend: Backend | None = None) -> LinkedData:
+    """Read the ontology; the data comes from ``backend`` (by default the published release, indexed
+    in memory in a few tens of milliseconds)."""
+    if backend is None:
+        assert isinstance(release, Published), "a release without its data needs a backend"
+        backend = embedded(release)
     return LinkedData(
-        published=published,
+        release=release,
+        backend=backend,
         renderer=renderer,
-        index=index_of(published.nquads),
-        vocabulary=load_vocabulary(published.ontology),
-        prefixes=prefix_table(published.config.base),
+        vocabulary=load_vocabulary(release.ontology),
+        prefixes=prefix_table(release.config.base),
     )
 
 
@@ -117,10 +123,11 @@ def serialise(items: tuple[ox.Quad, ...] | tuple[ox.Triple, ...], fmt: RdfFormat
     return ox.serialize(items, format=getattr(ox.RdfFormat, fmt.oxigraph), prefixes=wanted)
 
 
-def resource_rdf(ld: LinkedData, iri: str, fmt: RdfFormat) -> bytes:
+def resource_rdf(ld: LinkedData, iri: str, fmt: RdfFormat, index: Index | None = None) -> bytes:
     """The RDF of a resource or a named graph (see :mod:`koko.describe`) in ``fmt``;
-    triple formats get the distinct triples, quad formats keep each statement's graph."""
-    quads = resource_quads(ld.index, iri)
+    triple formats get the distinct triples, quad formats keep each statement's graph.
+    ``index``: what the backend said about ``iri``, if the caller has asked already."""
+    quads = resource_quads(index or ld.backend.about([iri]), iri)
     return serialise(quads if fmt.quads else triples_of(quads), fmt, ld.prefixes)
 
 
@@ -142,10 +149,11 @@ def alternates(urls: Urls, iri: str) -> tuple[tuple[str, str, str], ...]:
     return tuple((FORMAT_NAMES[f.name], f.media_type, urls.with_format(path, f.extension)) for f in FORMATS)
 
 
-def resource_page(ld: LinkedData, iri: str, lang: str) -> str:
-    """The HTML page of a resource or a named graph of ours (callers check ``ld.index.knows``)."""
-    description = ld.describer(lang).describe(iri)
-    own = tuple(q.triple for q in ld.index.subjects.get(ox.NamedNode(iri), ()))
+def resource_page(ld: LinkedData, iri: str, lang: str, index: Index | None = None) -> str:
+    """The HTML page of a resource or a named graph of ours (callers check ``index.knows``)."""
+    index = index or ld.backend.about([iri])
+    description = ld.describer(lang, index).describe(iri)
+    own = tuple(q.triple for q in index.subjects.get(ox.NamedNode(iri), ()))
     jsonld = next(f for f in FORMATS if f.name == "jsonld")
     return ld.renderer.page(
         "resource.html",
@@ -169,10 +177,14 @@ def _values(describer: Describer, node: ox.NamedNode, predicate: str) -> tuple[V
 
 def home_page(ld: LinkedData, lang: str) -> str:
     """The programme, its states and sites, the two pictures and the ways into the data."""
-    describer = ld.describer(lang)
     programme = ox.NamedNode(ld.base + "programme/koko")
     foreword = ox.NamedNode(ld.base + "brochure/foreword")
-    rows = overview.sites(ld.published.store)
+    rows = overview.sites(ld.backend.select)
+    shared = overview.shared(ld.backend.select)
+    index = ld.backend.about(
+        [programme.value, foreword.value, *(r.state for r in rows)], labelled=[s.iri for s in shared] + [r.iri for r in rows]
+    )
+    describer = ld.describer(lang, index)
     states = []
     for state in dict.fromkeys(r.state for r in rows):
         entries = tuple(
@@ -185,7 +197,7 @@ def home_page(ld: LinkedData, lang: str) -> str:
             if r.state == state
         )
         states.append(StateSites(describer.value(ox.NamedNode(state)), entries))
-    text = ld.index.value(foreword, str(KOKO.text))
+    text = index.value(foreword, str(KOKO.text))
     # The foreword's first real paragraph (after "Liebe Leserinnen und Leser,") says what KoKo was.
     introduction = next((p for p in (paragraphs(text.value) if text else ()) if len(p) > 200), None)
     label = describer.label
@@ -193,7 +205,7 @@ def home_page(ld: LinkedData, lang: str) -> str:
         "home.html",
         lang,
         programme=describer.value(programme),
-        programme_labels={v.language: v.value for v in ld.index.values(programme, RDFS + "label")},
+        programme_labels={v.language: v.value for v in index.values(programme, RDFS + "label")},
         short_name=_values(describer, programme, SKOS + "altLabel"),
         funders=_values(describer, programme, SCHEMA + "funder"),
         periods=_values(describer, programme, str(KOKO.fundingPeriod)),
@@ -202,11 +214,15 @@ def home_page(ld: LinkedData, lang: str) -> str:
         site_count=len(rows),
         introduction=Value(introduction, text.language, foreword.value) if introduction and text else None,
         states=tuple(states),
-        canned=ld.published.canned,
-        network=pictures.network(rows, overview.shared(ld.published.store), label_of(label), href_for(ld.urls, lang), lang),
+        canned=ld.release.canned,
+        network=pictures.network(rows, shared, label_of(label), href_for(ld.urls, lang), lang),
         timeline=pictures.timeline(rows, label_of(label), href_for(ld.urls, lang), lang),
         **page_context(ld, lang, ld.urls.home),
     )
+
+
+def _labels(ld: LinkedData, lang: str, iris: set[str]) -> Callable[[ox.NamedNode], tuple[str, str | None]]:
+    return ld.describer(lang, ld.backend.about((), labelled=sorted(iris))).label
 
 
 def label_of(label: Callable[[ox.NamedNode], tuple[str, str | None]]) -> Callable[[str], tuple[str, str | None]]:
@@ -215,16 +231,17 @@ def label_of(label: Callable[[ox.NamedNode], tuple[str, str | None]]) -> Callabl
 
 def network_picture(ld: LinkedData, lang: str) -> str:
     """The network of shared initiatives as a standalone SVG document."""
-    rows = overview.sites(ld.published.store)
-    label = label_of(ld.describer(lang).label)
-    network = pictures.network(rows, overview.shared(ld.published.store), label, href_for(ld.urls, lang), lang)
+    rows = overview.sites(ld.backend.select)
+    shared = overview.shared(ld.backend.select)
+    label = label_of(_labels(ld, lang, {r.state for r in rows} | {s.iri for s in shared}))
+    network = pictures.network(rows, shared, label, href_for(ld.urls, lang), lang)
     return ld.renderer.page("network.svg", lang, network=network)
 
 
 def timeline_picture(ld: LinkedData, lang: str) -> str:
     """The programme starts by state as a standalone SVG document."""
-    rows = overview.sites(ld.published.store)
-    timeline = pictures.timeline(rows, label_of(ld.describer(lang).label), href_for(ld.urls, lang), lang)
+    rows = overview.sites(ld.backend.select)
+    timeline = pictures.timeline(rows, label_of(_labels(ld, lang, {r.state for r in rows})), href_for(ld.urls, lang), lang)
     return ld.renderer.page("timeline.svg", lang, timeline=timeline)
 
 
@@ -264,7 +281,7 @@ def size_label(size: int, lang: str) -> str:
 def downloads(ld: LinkedData) -> tuple[Download, ...]:
     return tuple(
         Download(name, name.rpartition(".")[2], media_type_of(name), len(data), ld.urls.download(name))
-        for name, data in sorted(ld.published.files.items())
+        for name, data in sorted(ld.release.files.items())
     )
 
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .catalogue import Catalogue
-from .errors import KokoError
+from .errors import KokoError, decode_strictly
 from .records import Answer, Brochure, Chapter, Section, Signature, Site
 from .text import BULLET, BULLET_MARK, is_blank, join_lines, normalise_space
 
@@ -88,29 +88,26 @@ class _Cursor:
 
 def read_source(path: Path) -> str:
     """Read the source strictly as UTF-8, with errors that say where the bad bytes are."""
+    return decode_source(_read_bytes(path), path)
+
+
+def _read_bytes(path: Path) -> bytes:
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError as exc:
         raise KokoError("source file not found", path) from exc
-    except OSError as exc:
+    except OSError as exc:  # a folder, no permission, …
         raise KokoError(f"cannot read source: {exc.strerror}", path) from exc
+
+
+def decode_source(data: bytes, path: Path | str) -> str:
+    """The text of the source's bytes: empty, binary, non-UTF-8 and double-encoded files are refused."""
     if not data.strip():
         raise KokoError("source file is empty", path, 1)
     if b"\x00" in data:
         line = data[: data.index(b"\x00")].count(b"\n") + 1
         raise KokoError("source contains NUL bytes: this is a binary file, not the brochure text", path, line)
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise KokoError(
-            f"not valid UTF-8 (byte 0x{data[exc.start]:02X} at column {column}); the source must be UTF-8 encoded",
-            path,
-            line,
-        ) from exc
+    text = decode_strictly(data, path, "the brochure text")
     mojibake = re.search(r"Ã[\u0080-\u00bf]|â€", text)
     if mojibake:
         line = text.count("\n", 0, mojibake.start()) + 1
@@ -124,8 +121,8 @@ def read_source(path: Path) -> str:
 
 def parse_file(path: Path, catalogue: Catalogue) -> Brochure:
     """Parse the brochure text file at ``path``."""
-    data = path.read_bytes() if path.exists() else b""
-    text = read_source(path)
+    data = _read_bytes(path)
+    text = decode_source(data, path)
     return parse_text(text, catalogue, str(path), hashlib.sha256(data).hexdigest())
 
 

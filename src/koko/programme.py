@@ -10,6 +10,7 @@ import yaml
 
 from .errors import KokoError
 from .text import normalise_space
+from .yaml_source import read_yaml
 
 
 @dataclass(frozen=True)
@@ -53,20 +54,6 @@ class _Reader:
         return KokoError(message, self.path, line.line + 1 if line else None)
 
 
-def _load_yaml(path: Path) -> tuple[Any, yaml.Node]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise KokoError(f"cannot read: {exc.strerror}", path) from exc
-    except UnicodeDecodeError as exc:
-        raise KokoError(f"not valid UTF-8: {exc.reason}", path) from exc
-    try:
-        return yaml.safe_load(text), yaml.compose(text)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        raise KokoError(f"YAML syntax error: {exc.problem}", path, mark.line + 1 if mark else None) from exc
-
-
 def _node_at(root: yaml.Node | None, *keys: str | int) -> yaml.Node | None:
     node = root
     for key in keys:
@@ -80,7 +67,7 @@ def _node_at(root: yaml.Node | None, *keys: str | int) -> yaml.Node | None:
 
 
 def load_programme(path: Path, foreword_text: str) -> ProgrammeFacts:
-    data, root = _load_yaml(path)
+    data, root = read_yaml(path, "the programme YAML file")
     reader = _Reader(path)
     haystack = normalise_space(foreword_text)
 

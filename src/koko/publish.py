@@ -1,10 +1,14 @@
 """``koko publish``: load the release into a remote triplestore and prove it arrived whole.
 
-Each graph of the release goes to the store through the SPARQL 1.1 Graph Store HTTP Protocol
-(the first chunk with PUT, which replaces the graph, the rest with POST, which adds), or through
-SPARQL 1.1 Update when the store has no Graph Store endpoint (``DROP SILENT`` then ``INSERT DATA``
-chunks). Then every graph's triple count is asked of the query endpoint and compared with the
-local count; the caller exits non-zero on any difference.
+By default the named graphs go **in bulk**: N-Quads of many graphs per request, ``POST``ed to the
+Graph Store endpoint itself (no ``?graph=``: Oxigraph's ``/store``, Fuseki's dataset URL), after one
+``DROP SILENT GRAPH`` update for those of our graphs that the store already holds. A store that
+refuses that route (400, 404, 405, 415, 501 to the first request) gets one graph at a time through the
+SPARQL 1.1 Graph Store HTTP Protocol (the first chunk with PUT, which replaces the graph, the rest
+with POST, which adds). Without a Graph Store endpoint, SPARQL 1.1 Update does it (``DROP SILENT``
+then ``INSERT DATA``, several graphs per request in bulk). Then the triple counts of all graphs are
+asked of the query endpoint in one ``GROUP BY ?g`` query (per thousand graphs) and compared with the
+local counts; the caller exits non-zero on any difference.
 
 With ``replace``, a graph is loaded into a staging graph (``urn:uuid:…``), counted there and
 only then moved onto its target with one ``MOVE`` update: a reader sees the old graph or the new
@@ -17,6 +21,9 @@ one, never a half-loaded one, on stores that run an update as one transaction (O
 True
 >>> [len(part) for part in chunked(["a", "b", "c"], 2)]
 [2, 1]
+>>> small, big = LocalGraph("urn:a", ("1", "2")), LocalGraph("urn:b", ("3", "4", "5", "6", "7"))
+>>> [[(p.graph.iri, len(p.lines), p.first) for p in chunk] for chunk in packed([small, big, small], 3)]
+[[('urn:a', 2, True)], [('urn:b', 3, True)], [('urn:b', 2, False)], [('urn:a', 2, True)]]
 """
 
 from __future__ import annotations
@@ -35,9 +42,20 @@ from .remote_http import Answer, Client, Retry, check_url, redact
 DEFAULT_CHUNK = 2000  # triples per request: a few hundred kB, well under the body limits of common stores
 STAGING_PREFIX = "urn:uuid:"
 NTRIPLES = {"Content-Type": "application/n-triples"}
+NQUADS = {"Content-Type": "application/n-quads"}
 UPDATE = {"Content-Type": "application/sparql-update"}
 # A Graph Store endpoint that is not there: not found, method not allowed, not implemented.
 NO_GRAPH_STORE = frozenset({404, 405, 501})
+# No quads at the Graph Store endpoint itself: the same, a media type it does not take, or (400) an
+# endpoint that insists on ?graph= or ?default. Only the first bulk request is judged by these
+# (then nothing is written yet); graph by graph, PUT replaces every graph, so falling back is safe,
+# and data a store really rejects is then reported for the graph it is in.
+NO_BULK = frozenset({400, 404, 405, 415, 501})
+# An update the store does not take at all (a 400 there would be our syntax: an error, not a fallback).
+NO_UPDATE = frozenset({404, 405, 415, 501})
+# Graphs per count query: 1000 IRIs make a form body of about 100 kB, under the 200 kB that
+# Jetty (Fuseki's server) accepts by default, and one query for a release of 61 graphs.
+COUNT_BATCH = 1000
 
 
 @dataclass(frozen=True)
@@ -105,6 +123,31 @@ def chunked(lines: Sequence[str], size: int) -> list[Sequence[str]]:
 
 
 @dataclass(frozen=True)
+class Piece:
+    """Some lines of one graph inside a bulk request; ``first`` when the graph starts here (it is cleared before)."""
+
+    graph: LocalGraph
+    lines: Sequence[str]
+    first: bool
+
+
+def packed(graphs: Sequence[LocalGraph], size: int) -> list[list[Piece]]:
+    """The graphs in requests of at most ``size`` triples: a graph that fits into one request is never
+    split, and a larger one (or one with blank nodes, which is sent whole) starts a request of its own."""
+    requests: list[list[Piece]] = []
+    current: list[Piece] = []
+    room = size
+    for graph in graphs:
+        for i, part in enumerate(chunked(graph.lines, size)):
+            if current and min(len(part), size) > room:  # (a graph with blank nodes is one part, of any length)
+                requests.append(current)
+                current, room = [], size
+            current.append(Piece(graph, part, i == 0))
+            room -= len(part)
+    return [*requests, current] if current else requests
+
+
+@dataclass(frozen=True)
 class GraphCount:
     """The local and remote triple counts of one graph; ``staged`` when the staging graph was counted
     (and, on a mismatch, the target left as it was)."""
@@ -128,6 +171,12 @@ class PublishReport:
     protocol: str  # "Graph Store Protocol" or "SPARQL Update"
     fallback: str | None  # why the Graph Store Protocol was given up, if it was
     counts: tuple[GraphCount, ...]
+    bulk: bool = False  # many graphs per request (else one graph at a time)
+    bulk_refused: str | None = None  # why the bulk route was given up, if it was
+
+    @property
+    def method(self) -> str:
+        return f"{self.protocol}, {'in bulk' if self.bulk else 'graph by graph'}"
 
     @property
     def triples(self) -> int:
@@ -153,6 +202,8 @@ class _Remote:
         self.progress = progress or (lambda n: None)
         self.use_gsp = ends.graph_store is not None
         self.fallback: str | None = None
+        self.bulk = False
+        self.bulk_refused: str | None = None
 
     def _check(self, answer: Answer, what: str, url: str) -> None:
         if not 200 <= answer.status < 300:
@@ -164,9 +215,62 @@ class _Remote:
         return self.ends.graph_store + sep + (f"graph={quote(iri, safe='')}" if iri else "default")
 
     def update(self, text: str, what: str) -> None:
-        body = text.encode("utf-8")
-        answer = self.client.request("POST", self.ends.update, body, UPDATE)
-        self._check(answer, what, self.ends.update)
+        self._check(self._send_update(text), what, self.ends.update)
+
+    def _send_update(self, text: str) -> Answer:
+        return self.client.request("POST", self.ends.update, text.encode("utf-8"), UPDATE)
+
+    def load_bulk(self, graphs: Sequence[LocalGraph]) -> list[LocalGraph]:
+        """Load named graphs many per request; returns those left to load graph by graph: none, or all of
+        them when the store refused the bulk route at its first request (nothing was written then)."""
+        self.bulk = True
+        existing = self._existing(graphs) if self.use_gsp else set()
+        for n, request in enumerate(packed(graphs, self.chunk_size)):
+            refused = self._send_bulk(request, existing) if self.use_gsp else self._update_bulk(request)
+            if refused is not None:
+                if n > 0:  # the route worked before: this is a failure, not a missing feature
+                    raise refused[1]
+                self.bulk, self.bulk_refused = False, refused[0]
+                return list(graphs)
+            self.progress(sum(len(piece.lines) for piece in request))
+        return []
+
+    def _existing(self, graphs: Sequence[LocalGraph]) -> set[str]:
+        """Those of our graphs the store holds triples in: a bulk POST adds, so they must be cleared first."""
+        return {iri for iri, n in self.counts([g.iri for g in graphs if g.iri]).items() if n}
+
+    def _send_bulk(self, request: list[Piece], existing: set[str]) -> tuple[str, KokoError] | None:
+        """Clear the graphs that start here and exist, then POST the request's quads to the Graph Store endpoint.
+
+        Returns (why, error) if the store refused the route, for the caller to fall back or fail."""
+        assert self.ends.graph_store is not None
+        drops = [p.graph.iri for p in request if p.first and p.graph.iri in existing]
+        if drops:
+            answer = self._send_update(" ;\n".join(f"DROP SILENT GRAPH <{iri}>" for iri in drops))
+            if answer.status in NO_UPDATE:
+                return self._refused(answer, "DROP", self.ends.update)
+            self._check(answer, f"clearing {drops[0]} and {len(drops) - 1} more graph(s)", self.ends.update)
+        body = "".join(f"{line[:-1]}<{p.graph.iri}> .\n" for p in request for line in p.lines).encode("utf-8")
+        answer = self.client.request("POST", self.ends.graph_store, body, NQUADS)
+        if answer.status in NO_BULK:
+            return self._refused(answer, "POST of N-Quads", self.ends.graph_store)
+        self._check(answer, f"loading {request[0].graph.label} and {len(request) - 1} more graph(s)", self.ends.graph_store)
+        return None
+
+    def _update_bulk(self, request: list[Piece]) -> tuple[str, KokoError] | None:
+        """One update per request: DROP SILENT of the graphs that start here, INSERT DATA of every piece.
+        On a store that runs an update as one transaction, a reader never sees these graphs emptied."""
+        drops = "".join(f"DROP SILENT GRAPH <{p.graph.iri}> ;\n" for p in request if p.first)
+        blocks = "".join(f"GRAPH <{p.graph.iri}> {{\n{chr(10).join(p.lines)}\n}}\n" for p in request if p.lines)
+        answer = self._send_update(f"{drops}INSERT DATA {{\n{blocks}}}" if blocks else drops.rstrip(" ;\n"))
+        if answer.status in NO_UPDATE:
+            return self._refused(answer, "an update", self.ends.update)
+        self._check(answer, f"loading {request[0].graph.label} and {len(request) - 1} more graph(s)", self.ends.update)
+        return None
+
+    def _refused(self, answer: Answer, what: str, url: str) -> tuple[str, KokoError]:
+        why = f"{redact(url.split('?')[0])} answered HTTP {answer.status} to {what}"
+        return why, self.client.fail(answer, f"loading in bulk ({what})", url)
 
     def load(self, dest: str | None, lines: Sequence[str]) -> None:
         """Write ``lines`` as the whole content of graph ``dest`` (replacing what it held)."""
@@ -191,6 +295,39 @@ class _Remote:
             self.update(f"{clear}INSERT DATA {{\n{inner}\n}}", f"loading {dest or 'the default graph'}")
             self.progress(len(part))
 
+    def _select(self, query: str, what: str) -> list[dict]:
+        """The bindings of a SELECT, asked with POST so that no HTTP cache answers."""
+        body = urlencode({"query": query}).encode("ascii")
+        headers = {"Content-Type": "application/x-www-form-urlencoded", "Accept": "application/sparql-results+json"}
+        answer = self.client.request("POST", self.ends.query, body, headers)
+        self._check(answer, what, self.ends.query)
+        try:
+            bindings = json.loads(answer.body)["results"]["bindings"]
+            if not isinstance(bindings, list):
+                raise TypeError("bindings")
+            return bindings
+        except (ValueError, KeyError, TypeError) as exc:
+            raise KokoError(f"{what}: {redact(self.ends.query)} gave no SPARQL results") from exc
+
+    def counts(self, iris: Sequence[str]) -> dict[str, int]:
+        """The triple count of every named graph in ``iris`` (0 for one the store does not have), with one
+        ``GROUP BY ?g`` query per :data:`COUNT_BATCH` graphs instead of one query per graph.
+
+        ``VALUES`` keeps the count to our graphs: on a store shared with other data, counting every
+        graph would cost a scan of all of it."""
+        found = dict.fromkeys(iris, 0)
+        for start in range(0, len(iris), COUNT_BATCH):
+            values = " ".join(f"<{iri}>" for iri in iris[start : start + COUNT_BATCH])
+            query = f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }} GROUP BY ?g"
+            for row in self._select(query, f"counting {len(iris)} graph(s)"):
+                try:
+                    iri, n = row["g"]["value"], int(row["n"]["value"])
+                except (KeyError, TypeError, ValueError) as exc:
+                    raise KokoError(f"counting graphs: {redact(self.ends.query)} gave a row without a count") from exc
+                if iri in found:
+                    found[iri] = n
+        return found
+
     def count(self, iri: str | None) -> int:
         """The remote graph's triple count, asked of the query endpoint (POST, so no cache answers).
 
@@ -202,14 +339,12 @@ class _Remote:
             self._check(answer, "counting the default graph", url)
             return sum(1 for line in answer.body.splitlines() if line.strip() and not line.lstrip().startswith(b"#"))
         pattern = f"GRAPH <{iri}> {{ ?s ?p ?o }}" if iri else "?s ?p ?o"
-        body = urlencode({"query": f"SELECT (COUNT(*) AS ?n) WHERE {{ {pattern} }}"}).encode("ascii")
-        headers = {"Content-Type": "application/x-www-form-urlencoded", "Accept": "application/sparql-results+json"}
-        answer = self.client.request("POST", self.ends.query, body, headers)
-        self._check(answer, f"counting {iri or 'the default graph'}", self.ends.query)
+        what = f"counting {iri or 'the default graph'}"
+        rows = self._select(f"SELECT (COUNT(*) AS ?n) WHERE {{ {pattern} }}", what)
         try:
-            return int(json.loads(answer.body)["results"]["bindings"][0]["n"]["value"])
+            return int(rows[0]["n"]["value"])
         except (ValueError, KeyError, IndexError, TypeError) as exc:
-            raise KokoError(f"counting {iri or 'the default graph'}: {redact(self.ends.query)} gave no count") from exc
+            raise KokoError(f"{what}: {redact(self.ends.query)} gave no count") from exc
 
     def drop_quietly(self, iri: str) -> str:
         """Drop a staging graph after a failure, with one try; say so if even that fails."""
@@ -251,21 +386,33 @@ def publish(
     replace: bool = False,
     chunk_size: int = DEFAULT_CHUNK,
     progress: Callable[[int], None] | None = None,
+    bulk: bool = True,
 ) -> PublishReport:
     """Load every graph (from :func:`local_graphs`) into the store, then compare each remote count with the local one.
 
+    With ``bulk`` (and without ``replace``) the named graphs go many per request; the default graph,
+    if any, always goes on its own (PUT ``?default`` replaces it, where a bulk POST could only add).
     Raises KokoError when the store cannot be reached or refuses a request; a count that differs
     is not an error here but a :class:`GraphCount` that is not ``ok``."""
     chunked([], chunk_size)  # check the chunk size before anything is sent
     remote = _Remote(client, ends, chunk_size, progress)
     staged: dict[str | None, GraphCount] = {}
-    for graph in graphs:
-        if replace:
+    if replace:
+        for graph in graphs:
             wrong = _swap(remote, graph, f"{STAGING_PREFIX}{uuid.uuid4()}")
             if wrong is not None:
                 staged[graph.iri] = wrong
-        else:
+    else:
+        named = [g for g in graphs if g.iri]
+        one_by_one = [g for g in graphs if not g.iri] + (remote.load_bulk(named) if bulk and named else named)
+        for graph in one_by_one:
             remote.load(graph.iri, graph.lines)
-    counts = tuple(staged.get(g.iri) or GraphCount(g, remote.count(g.iri)) for g in graphs)
     protocol = "Graph Store Protocol" if remote.use_gsp else "SPARQL Update"
-    return PublishReport(ends, protocol, remote.fallback, counts)
+    return PublishReport(ends, protocol, remote.fallback, _verify(remote, graphs, staged), remote.bulk, remote.bulk_refused)
+
+
+def _verify(remote: _Remote, graphs: Sequence[LocalGraph], staged: dict[str | None, GraphCount]) -> tuple[GraphCount, ...]:
+    """Every graph's remote count, in the release's order: named graphs in batches, the default graph on its own
+    (see :meth:`_Remote.count`), staging counts that were already wrong as they were."""
+    named = remote.counts([g.iri for g in graphs if g.iri and g.iri not in staged])
+    return tuple(staged.get(g.iri) or GraphCount(g, named[g.iri] if g.iri else remote.count(None)) for g in graphs)

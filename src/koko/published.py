@@ -13,27 +13,29 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
+from rdflib import Dataset
+from rdflib.namespace import NamespaceManager
 
 from .build import RELEASE_NAME, Knowledge, NotConforming, assemble, check_conformance, release_files
 from .config import Config
 from .errors import KokoError
+from .formats import lookup, read_rdf_file
+from .model import bind_prefixes
+from .profiles import DEFAULT_PROFILE, apply_profile, check_profile
 from .query import CannedQuery, list_canned
 
 QUADS_FILE = f"{RELEASE_NAME}.nq"
 
 
 @dataclass(frozen=True)
-class Published:
+class Release:
+    """What is served besides the data: the configuration (base IRI, ontology, canned queries)
+    and the release files offered as downloads (none when a remote store is served without
+    a release folder)."""
+
     config: Config
     files: Mapping[str, bytes]
-    store: ox.Store
-    graphs: frozenset[str]
     canned: tuple[CannedQuery, ...]
-    triples: int
-
-    @property
-    def nquads(self) -> bytes:
-        return self.files[QUADS_FILE]
 
     @property
     def ontology(self) -> bytes:
@@ -41,6 +43,19 @@ class Published:
 
     def canned_query(self, name: str) -> CannedQuery | None:
         return next((q for q in self.canned if q.name == name), None)
+
+
+@dataclass(frozen=True)
+class Published(Release):
+    """A release with its data loaded into an embedded Oxigraph store."""
+
+    store: ox.Store
+    graphs: frozenset[str]
+    triples: int
+
+    @property
+    def nquads(self) -> bytes:
+        return self.files[QUADS_FILE]
 
 
 def load_store(nquads: bytes) -> ox.Store:
@@ -53,12 +68,12 @@ def load_store(nquads: bytes) -> ox.Store:
 def _published(config: Config, files: Mapping[str, bytes]) -> Published:
     store = load_store(files[QUADS_FILE])
     graphs = frozenset(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
-    return Published(config, dict(files), store, graphs, tuple(list_canned(config.queries)), len(store))
+    return Published(config, dict(files), tuple(list_canned(config.queries)), store, graphs, len(store))
 
 
-def publish_from_source(config: Config, source: Path | None = None) -> Published:
+def publish_from_source(config: Config, source: Path | None = None, profile: str = DEFAULT_PROFILE) -> Published:
     """Build and validate the release in memory, as ``koko build`` does, without writing it."""
-    return publish_knowledge(config, assemble(config, source))
+    return publish_knowledge(config, assemble(config, source, check_profile(profile)))
 
 
 def publish_knowledge(config: Config, knowledge: Knowledge) -> Published:
@@ -69,13 +84,49 @@ def publish_knowledge(config: Config, knowledge: Knowledge) -> Published:
     return _published(config, release_files(config, knowledge.dataset))
 
 
-def publish_from_release(config: Config, folder: Path) -> Published:
-    """Serve a release folder written by ``koko build`` (its N-Quads file is what is loaded)."""
+def read_release_folder(folder: Path) -> dict[str, bytes]:
+    """The files of a release folder written by ``koko build``, by name."""
     if not (folder / QUADS_FILE).is_file():
         raise KokoError(f"not a release folder: {QUADS_FILE} is missing (run koko build --out {folder})", folder)
-    files = {
+    return {
         p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file() and p.name.startswith((RELEASE_NAME, "context"))
     }
+
+
+def release_of(config: Config, folder: Path | None, profile: str = DEFAULT_PROFILE) -> Release:
+    """The configuration and, given a release folder, its files: what a server in front of a
+    remote store offers besides the store's data. The store serves what ``koko publish`` loaded,
+    so no other profile can be applied here: it must be applied when publishing."""
+    if check_profile(profile) != DEFAULT_PROFILE:
+        raise KokoError(
+            f"--profile {profile} cannot be applied to a remote --store, which serves what koko publish loaded: "
+            f"load that profile into the store instead (koko build --profile {profile} --out DIR, then koko publish --data DIR)"
+        )
+    return Release(config, read_release_folder(folder) if folder is not None else {}, tuple(list_canned(config.queries)))
+
+
+def profiled_release(config: Config, folder: Path, profile: str) -> dict[str, bytes]:
+    """A release folder's data as ``profile`` publishes it, every file written anew from its N-Quads.
+    Files the profile does not make (the entailments of ``koko build --infer``) are left out: they
+    were inferred from the full data. A release built with the profile comes out the same."""
+    parsed = read_rdf_file(folder / QUADS_FILE, lookup("nq"))
+    # A fresh dataset with only our prefixes, as one built from the source has: the parser's
+    # dataset already holds rdflib's defaults (brick, csvw, …), which would leak into the files.
+    dataset = Dataset(default_union=True)
+    dataset.namespace_manager = NamespaceManager(dataset, bind_namespaces="none")
+    bind_prefixes(dataset, config.base)
+    for s, p, o, g in parsed.quads((None, None, None, None)):
+        dataset.graph(g).add((s, p, o))
+    return release_files(config, apply_profile(dataset, profile))
+
+
+def publish_from_release(config: Config, folder: Path, profile: str = DEFAULT_PROFILE) -> Published:
+    """Serve a release folder written by ``koko build`` (its N-Quads file is what is loaded), or,
+    with another ``profile`` than the full one, that profile of it (not validated again, like
+    the folder itself: ``koko build`` validated it, and the profile keeps the shapes)."""
+    files = read_release_folder(folder)
+    if check_profile(profile) != DEFAULT_PROFILE:
+        files = profiled_release(config, folder, profile)
     try:
         return _published(config, files)
     except (SyntaxError, ValueError, OSError) as exc:

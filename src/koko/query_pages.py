@@ -35,7 +35,7 @@ from .endpoint import SYNTAX_ERROR, turtle_prefixes
 from .errors import KokoError
 from .oxigraph import to_ox
 from .protocol import Operation, Plan, ProtocolError, plan
-from .published import Published
+from .published import Release
 from .query import CannedQuery, bindings_for
 from .render import Renderer, language
 from .result_table import Table, result_table
@@ -89,9 +89,7 @@ def given_parameters(items: Iterable[tuple[str, str]]) -> dict[str, str]:
     return {name: value for name, value in items if name not in RESERVED and value != ""}
 
 
-def canned_job(
-    published: Published, canned: CannedQuery, given: dict[str, str], max_rows: int, result_format: str = "json"
-) -> Job:
+def canned_job(published: Release, canned: CannedQuery, given: dict[str, str], max_rows: int, result_format: str = "json") -> Job:
     """The worker job for a canned query; the values are bound as RDF terms, the text is unchanged.
     Raises :class:`KokoError` naming the parameter when a value does not fit its type."""
     bindings = bindings_for(canned, given, published.config.base)
@@ -159,7 +157,7 @@ def _switch(lang: str) -> dict[str, str]:
     return {} if lang == "en" else {"lang": "en"}
 
 
-def queries_page(published: Published, renderer: Renderer, lang: str) -> str:
+def queries_page(published: Release, renderer: Renderer, lang: str) -> str:
     """``/-/queries``: every canned query with its description and parameters."""
     urls = renderer.urls
     return renderer.page(
@@ -187,7 +185,7 @@ def _outcome_view(outcome: Outcome | None, urls: Urls) -> tuple[Table | None, st
 
 
 def query_page(
-    published: Published,
+    published: Release,
     renderer: Renderer,
     canned: CannedQuery,
     lang: str,
@@ -218,14 +216,14 @@ def query_page(
     )
 
 
-def check_query(published: Published, text: str, allowed: Sequence[str]) -> Plan:
+def check_query(published: Release, graphs: frozenset[str], text: str, allowed: Sequence[str]) -> Plan:
     """The endpoint's own checks (:func:`koko.protocol.plan`): an update or a SERVICE that is not
     on the ``allowed`` list is refused with :class:`~koko.protocol.ProtocolError`; FROM names
     local graphs only."""
-    return plan(Operation(query=text), PAGE_ACCEPT, published.config.base, published.graphs, allowed)
+    return plan(Operation(query=text), PAGE_ACCEPT, published.config.base, graphs, allowed)
 
 
-def sparql_job(published: Published, checked: Plan, max_rows: int) -> Job:
+def sparql_job(published: Release, checked: Plan, max_rows: int) -> Job:
     """The worker job for a checked free query, as the endpoint would run it, but answering in
     SPARQL JSON (SELECT, ASK) or Turtle with our prefixes (CONSTRUCT, DESCRIBE)."""
     base = published.config.base
@@ -246,7 +244,7 @@ def _sparql_href(urls: Urls, params: dict[str, str]) -> str:
 
 
 def sparql_page(
-    published: Published,
+    published: Release,
     renderer: Renderer,
     lang: str,
     query: str = "",
@@ -290,19 +288,19 @@ def _retry(exc: PoolError) -> dict[str, str] | None:
 
 async def _run(request: Request, job: Job) -> Outcome:
     service = request.app.state.service
-    return await run_in_threadpool(service.pool.run, job, service.settings.timeout)
+    return await run_in_threadpool(service.backend.run, job, service.settings.timeout)
 
 
 async def queries(request: Request) -> Response:
     service = request.app.state.service
     lang = language(request.query_params.get("lang"))
-    return HTMLResponse(queries_page(service.published, service.renderer, lang))
+    return HTMLResponse(queries_page(service.release, service.renderer, lang))
 
 
 async def canned_query(request: Request) -> Response:
     service = request.app.state.service
     name = request.path_params["name"]
-    canned = service.published.canned_query(name)
+    canned = service.release.canned_query(name)
     if canned is None:
         raise HTTPException(404, f"no canned query {name!r}")
     lang = language(request.query_params.get("lang"))
@@ -310,13 +308,13 @@ async def canned_query(request: Request) -> Response:
     given = given_parameters(request.query_params.multi_items())
 
     def page(status: int, outcome: Outcome | None = None, error: KokoError | str | None = None, headers=None) -> Response:
-        html = query_page(service.published, service.renderer, canned, lang, given, outcome, error)
+        html = query_page(service.release, service.renderer, canned, lang, given, outcome, error)
         return HTMLResponse(html, status_code=status, headers=headers)
 
     if fmt != "html" and fmt not in DOWNLOADS:
         return PlainTextResponse(f"format: {fmt!r} is not one of html, {', '.join(DOWNLOADS)}\n", status_code=400)
     try:
-        job = canned_job(service.published, canned, given, service.settings.max_rows, fmt if fmt in DOWNLOADS else "json")
+        job = canned_job(service.release, canned, given, service.settings.max_rows, fmt if fmt in DOWNLOADS else "json")
     except KokoError as exc:
         if fmt in DOWNLOADS:
             return PlainTextResponse(parameter_problem(exc)[1] + "\n", status_code=400)
@@ -343,17 +341,19 @@ async def sparql_form(request: Request) -> Response:
     text = request.query_params.get("query", "")
 
     def page(status: int, outcome: Outcome | None = None, error: str | None = None, headers=None) -> Response:
-        html = sparql_page(service.published, service.renderer, lang, text, outcome, error)
+        html = sparql_page(service.release, service.renderer, lang, text, outcome, error)
         return HTMLResponse(html, status_code=status, headers=headers)
 
     if not text.strip():
         return page(200)
     try:
-        checked = await run_in_threadpool(check_query, service.published, text, service.settings.service_allow)
+        checked = await run_in_threadpool(
+            check_query, service.release, service.backend.graphs, text, service.settings.service_allow
+        )
     except ProtocolError as exc:
         return page(exc.status, error=exc.message)
     try:
-        outcome = await _run(request, sparql_job(service.published, checked, service.settings.max_rows))
+        outcome = await _run(request, sparql_job(service.release, checked, service.settings.max_rows))
     except PoolError as exc:
         return page(exc.status, error=str(exc), headers=_retry(exc))
     if outcome.kind == "error":

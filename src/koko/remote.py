@@ -15,11 +15,12 @@ koko.errors.KokoError: --endpoint: put credentials in KOKO_STORE_USER and KOKO_S
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import urllib.error
 import urllib.request
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from urllib.parse import urlsplit
 
 from rdflib import BNode, Graph, Literal, URIRef
@@ -37,6 +38,7 @@ from .remote_http import Credentials, credentials_from_env
 DEFAULT_TIMEOUT = 30.0
 RESULTS_JSON = "application/sparql-results+json"
 GRAPH_TYPES = {"application/n-triples": "nt", "text/turtle": "turtle"}
+GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.9"
 
 
 def endpoint_url(url: str) -> str:
@@ -126,17 +128,46 @@ def results_from_graph(body: bytes, media_type: str) -> Result:
     return result
 
 
-def _request(url: str, text: str, form: str, timeout: float, credentials: Credentials | None) -> SPARQLWrapper:
+class EndpointError(KokoError):
+    """The endpoint could not be reached, or answered with an HTTP error (``status``)."""
+
+    def __init__(self, message: str, status: int | None = None):
+        super().__init__(message)
+        self.status = status
+
+
+class EndpointTimeout(EndpointError):
+    """The endpoint did not answer in time."""
+
+
+def sparql_request(
+    url: str,
+    text: str,
+    accept: str,
+    timeout: float,
+    credentials: Credentials | None,
+    default_graphs: tuple[str, ...] = (),
+    named_graphs: tuple[str, ...] = (),
+) -> SPARQLWrapper:
+    """A POSTed query (with the protocol's default-graph-uri and named-graph-uri) as SPARQLWrapper builds it."""
     wrapper = SPARQLWrapper(url, agent="koko-kg (SPARQLWrapper)")
     wrapper.setMethod(POST)
     wrapper.setOnlyConneg(True)  # no format=/output= parameters: Accept says it
     wrapper.setTimeout(timeout)  # type: ignore[arg-type]
     wrapper.setQuery(text)
-    accept = RESULTS_JSON if form in ("select", "ask") else "application/n-triples, text/turtle;q=0.9"
     wrapper.addCustomHttpHeader("Accept", accept)
+    for graph in default_graphs:
+        wrapper.addDefaultGraph(graph)
+    for graph in named_graphs:
+        wrapper.addNamedGraph(graph)
     if credentials is not None:
         wrapper.addCustomHttpHeader("Authorization", credentials.header())
     return wrapper
+
+
+def _request(url: str, text: str, form: str, timeout: float, credentials: Credentials | None) -> SPARQLWrapper:
+    accept = RESULTS_JSON if form in ("select", "ask") else GRAPH_ACCEPT
+    return sparql_request(url, text, accept, timeout, credentials)
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -146,8 +177,9 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-def _fetch(wrapper: SPARQLWrapper, url: str, timeout: float) -> tuple[bytes, str]:
-    """The body and media type of the answer; transport and HTTP failures as KokoError.
+@contextlib.contextmanager
+def answer_of(wrapper: SPARQLWrapper, url: str, timeout: float) -> Iterator[http.client.HTTPResponse]:
+    """The endpoint's answer, open for reading; transport and HTTP failures as :class:`EndpointError`.
 
     SPARQLWrapper builds the request (form encoding, headers); it is sent here, so that
     redirects are not followed and the status and body of an HTTP error are both kept.
@@ -156,20 +188,29 @@ def _fetch(wrapper: SPARQLWrapper, url: str, timeout: float) -> tuple[bytes, str
     late = f"the SPARQL endpoint {url} did not answer within {timeout:g} s (--timeout)"
     try:
         with urllib.request.build_opener(_NoRedirect()).open(request, timeout=timeout) as response:
-            body = response.read()
-            media_type = (response.headers.get("Content-Type") or "").split(";")[0].strip().lower()
-        return body, media_type
+            yield response
     except urllib.error.HTTPError as exc:
         where = f" (to {exc.headers.get('Location')})" if 300 <= exc.code < 400 else ""
-        raise KokoError(f"the SPARQL endpoint {url} answered HTTP {exc.code}{where}: {_first_lines(exc.read())}") from None
+        message = f"the SPARQL endpoint {url} answered HTTP {exc.code}{where}: {_first_lines(exc.read())}"
+        raise EndpointError(message, exc.code) from None
     except TimeoutError:
-        raise KokoError(late) from None
+        raise EndpointTimeout(late) from None
     except urllib.error.URLError as exc:
         if isinstance(exc.reason, TimeoutError):
-            raise KokoError(late) from None
-        raise KokoError(f"cannot reach the SPARQL endpoint {url}: {exc.reason}") from None
+            raise EndpointTimeout(late) from None
+        raise EndpointError(f"cannot reach the SPARQL endpoint {url}: {exc.reason}") from None
     except (OSError, http.client.HTTPException) as exc:  # a connection dropped mid-answer, a broken status line
-        raise KokoError(f"cannot read the answer of the SPARQL endpoint {url}: {exc!r}") from None
+        raise EndpointError(f"cannot read the answer of the SPARQL endpoint {url}: {exc!r}") from None
+
+
+def media_type_of(response: http.client.HTTPResponse) -> str:
+    return (response.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+
+
+def _fetch(wrapper: SPARQLWrapper, url: str, timeout: float) -> tuple[bytes, str]:
+    """The body and media type of the answer."""
+    with answer_of(wrapper, url, timeout) as response:  # a failure while reading is the endpoint's too
+        return response.read(), media_type_of(response)
 
 
 def table_prefixes(base: str) -> dict[str, str]:

@@ -6,6 +6,9 @@ dependency list as it is. Three rules hold for every request:
 - credentials come from environment variables only (:func:`credentials_from_env`) and never
   appear in a message: URLs are shown without ``user:pass@`` and any secret value is masked
   in server answers we quote (:meth:`Client.scrub`);
+- basic auth and bearer tokens are sent with every request; HTTP Digest (``KOKO_STORE_AUTH=digest``,
+  Virtuoso's ``-auth`` endpoints) only answers a Digest challenge, once per request, and only
+  to the host the request went to: the password itself never goes over the wire;
 - redirects are not followed, since urllib would send the ``Authorization`` header on to
   whatever host the redirect names;
 - 5xx answers (except 501, which means "not implemented" and is final), 429 and connection
@@ -15,6 +18,8 @@ dependency list as it is. Three rules hold for every request:
 'http://example.org:7878/query?x=1'
 >>> credentials_from_env({"KOKO_STORE_TOKEN": "t0k"})
 Credentials(kind='bearer')
+>>> credentials_from_env({"KOKO_STORE_USER": "u", "KOKO_STORE_PASSWORD": "p", "KOKO_STORE_AUTH": "digest"})
+Credentials(kind='digest')
 """
 
 from __future__ import annotations
@@ -34,7 +39,12 @@ from .errors import KokoError
 USER_VARIABLE = "KOKO_STORE_USER"
 PASSWORD_VARIABLE = "KOKO_STORE_PASSWORD"
 TOKEN_VARIABLE = "KOKO_STORE_TOKEN"
-CREDENTIAL_HINT = f"set {USER_VARIABLE} and {PASSWORD_VARIABLE} (basic auth) or {TOKEN_VARIABLE} (bearer token)"
+AUTH_VARIABLE = "KOKO_STORE_AUTH"
+AUTH_SCHEMES = ("basic", "digest")  # how KOKO_STORE_USER/KOKO_STORE_PASSWORD are sent
+CREDENTIAL_HINT = (
+    f"set {USER_VARIABLE} and {PASSWORD_VARIABLE} (basic auth; {AUTH_VARIABLE}=digest for HTTP Digest) "
+    f"or {TOKEN_VARIABLE} (bearer token)"
+)
 
 # 501 Not Implemented is final (a store without the Graph Store Protocol says so); the rest is transient.
 RETRY_STATUS = frozenset({429, 500, 502, 503, 504, 507, 508, 509})
@@ -42,19 +52,25 @@ RETRY_STATUS = frozenset({429, 500, 502, 503, 504, 507, 508, 509})
 
 @dataclass(frozen=True)
 class Credentials:
-    """Basic auth or a bearer token; the secret is kept out of ``repr`` so it cannot reach a log."""
+    """Basic auth, HTTP Digest or a bearer token; the secret is kept out of ``repr`` so it cannot reach a log."""
 
-    kind: str  # "basic" or "bearer"
+    kind: str  # "basic", "digest" or "bearer"
     user: str = field(default="", repr=False)
     secret: str = field(default="", repr=False)
 
     def header(self) -> str:
+        """The ``Authorization`` header sent with every request (not for digest, which answers a challenge)."""
         if self.kind == "bearer":
             return f"Bearer {self.secret}"
+        if self.kind == "digest":
+            # Sending the password as Basic instead would defeat the point of asking for Digest.
+            raise KokoError(f"{AUTH_VARIABLE}=digest is supported by koko publish only; use basic auth or a token here")
         return "Basic " + base64.b64encode(f"{self.user}:{self.secret}".encode()).decode("ascii")
 
     def secrets(self) -> tuple[str, ...]:
         """Every string that must never be printed (the header value too, for stores that echo it)."""
+        if self.kind == "digest":
+            return (self.secret,)
         values = (self.secret, self.header(), self.header().split(" ", 1)[1])
         return tuple(v for v in values if v)
 
@@ -63,19 +79,30 @@ def credentials_from_env(environ: Mapping[str, str] | None = None) -> Credential
     """Read credentials from the environment, never from the command line (which ``ps`` shows)."""
     environ = os.environ if environ is None else environ
     user, password, token = (environ.get(name, "") for name in (USER_VARIABLE, PASSWORD_VARIABLE, TOKEN_VARIABLE))
+    scheme = _auth_scheme(environ.get(AUTH_VARIABLE, ""))
     if token and (user or password):
         raise KokoError(
             f"{TOKEN_VARIABLE} and {USER_VARIABLE}/{PASSWORD_VARIABLE} exclude each other: set one kind of credentials"
         )
     if token:
+        if scheme:
+            raise KokoError(f"{AUTH_VARIABLE} applies to {USER_VARIABLE}/{PASSWORD_VARIABLE}, not to {TOKEN_VARIABLE}")
         return Credentials("bearer", secret=token)
     if bool(user) != bool(password):
-        raise KokoError(f"{USER_VARIABLE} and {PASSWORD_VARIABLE} go together: set both for basic auth")
+        raise KokoError(f"{USER_VARIABLE} and {PASSWORD_VARIABLE} go together: set both for basic or digest auth")
     if user:
         if ":" in user:
             raise KokoError(f"{USER_VARIABLE}: a user name for basic auth cannot contain ':'")
-        return Credentials("basic", user=user, secret=password)
+        return Credentials(scheme or "basic", user=user, secret=password)
     return None
+
+
+def _auth_scheme(value: str) -> str:
+    """``KOKO_STORE_AUTH``: empty (basic), ``basic`` or ``digest``; anything else is a typo worth stopping for."""
+    scheme = value.strip().lower()
+    if scheme and scheme not in AUTH_SCHEMES:
+        raise KokoError(f"{AUTH_VARIABLE}: {value!r} is not one of {', '.join(AUTH_SCHEMES)}")
+    return scheme
 
 
 def redact(url: str) -> str:
@@ -111,11 +138,64 @@ class Retry:
 class Answer:
     status: int
     body: bytes
+    challenge: str = ""  # the WWW-Authenticate: Digest of a 401, to tell a basic-auth user to set KOKO_STORE_AUTH
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, req, fp, code, msg, headers, newurl):
         return None  # the 3xx answer then surfaces as an HTTPError we report
+
+
+def _digest_challenge(headers) -> str | None:
+    """The first ``WWW-Authenticate: Digest …`` of an answer (a store may offer several schemes)."""
+    for value in headers.get_all("WWW-Authenticate") or ():
+        if value.strip().lower().startswith("digest "):
+            return value.strip()
+    return None
+
+
+class _DigestAuth(urllib.request.HTTPDigestAuthHandler):
+    """urllib's RFC 2617 Digest (MD5 or SHA-1, qop=auth), made stricter.
+
+    urllib answers up to six challenges per request, raises ValueError on a scheme or algorithm it
+    does not know and URLError (which we would retry as a connection error) on ``qop=auth-int``.
+    Here a challenge is answered once per request, once more only if the server says the nonce was
+    stale: a wrong password costs one more request, not six. A challenge urllib cannot answer is an
+    error that says so, and any other scheme is left alone (the 401 is reported with its hint). The
+    password manager holds the credentials for the hosts :class:`Client` sent requests to, and
+    redirects are not followed, so no other host gets an answer."""
+
+    def http_error_401(self, req, fp, code, msg, headers):
+        challenge = _digest_challenge(headers)
+        if challenge is None:
+            return None
+        answered = getattr(req, "koko_digest_answers", 0)
+        stale = "stale=true" in challenge.replace(" ", "").lower()
+        if answered >= 2 or (answered and not stale):
+            return None  # our answer was refused: the credentials are wrong, asking again will not help
+        unanswerable = _unanswerable(challenge)
+        if unanswerable:
+            fp.close()  # urllib closes the 401's connection only when it raises the HTTPError itself
+            raise KokoError(
+                f"{redact(req.full_url)} asks for HTTP Digest with {unanswerable}; koko answers MD5 or SHA with qop=auth"
+            )
+        req.koko_digest_answers = answered + 1
+        return self.retry_http_digest_auth(req, challenge)
+
+
+def _unanswerable(challenge: str) -> str | None:
+    """What in a Digest challenge urllib cannot answer (RFC 7616's SHA-256, auth-int), if anything."""
+    try:
+        fields = urllib.request.parse_keqv_list(filter(None, urllib.request.parse_http_list(challenge.split(" ", 1)[1])))
+    except ValueError:  # an item without '=': urllib would raise, uncaught, while answering
+        return "a malformed challenge"
+    algorithm = fields.get("algorithm", "MD5")
+    if algorithm not in ("MD5", "SHA"):
+        return f"algorithm={algorithm}"
+    qop = fields.get("qop")
+    if qop is not None and "auth" not in qop.split(","):  # urllib's own test, so that the two agree
+        return f"qop={qop}"
+    return None
 
 
 class Client:
@@ -132,7 +212,27 @@ class Client:
         self.retry = retry or Retry()
         self.timeout = timeout
         self._sleep = sleep
-        self._opener = urllib.request.build_opener(_NoRedirect)
+        self._passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+        handlers: list[urllib.request.BaseHandler] = [_NoRedirect()]
+        if credentials and credentials.kind == "digest":
+            if not (credentials.user.isascii() and credentials.secret.isascii()):
+                # urllib hashes them as ASCII; RFC 7616's charset=UTF-8 is not supported.
+                raise KokoError(f"{USER_VARIABLE}/{PASSWORD_VARIABLE}: HTTP Digest here takes ASCII only")
+            handlers.append(_DigestAuth(self._passwords))
+        self._opener = urllib.request.build_opener(*handlers)
+
+    def _authorize(self, url: str, headers: dict[str, str]) -> None:
+        """Basic and bearer: a header on every request. Digest: the credentials are offered to this URL's
+        host only (scheme, host and port), for the challenge it may send."""
+        if not self.credentials:
+            return
+        if self.credentials.kind == "digest":
+            parts = urlsplit(url)
+            self._passwords.add_password(
+                None, f"{parts.scheme}://{parts.netloc}/", self.credentials.user, self.credentials.secret
+            )
+        else:
+            headers["Authorization"] = self.credentials.header()
 
     def scrub(self, text: str) -> str:
         """Mask any secret a server echoed back before the text reaches a message."""
@@ -145,8 +245,7 @@ class Client:
 
         Connection errors that outlast the retries raise a KokoError naming the (redacted) URL."""
         all_headers = dict(headers or {})
-        if self.credentials:
-            all_headers["Authorization"] = self.credentials.header()
+        self._authorize(url, all_headers)
         delay = self.retry.delay
         for attempt in range(1, self.retry.tries + 1):
             last = attempt == self.retry.tries
@@ -155,7 +254,8 @@ class Client:
                 with self._opener.open(request, timeout=self.timeout) as response:
                     return Answer(response.status, response.read())
             except urllib.error.HTTPError as exc:
-                answer = Answer(exc.code, _body(exc))
+                challenge = (_digest_challenge(exc.headers) or "") if exc.code == 401 and exc.headers else ""
+                answer = Answer(exc.code, _body(exc), challenge)
                 if exc.code not in RETRY_STATUS or last:
                     return answer
                 wait = _retry_after(exc.headers.get("Retry-After"), delay, self.retry.max_delay)
@@ -176,6 +276,8 @@ class Client:
         message = f"{what}: {redact(url)} answered HTTP {answer.status}"
         if answer.status in (401, 403):
             hint = "the store refused the credentials" if self.credentials else "the store wants credentials"
+            if answer.challenge.lower().startswith("digest") and not (self.credentials and self.credentials.kind == "digest"):
+                hint += f", and asks for HTTP Digest: {AUTH_VARIABLE}=digest"
             message += f" ({hint}; {CREDENTIAL_HINT})"
         elif answer.status == 413:
             message += " (the request is too large for the store: lower --chunk-size)"

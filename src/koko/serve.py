@@ -11,11 +11,14 @@ import contextlib
 import socket
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 
 import uvicorn
 
+from .backend import Backend, embedded
 from .errors import KokoError
-from .published import Published
+from .published import Published, Release
+from .remote_store import connect
 from .server_config import ServerConfig
 from .web import create_app
 from .workers import WorkerPool
@@ -54,26 +57,42 @@ def root_url(sock: socket.socket) -> str:
     return f"http://[{host}]:{port}/" if ":" in host else f"http://{host}:{port}/"
 
 
-def serve(published: Published, settings: ServerConfig, announce: Callable[[str], None] = print) -> None:
-    """Serve until interrupted; ``announce`` is told the root URL once the socket is bound."""
+@contextlib.contextmanager
+def _embedded(published: Published, workers: int) -> Iterator[Backend]:
+    with WorkerPool(published.nquads, workers) as pool:
+        yield embedded(published, pool)
+
+
+def backend_for(release: Release, settings: ServerConfig) -> AbstractContextManager[Backend]:
+    """The data to serve: the remote store of ``settings.store`` (checked now), or the release in the
+    embedded store with ``settings.workers`` query workers (stopped on exit)."""
+    if settings.store is not None:
+        return contextlib.nullcontext(connect(settings.store, release.config.base, settings.timeout, settings.workers))
+    if not isinstance(release, Published):
+        raise KokoError("nothing to serve: give a release or a store")
+    return _embedded(release, settings.workers)
+
+
+def serve(release: Release, settings: ServerConfig, announce: Callable[[str, Backend], None]) -> None:
+    """Serve until interrupted; ``announce`` is told the root URL and the backend once the socket is bound."""
     sock = bind(settings)
     try:
-        with WorkerPool(published.nquads, settings.workers) as pool:
-            server = _uvicorn(create_app(published, settings, pool))
-            announce(root_url(sock))
+        with backend_for(release, settings) as backend:
+            server = _uvicorn(create_app(release, settings, backend))
+            announce(root_url(sock), backend)
             server.run(sockets=[sock])
     finally:
         sock.close()
 
 
 @contextlib.contextmanager
-def running(published: Published, settings: ServerConfig) -> Iterator[str]:
+def running(release: Release, settings: ServerConfig) -> Iterator[str]:
     """A server in a background thread (``settings.port`` 0: a free port); yields its root URL
     (``http://127.0.0.1:PORT/``) and stops it, workers included, on exit."""
     sock = bind(settings)
     try:
-        with WorkerPool(published.nquads, settings.workers) as pool:
-            server = _uvicorn(create_app(published, settings, pool))
+        with backend_for(release, settings) as backend:
+            server = _uvicorn(create_app(release, settings, backend))
             thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
             thread.start()
             try:

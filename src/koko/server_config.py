@@ -2,7 +2,7 @@
 
 Every limit a public endpoint needs is here, named once: the query timeout, the row cap,
 the request-body cap, the number of query workers and the SERVICE allow-list (empty:
-koko never connects anywhere).
+koko never connects anywhere); and where the data is: the embedded store, or a remote store.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from .errors import KokoError
+from .remote_http import check_url
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,7 @@ class ServerConfig:
     workers: int = 2
     service_allow: tuple[str, ...] = ()
     data: Path | None = None
+    store: str | None = None  # a remote SPARQL endpoint to serve from instead of the embedded store
 
 
 ENVIRONMENT = {
@@ -36,6 +38,7 @@ ENVIRONMENT = {
     "max_body": "KOKO_MAX_BODY",
     "workers": "KOKO_WORKERS",
     "service_allow": "KOKO_SERVICE_ALLOW",
+    "store": "KOKO_STORE",
 }
 
 OPTIONS = {"service_allow": "--allow-service"}
@@ -74,6 +77,8 @@ def check(name: str, value: object, option: str) -> object:
         return _number(int, str(value), option, 1, 64)
     if name == "service_allow":
         return _endpoints(value, option)  # type: ignore[arg-type]
+    if name == "store":
+        return check_url(str(value), option)
     if name == "data":
         return Path(str(value))
     return str(value)

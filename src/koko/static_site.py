@@ -20,9 +20,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote
 
+from .backend import embedded
 from .build import write_atomically
 from .dataset_description import describe_dataset as describe
 from .dataset_description import serialise_description, statistics
+from .describe import Index
 from .errors import KokoError
 from .formats import FORMATS
 from .ontology_page import ONTOLOGY_FORMATS, ontology_rdf
@@ -81,9 +83,9 @@ def file_of(path: str) -> str:
     return name
 
 
-def resources(ld: LinkedData) -> list[str]:
+def resources(ld: LinkedData, index: Index) -> list[str]:
     """Every IRI of ours the site answers for: subjects, objects and named graphs of the release."""
-    nodes = {*ld.index.subjects, *ld.index.objects, *ld.index.graphs}
+    nodes = {*index.subjects, *index.objects, *index.graphs}
     return sorted(n.value for n in nodes if getattr(n, "value", "").startswith(ld.base) and ld.urls.path_of(n.value))
 
 
@@ -124,10 +126,11 @@ def site_files(published: Published, root_url: str | None = None) -> tuple[dict[
     root = root_url or default_root(published.config.base)
     urls = Urls(published.config.base)
     renderer = make_renderer(urls)
-    ld = linked_data_of(published, renderer)
+    backend = embedded(published)
+    ld = linked_data_of(published, renderer, backend)
     files: dict[str, bytes] = {}
-    iris = resources(ld)
-    stats = statistics(published)
+    iris = resources(ld, backend.index)
+    stats = statistics(backend.select, published.config.base)
     outcomes = _query_results(files, published, urls)
     for lang in LANGUAGES:
         _pages(files, "index", lang, home_page(ld, lang))

@@ -29,7 +29,7 @@ from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Node
 
 from .errors import KokoError
-from .formats import union
+from .formats import read_turtle, union
 from .oxigraph import answer, store_of, with_prefixes
 from .sparql import prepare
 
@@ -82,16 +82,9 @@ class Report:
 
 
 def load_shapes(path: Path) -> Graph:
-    """A shapes file; syntax errors name the file and line."""
+    """A shapes file; syntax errors name the file, the line and the column."""
     graph = Graph(identifier=URIRef(path.resolve().as_uri()))  # so that errors in its SPARQL can name the file
-    try:
-        graph.parse(path, format="turtle")
-    except FileNotFoundError as exc:
-        raise KokoError("shapes file not found", path) from exc
-    except Exception as exc:  # rdflib's Turtle parser raises BadSyntax and friends
-        line = getattr(exc, "lines", None)
-        raise KokoError(f"cannot parse the shapes: {exc}", path, line + 1 if isinstance(line, int) else None) from exc
-    return graph
+    return read_turtle(graph, path, "shapes")
 
 
 def _template(message: Literal) -> re.Pattern[str]:

@@ -33,7 +33,7 @@ from .dataset_description import (
 )
 from .formats import RdfFormat, lookup
 from .negotiate import choose
-from .published import Published
+from .published import Release
 from .render import Renderer, language
 from .urls import VOID_PATH, Urls
 
@@ -61,7 +61,7 @@ def _negotiate(request: Request) -> str | None:
 
 
 def _page(
-    published: Published, root_url: str, stats: Statistics, triples: list[ox.Triple], lang: str, endpoint: bool = True
+    published: Release, root_url: str, stats: Statistics, triples: list[ox.Triple], lang: str, endpoint: bool = True
 ) -> dict:
     """What void.html shows: the key figures, the downloads, the partitions and the subsets."""
     urls = Urls(published.config.base)
@@ -94,7 +94,7 @@ def _page(
 
 
 def description_page(
-    published: Published, renderer: Renderer, root_url: str, stats: Statistics, lang: str, endpoint: bool = True
+    published: Release, renderer: Renderer, root_url: str, stats: Statistics, lang: str, endpoint: bool = True
 ) -> str:
     """The description as a page for people (also written by the static site, without an endpoint)."""
     triples = describe_dataset(published, root_url, stats, endpoint)
@@ -113,9 +113,9 @@ async def dataset_description(request: Request) -> Response:
     root = str(request.base_url)
     if media == HTML:
         lang = language(request.query_params.get("lang"))
-        html = await run_in_threadpool(description_page, service.published, service.renderer, root, stats, lang)
+        html = await run_in_threadpool(description_page, service.release, service.renderer, root, stats, lang)
         return HTMLResponse(html, headers=headers)
-    triples = await run_in_threadpool(describe_dataset, service.published, root, stats)
+    triples = await run_in_threadpool(describe_dataset, service.release, root, stats)
     fmt = next(f for f in DESCRIPTION_FORMATS if f.media_type == media)
     body = serialise_description(triples, fmt)
     return Response(body, media_type=f"{media}; charset=utf-8", headers=headers)

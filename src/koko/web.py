@@ -22,23 +22,24 @@ from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
 from . import endpoint, linked_data, query_pages, void
+from .backend import Backend
 from .dataset_description import Statistics, statistics
 from .negotiate import accepts_html
 from .pages import LinkedData, linked_data_of
-from .published import Published
+from .published import Release
+from .remote_store import StoreUnavailable
 from .render import STATIC, Renderer, language, make_renderer
 from .server_config import ServerConfig
 from .urls import Urls
-from .workers import WorkerPool
 
 
 @dataclass(frozen=True)
 class Service:
     """What every handler reads; made once when the app is created, never changed after."""
 
-    published: Published
+    release: Release
     settings: ServerConfig
-    pool: WorkerPool
+    backend: Backend  # the data: pages, canned queries and /sparql all ask it
     urls: Urls
     renderer: Renderer
     linked_data: LinkedData
@@ -64,8 +65,8 @@ async def _method_not_allowed(request: Request, exc: Exception) -> Response:
     return PlainTextResponse(f"{getattr(exc, 'detail', 'method not allowed')}\n", status_code=405, headers=headers)
 
 
-def create_app(published: Published, settings: ServerConfig, pool: WorkerPool) -> Starlette:
-    urls = Urls(published.config.base)
+def create_app(release: Release, settings: ServerConfig, backend: Backend) -> Starlette:
+    urls = Urls(release.config.base)
     routes = [
         *endpoint.ROUTES,
         *void.ROUTES,
@@ -73,12 +74,18 @@ def create_app(published: Published, settings: ServerConfig, pool: WorkerPool) -
         *linked_data.ROUTES,
         Mount("/-/static", app=StaticFiles(directory=STATIC), name="static"),
     ]
-    app = Starlette(routes=routes, exception_handlers={404: _not_found, 405: _method_not_allowed, HTTPException: _http_error})
+    handlers = {404: _not_found, 405: _method_not_allowed, HTTPException: _http_error, StoreUnavailable: _store_unavailable}
+    app = Starlette(routes=routes, exception_handlers=handlers)
     renderer = make_renderer(urls)
-    app.state.service = Service(
-        published, settings, pool, urls, renderer, linked_data_of(published, renderer), statistics(published)
-    )
+    pages = linked_data_of(release, renderer, backend)
+    stats = statistics(backend.select, release.config.base)
+    app.state.service = Service(release, settings, backend, urls, renderer, pages, stats)
     return app
+
+
+async def _store_unavailable(request: Request, exc: Exception) -> Response:
+    """A remote store that fails a page's query: the gateway's error, with the store's message."""
+    return PlainTextResponse(f"the data store failed: {exc}\n", status_code=502)
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:

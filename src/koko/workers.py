@@ -21,6 +21,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 
@@ -107,34 +108,38 @@ def execute(store: ox.Store, job: Job) -> Outcome:
     substitutions = {ox.Variable(name): term for name, term in job.substitutions}
     try:
         answer = store.query(job.query, substitutions=substitutions, base_iri=job.base_iri, **_dataset_options(job))
-        if isinstance(answer, ox.QueryBoolean):
-            return Outcome("boolean", write_boolean(bool(answer), job.result_format), rows=1)
-        if isinstance(answer, ox.QuerySolutions):
-            variables = tuple(v.value for v in answer.variables)
-            rows = []
-            for solution in answer:
-                if len(rows) == job.max_rows:
-                    return Outcome(
-                        "solutions", write_solutions(variables, rows, job.result_format), len(rows), True, variables=variables
-                    )
-                rows.append(tuple(solution[v] for v in variables))
-            return Outcome("solutions", write_solutions(variables, rows, job.result_format), len(rows), variables=variables)
-        triples = []
-        truncated = False
-        for triple in answer:
-            if len(triples) == job.max_rows:
-                truncated = True
-                break
-            triples.append(triple)
-        prefixes = dict(job.prefixes) or None
-        body = ox.serialize(
-            triples, format=RDF_WRITERS[job.graph_format], prefixes=prefixes if job.graph_format == "ttl" else None
-        )
-        return Outcome("graph", body, len(triples), truncated)
+        return outcome_of(answer, job)
     except SyntaxError as exc:
         return Outcome("error", error=f"syntax error: {exc}")
     except (OSError, ValueError, RuntimeError) as exc:
         return Outcome("error", error=f"query failed: {exc}")
+
+
+def outcome_of(answer: ox.QueryBoolean | ox.QuerySolutions | Iterable[ox.Triple], job: Job) -> Outcome:
+    """An answer written as the job asks, at most ``max_rows`` rows or triples: an embedded store's
+    answer, or a remote store's parsed back into pyoxigraph terms (:mod:`koko.remote_store`)."""
+    if isinstance(answer, ox.QueryBoolean):
+        return Outcome("boolean", write_boolean(bool(answer), job.result_format), rows=1)
+    if isinstance(answer, ox.QuerySolutions):
+        variables = tuple(v.value for v in answer.variables)
+        rows = []
+        for solution in answer:
+            if len(rows) == job.max_rows:
+                return Outcome(
+                    "solutions", write_solutions(variables, rows, job.result_format), len(rows), True, variables=variables
+                )
+            rows.append(tuple(solution[v] for v in variables))
+        return Outcome("solutions", write_solutions(variables, rows, job.result_format), len(rows), variables=variables)
+    triples = []
+    truncated = False
+    for triple in answer:
+        if len(triples) == job.max_rows:
+            truncated = True
+            break
+        triples.append(triple)
+    prefixes = dict(job.prefixes) or None
+    body = ox.serialize(triples, format=RDF_WRITERS[job.graph_format], prefixes=prefixes if job.graph_format == "ttl" else None)
+    return Outcome("graph", body, len(triples), truncated)
 
 
 class _Worker:
