@@ -23,6 +23,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
 from koko.cli import main
+from koko.security_headers import HEADERS
 from koko.static_site import site_files, write_site
 
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
@@ -217,6 +218,24 @@ def test_negotiated_answers_vary_by_accept(hosted: str) -> None:
 )
 def test_the_static_file_is_what_koko_serve_answers(hosted: str, server: str, path: str, accept: str) -> None:
     assert fetch(hosted + path, accept)[2] == fetch(server.rstrip("/") + path, accept)[2]
+
+
+@pytest.mark.parametrize(
+    ("path", "accept", "status"),
+    [
+        ("/", BROWSER, 200),
+        ("/id/site/erfurt", BROWSER, 200),
+        ("/id/site/erfurt", "text/turtle", 200),
+        ("/-/static/koko.css", None, 200),
+        ("/id/site/atlantis", BROWSER, 404),
+    ],
+)
+def test_the_rules_send_the_security_headers_of_koko_serve(hosted: str, path: str, accept: str | None, status: int) -> None:
+    """The same values as src/koko/security_headers.py, on pages, RDF, static files and the 404 page: nginx's
+    location block repeats them, as its add_header lines replace the server block's."""
+    got, headers, _ = fetch(hosted + path, accept)
+    assert got == status
+    assert {name: headers.get(name.lower()) for name, _ in HEADERS} == dict(HEADERS)
 
 
 def test_an_unknown_iri_is_the_404_page(hosted: str) -> None:

@@ -6,7 +6,9 @@ rdflib from the N-Triples and N-Quads files.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
+import http.client
 import json
 import os
 import subprocess
@@ -304,6 +306,107 @@ def test_absolute_urls_follow_the_host_the_client_asked(void_url):
     endpoints = list(graph.objects(None, VOID.sparqlEndpoint))
     assert endpoints == [URIRef("http://koko.example:8080/sparql")]
     assert all(str(u).startswith("http://koko.example:8080/-/downloads/") for u in graph.objects(None, DCAT.downloadURL))
+
+
+def _asgi_get(app, host: bytes, query: bytes = b"", path: str = "/.well-known/void") -> tuple[int, dict[str, str], bytes]:
+    """One GET straight into the ASGI app (by default of the description), with the Host header given."""
+    scope = {
+        "type": "http",
+        "method": "GET",
+        "path": path,
+        "query_string": query,
+        "headers": [(b"host", host), (b"accept", b"text/turtle")],
+        "http_version": "1.1",
+        "scheme": "http",
+        "server": ("127.0.0.1", 8000),
+    }
+    sent: list[dict] = []
+
+    async def receive():
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message):
+        sent.append(message)
+
+    asyncio.run(app(scope, receive, send))
+    headers = {k.decode(): v.decode() for k, v in sent[0]["headers"]}
+    return sent[0]["status"], headers, b"".join(m.get("body", b"") for m in sent[1:])
+
+
+@pytest.fixture(scope="module")
+def public_app(published):
+    """The application as `koko serve --public-url https://kg.example/koko/` builds it (no query workers: the
+    description needs none)."""
+    from koko.backend import embedded
+    from koko.server_config import load_server_config
+    from koko.web import create_app
+
+    return create_app(published, load_server_config({"public_url": "https://kg.example/koko/"}, {}), embedded(published))
+
+
+@pytest.mark.parametrize("query", [b"", b"format=html", b"format=jsonld"])
+def test_a_public_url_is_the_root_whatever_host_the_client_names(public_app, query: bytes):
+    status, _, body = _asgi_get(public_app, b"evil.example", query)
+    assert status == 200
+    assert b"evil.example" not in body
+    assert b"https://kg.example/koko/sparql" in body
+    assert query == b"format=html" or b"https://kg.example/koko/-/downloads/koko.ttl" in body  # the page links them relatively
+
+
+def test_a_public_url_is_the_root_of_a_redirect_too(public_app):
+    status, headers, _ = _asgi_get(public_app, b"evil.example", path="/sparql/")
+    assert status == 307
+    assert headers["location"] == "https://kg.example/koko/sparql"
+
+
+def _raw_request(server: str, path: str, host: str) -> tuple[int, dict[str, str], bytes]:
+    """A GET whose Host header is sent exactly as given (urllib would check or replace it)."""
+    parts = urllib.parse.urlsplit(server)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    try:
+        connection.putrequest("GET", path, skip_host=True, skip_accept_encoding=True)
+        connection.putheader("Host", host)
+        connection.putheader("Accept", "text/turtle")
+        connection.endheaders()
+        response = connection.getresponse()
+        return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
+    finally:
+        connection.close()
+
+
+MALFORMED_HOSTS = [
+    "evil.example/x",
+    "evil.example/-/downloads/",
+    "user@evil.example",
+    "evil.example:8080@evil.example",
+    "evil .example",
+    "evil.example:99999",
+    "evil.example:80:80",
+    "[::1",
+    "evil.example#",
+    "evil.example?x=",
+    "",
+]
+
+
+@pytest.mark.parametrize("host", MALFORMED_HOSTS)
+def test_a_malformed_host_never_reaches_the_description(server, host):
+    """Either the HTTP layer refuses the request, or the description names the address the server is bound to."""
+    status, _, body = _raw_request(server, "/.well-known/void", host)
+    if host:
+        assert host.encode() not in body
+    if status == 200:
+        graph = Graph().parse(data=body, format="turtle")
+        assert list(graph.objects(None, VOID.sparqlEndpoint)) == [URIRef(server + "sparql")]
+    else:
+        assert status == 400
+
+
+def test_a_malformed_host_never_reaches_a_redirect(server):
+    """Starlette answers /sparql/ with an absolute redirect to /sparql, written from the Host header."""
+    status, headers, _ = _raw_request(server, "/sparql/", "evil.example/x")
+    assert status == 307
+    assert headers["location"] == server + "sparql"
 
 
 def test_static_root_gives_the_same_description_moved(published, description, server):

@@ -33,6 +33,12 @@ from .server_config import load_server_config
 @click.option(
     "--max-rows", default=None, help="Most rows (or triples) in one result; more are cut off and marked [default: 10000]."
 )
+@click.option(
+    "--max-body",
+    default=None,
+    metavar="BYTES",
+    help="Largest request body (a POSTed query); larger ones get 413 [default: 1048576, or $KOKO_MAX_BODY].",
+)
 @click.option("--workers", default=None, help="Query worker processes, each with its own copy of the data [default: 2].")
 @click.option(
     "--allow-service",
@@ -48,6 +54,13 @@ from .server_config import load_server_config
     help="Serve from this remote SPARQL endpoint (loaded with koko publish) instead of the embedded store; "
     "--data then only supplies the downloads [default: $KOKO_STORE]. Credentials: as for koko publish.",
 )
+@click.option(
+    "--public-url",
+    default=None,
+    metavar="URL",
+    help="Where clients reach the server (e.g. behind a proxy), ending in '/': the root of every absolute URL it "
+    "writes [default: $KOKO_PUBLIC_URL, else the request's Host when it is a plain host[:port]].",
+)
 @DATA
 @PROFILE
 @SOURCE
@@ -57,9 +70,11 @@ def serve(
     port: str | None,
     timeout: str | None,
     max_rows: str | None,
+    max_body: str | None,
     workers: str | None,
     service_allow: tuple[str, ...],
     store: str | None,
+    public_url: str | None,
     data: Path | None,
     profile: str,
     source: Path | None,
@@ -79,9 +94,11 @@ def serve(
                 "port": port,
                 "timeout": timeout,
                 "max_rows": max_rows,
+                "max_body": max_body,
                 "workers": workers,
                 "service_allow": service_allow,
                 "store": store,
+                "public_url": public_url,
             }
         )
         config = load_config(base)
@@ -107,7 +124,9 @@ def serve(
         fail(exc)
     except KeyboardInterrupt:
         # uvicorn re-raises the Ctrl-C it caught once it has shut down; the workers are stopped by then.
-        click.echo("koko: stopped", err=True)
+        pass
+    # Here after Ctrl-C or SIGTERM (systemd, docker stop): serving.serve returns only once stopped.
+    click.echo("koko: stopped", err=True)
 
 
 def _from(store: str | None) -> str:

@@ -19,6 +19,7 @@ decision (it validates the IRI and backtracks), so it is asked.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -80,6 +81,20 @@ FORMAT_NAMES: dict[str, tuple[str | None, str | None]] = {
 }
 QUERY_FORMS = ("select", "construct", "describe", "ask")
 UPDATE_FORMS = ("insert", "delete", "load", "clear", "create", "drop", "copy", "move", "add", "with")
+
+# Limits on what plan() reads, measured on pyoxigraph 0.5.13 by tests/test_abuse.py. Tokenizing costs
+# about 4 µs a token in the server process, holding the GIL, and asking the engine about one IRI about 40 µs: without
+# a cap a 1 MiB body took 4 s of CPU. The engine's parser and evaluator recurse: a worker died (stack overflow) from
+# 2,189 nested groups, 2,656 OPTIONAL or BIND in one group, 7,187 chained "+", 9,341 "!" or 12,000 triple patterns
+# (fewer already run past any timeout); the caps stay far below, so a query refused here would have crashed its worker
+# or nearly so.
+MAX_TOKENS = 50_000
+MAX_ASKED = 1_000  # distinct <…> the engine is asked about (the fast path below answers the plain ones)
+MAX_DEPTH = 256  # nested { ( [
+MAX_OPERATORS = 1_000  # operators and group elements that each add a level to the engine's algebra
+MAX_PATTERNS = 2_000  # ". ; ," between triple patterns, and commas between arguments; VALUES terms need none
+_OPERATOR_WORDS = frozenset(("optional", "minus", "union", "filter", "bind", "graph", "service", "values", "as", "exists"))
+_OPERATOR_SIGNS = frozenset("+-*/|&!=<>^")
 
 
 @dataclass(frozen=True)
@@ -220,6 +235,33 @@ class Token:
     iri: str = ""  # an IRI token's absolute IRI
 
 
+# IRIs that need no engine to resolve: absolute ones without escapes or dot segments, and plain relative paths
+# against a base that ends in "/". Oxigraph validates both with the same IRI parser (oxiri) as its query parser.
+_PLAIN_ABSOLUTE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\\]*")
+_PLAIN_RELATIVE = re.compile(r"[A-Za-z0-9_~-][A-Za-z0-9_~/-]*(?:\.[A-Za-z0-9_~-]+)*")
+_PLAIN_BASE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^/?#]*/[^?#]*/|[A-Za-z][A-Za-z0-9+.-]*://[^/?#]*/")
+
+
+def _plain(content: str, base: str) -> str | None:
+    """The IRI of a plain ``<content>`` without asking the engine; None when it must be asked.
+
+    >>> _plain("site/erfurt", "https://w3id.org/koko-kg/id/"), _plain("urn:x:y", "urn:b"), _plain("../a", "http://a/b/")
+    ('https://w3id.org/koko-kg/id/site/erfurt', 'urn:x:y', None)
+    >>> _plain("http://a/b/../c", "urn:b"), _plain("http://a/%zz", "urn:b")  # the engine is asked about these
+    (None, None)
+    """
+    if _PLAIN_ABSOLUTE.fullmatch(content) and "/." not in content and ":." not in content:  # no dot segment to remove
+        iri = content
+    elif _PLAIN_RELATIVE.fullmatch(content) and _PLAIN_BASE.fullmatch(base) and "/." not in base:
+        iri = base + content
+    else:
+        return None
+    try:
+        return ox.NamedNode(iri).value
+    except ValueError:
+        return None
+
+
 def _resolve(store: ox.Store, content: str, base: str) -> str | None:
     """The absolute IRI of ``<content>``, or None when the engine would not read it as an IRI."""
     try:
@@ -229,8 +271,9 @@ def _resolve(store: ox.Store, content: str, base: str) -> str | None:
     return solution["i"].value
 
 
-def tokens(text: str, base: str) -> Iterator[Token]:
+def tokens(text: str, base: str, max_asked: int | None = None) -> Iterator[Token]:
     """The query's tokens, without whitespace and comments; ``BASE`` is followed as the engine does.
+    With ``max_asked``, :class:`ProtocolError` (413) once more IRIs than that need the engine to resolve them.
 
     >>> [t.text for t in tokens('SELECT * { ?s ?p "# SERVICE" } # SERVICE', "http://example.org/")]
     ['SELECT', '*', '{', '?s', '?p', '"# SERVICE"', '}']
@@ -239,6 +282,7 @@ def tokens(text: str, base: str) -> Iterator[Token]:
     """
     store = ox.Store()  # an empty store only parses: asked whether <…> is an IRI
     resolved: dict[tuple[str, str], str | None] = {}
+    asked = 0
     position, previous = 0, ""
     while position < len(text):
         match = _TOKEN.match(text, position)
@@ -252,7 +296,14 @@ def tokens(text: str, base: str) -> Iterator[Token]:
         if kind == "iri":
             key = (value[1:-1], base)
             if key not in resolved:
-                resolved[key] = _resolve(store, *key)
+                plain = _plain(*key)
+                if plain is None:
+                    asked += 1
+                    if max_asked is not None and asked > max_asked:  # each costs a parse: bounded, as tokens are in plan()
+                        raise ProtocolError(
+                            413, f"the query holds more than {max_asked} IRIs that are not plain; koko refuses it"
+                        )
+                resolved[key] = plain if plain is not None else _resolve(store, *key)
             if resolved[key] is None:  # a less-than sign: what follows is code
                 kind, value = "other", "<"
             else:
@@ -399,11 +450,44 @@ application/sparql-results+xml, text/csv, text/tab-separated-values, application
     return chosen[0], chosen[1]
 
 
+def check_structure(text: str, found: Sequence[Token]) -> None:
+    """Refuse (400) a query nested deeper than :data:`MAX_DEPTH`, with more than :data:`MAX_OPERATORS` operators
+    or :data:`MAX_PATTERNS` triple patterns: the engine recurses on each, and enough of them kill its worker.
+
+    >>> check_structure("", list(tokens("ASK {" + " FILTER(!true)" * 3 + " }", "urn:x")))
+    >>> check_structure("", list(tokens("ASK " + "{" * 300 + "}" * 300, "urn:x")))
+    Traceback (most recent call last):
+    koko.protocol.ProtocolError: the query is nested deeper than 256 levels at line 1, column 261; koko refuses it
+    """
+    depth = operators = patterns = 0
+    for token in found:
+        if token.kind == "other":
+            if token.text in "{([":
+                depth += 1
+                if depth > MAX_DEPTH:
+                    where = line_and_column(text, token.start)
+                    raise ProtocolError(400, f"the query is nested deeper than {MAX_DEPTH} levels at {where}; koko refuses it")
+            elif token.text in "})]":
+                depth -= 1
+            elif token.text in _OPERATOR_SIGNS:
+                operators += 1
+            elif token.text in ".;,":
+                patterns += 1
+        elif token.kind == "word" and token.text.lower() in _OPERATOR_WORDS:
+            operators += 1
+        if operators > MAX_OPERATORS or patterns > MAX_PATTERNS:
+            what = f"{MAX_OPERATORS} operators" if operators > MAX_OPERATORS else f"{MAX_PATTERNS} triple patterns or list items"
+            raise ProtocolError(400, f"the query has more than {what} (at {line_and_column(text, token.start)}); koko refuses it")
+
+
 def plan(operation: Operation, accept: str | None, base: str, graphs: frozenset[str], allowed: Sequence[str]) -> Plan:
     """Check a query before it runs: read-only, no unlisted SERVICE, local graphs only."""
     assert operation.query is not None
     text = operation.query
-    found = list(tokens(text, base))
+    found = list(itertools.islice(tokens(text, base, MAX_ASKED), MAX_TOKENS + 1))
+    if len(found) > MAX_TOKENS:  # stop reading: the time plan() takes is bounded whatever the body holds
+        raise ProtocolError(413, f"the query has more than {MAX_TOKENS} tokens; koko refuses longer queries")
+    check_structure(text, found)
     form = query_form(found)
     if form == "update":
         raise ProtocolError(403, READ_ONLY)

@@ -7,11 +7,14 @@ whichever way it stops.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import signal
 import socket
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
+from types import FrameType
 
 import uvicorn
 
@@ -23,8 +26,32 @@ from .server_config import ServerConfig
 from .web import create_app
 from .workers import WorkerPool
 
+# Seconds the requests in flight get to finish once the server is told to stop (Ctrl-C, SIGTERM). Pages and
+# most queries take milliseconds; a long query is cut off instead of holding the stop up to the query timeout,
+# and the whole stop stays well inside docker's 10 s before SIGKILL.
+GRACE = 2.0
 
-def _uvicorn(app: object) -> uvicorn.Server:
+
+class _Server(uvicorn.Server):
+    """uvicorn's server, which calls ``stopped`` when the grace period of a shutdown is over."""
+
+    def __init__(self, config: uvicorn.Config, stopped: Callable[[], None]):
+        super().__init__(config)
+        self._stopped = stopped
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        # A request still waiting for a worker would hold the shutdown until its query's timeout (uvicorn waits
+        # for it, then asyncio.run for its thread). Stopping the workers when the grace period ends answers it
+        # at once, with an error, before uvicorn's own later deadline would cancel it with a traceback in the log.
+        timer = asyncio.get_running_loop().call_later(GRACE, self._stopped)
+        try:
+            await super().shutdown(sockets)
+        finally:
+            timer.cancel()
+        self._stopped()
+
+
+def _uvicorn(app: object, stopped: Callable[[], None] = lambda: None) -> uvicorn.Server:
     config = uvicorn.Config(
         app,
         log_level="warning",
@@ -33,8 +60,22 @@ def _uvicorn(app: object) -> uvicorn.Server:
         lifespan="off",
         limit_concurrency=1000,
         timeout_keep_alive=5,
+        timeout_graceful_shutdown=GRACE + 3,  # a backstop for what the workers do not hold (--store)
     )
-    return uvicorn.Server(config)
+    return _Server(config, stopped)
+
+
+def _stop_workers(backend: Backend) -> Callable[[], None]:
+    pool = getattr(backend, "pool", None)  # the embedded store's; a remote store's requests end by their own timeout
+    return pool.close if isinstance(pool, WorkerPool) else lambda: None
+
+
+class _Terminated(Exception):
+    """SIGTERM arrived (systemd, docker stop, kill): a stop as orderly as Ctrl-C's."""
+
+
+def _terminate(signum: int, frame: FrameType | None) -> None:
+    raise _Terminated
 
 
 def bind(settings: ServerConfig) -> socket.socket:
@@ -74,14 +115,23 @@ def backend_for(release: Release, settings: ServerConfig) -> AbstractContextMana
 
 
 def serve(release: Release, settings: ServerConfig, announce: Callable[[str, Backend], None]) -> None:
-    """Serve until interrupted; ``announce`` is told the root URL and the backend once the socket is bound."""
+    """Serve until interrupted; ``announce`` is told the root URL and the backend once the socket is bound.
+
+    Returns once SIGTERM has stopped the server and its workers; Ctrl-C raises KeyboardInterrupt after the same."""
     sock = bind(settings)
+    # uvicorn catches SIGTERM while it runs, shuts down, then raises the signal again with the handler it found:
+    # Python's default would kill the process there (exit -15, no message) with the workers still running.
+    # Ours unwinds instead, through the pool's exit, which kills the workers.
+    previous = signal.signal(signal.SIGTERM, _terminate)
     try:
         with backend_for(release, settings) as backend:
-            server = _uvicorn(create_app(release, settings, backend))
+            server = _uvicorn(create_app(release, settings, backend), _stop_workers(backend))
             announce(root_url(sock), backend)
             server.run(sockets=[sock])
+    except _Terminated:
+        pass
     finally:
+        signal.signal(signal.SIGTERM, previous)
         sock.close()
 
 

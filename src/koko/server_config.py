@@ -2,7 +2,8 @@
 
 Every limit a public endpoint needs is here, named once: the query timeout, the row cap,
 the request-body cap, the number of query workers and the SERVICE allow-list (empty:
-koko never connects anywhere); and where the data is: the embedded store, or a remote store.
+koko never connects anywhere); where the data is: the embedded store, or a remote store; and
+the public URL that absolute links are written under.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ class ServerConfig:
     service_allow: tuple[str, ...] = ()
     data: Path | None = None
     store: str | None = None  # a remote SPARQL endpoint to serve from instead of the embedded store
+    public_url: str | None = None  # the root of every absolute URL the server writes; None: the request's, if plain
 
 
 ENVIRONMENT = {
@@ -39,6 +41,7 @@ ENVIRONMENT = {
     "workers": "KOKO_WORKERS",
     "service_allow": "KOKO_SERVICE_ALLOW",
     "store": "KOKO_STORE",
+    "public_url": "KOKO_PUBLIC_URL",
 }
 
 OPTIONS = {"service_allow": "--allow-service"}
@@ -63,6 +66,26 @@ def _endpoints(value: str | tuple[str, ...], name: str) -> tuple[str, ...]:
     return tuple(items)
 
 
+def _root(value: str, name: str) -> str:
+    """A root URL to write absolute links under: absolute http(s), no credentials, no query, ending in '/'.
+
+    >>> _root("https://koko.example/kg/", "--public-url")
+    'https://koko.example/kg/'
+    >>> _root("https://koko.example/kg", "--public-url")
+    Traceback (most recent call last):
+    koko.errors.KokoError: --public-url: 'https://koko.example/kg' must end with '/'
+    """
+    if "@" in urlsplit(value).netloc:
+        # check_url's message would point to the store's credential variables; a public URL has no use for any.
+        raise KokoError(f"{name}: a public URL holds no credentials (user:password@)")
+    url = check_url(value, name)
+    if "?" in url:
+        raise KokoError(f"{name}: {url!r} must not have a ?query")
+    if not url.endswith("/"):
+        raise KokoError(f"{name}: {url!r} must end with '/'")
+    return url
+
+
 def check(name: str, value: object, option: str) -> object:
     """One setting, converted and checked; errors name the option or variable."""
     if value is None:
@@ -79,6 +102,8 @@ def check(name: str, value: object, option: str) -> object:
         return _endpoints(value, option)  # type: ignore[arg-type]
     if name == "store":
         return check_url(str(value), option)
+    if name == "public_url":
+        return _root(str(value), option)
     if name == "data":
         return Path(str(value))
     return str(value)
@@ -89,6 +114,8 @@ def load_server_config(flags: Mapping[str, object] | None = None, environ: Mappi
 
     >>> load_server_config({"timeout": "2.5"}, {"KOKO_TIMEOUT": "30", "KOKO_MAX_ROWS": "50"}).timeout
     2.5
+    >>> load_server_config({}, {"KOKO_PUBLIC_URL": "https://kg.example/koko/"}).public_url
+    'https://kg.example/koko/'
     >>> load_server_config({}, {"KOKO_WORKERS": "0"})
     Traceback (most recent call last):
     koko.errors.KokoError: KOKO_WORKERS: 0 is out of range (1 to 64)

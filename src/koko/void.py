@@ -1,8 +1,9 @@
 """The dataset description at ``/.well-known/void``, in the format the client asks for.
 
 RDF (Turtle by default, JSON-LD, N-Triples, RDF/XML) or, for a browser, a page with the key
-figures; the triples come from :mod:`koko.dataset_description`, with the absolute links of
-the root URL the client used.
+figures; the triples come from :mod:`koko.dataset_description`, with absolute links under the configured
+public URL or, without one, the root URL the client used (when its Host is plain; see
+:func:`koko.security_headers.public_root`).
 
 >>> [f.name for f in DESCRIPTION_FORMATS]
 ['ttl', 'jsonld', 'nt', 'xml']
@@ -35,6 +36,7 @@ from .formats import RdfFormat, lookup
 from .negotiate import choose
 from .published import Release
 from .render import Renderer, language
+from .security_headers import public_root
 from .urls import VOID_PATH, Urls
 
 #: The formats the description is offered in; Turtle is the default.
@@ -110,7 +112,7 @@ async def dataset_description(request: Request) -> Response:
         offered = ", ".join([*(f.media_type for f in DESCRIPTION_FORMATS), HTML])
         return PlainTextResponse(f"not acceptable; this resource is offered as {offered}\n", status_code=406, headers=headers)
     stats = service.statistics
-    root = str(request.base_url)
+    root = public_root(request, service.settings.public_url)
     if media == HTML:
         lang = language(request.query_params.get("lang"))
         html = await run_in_threadpool(description_page, service.release, service.renderer, root, stats, lang)

@@ -6,6 +6,9 @@
 - :mod:`koko.query_pages`: canned-query pages and the SPARQL query page under ``/-/``
 - :mod:`koko.void`: the dataset description at ``/.well-known/void``
 
+Around all of it, :class:`koko.security_headers.SecurityHeaders` adds the security headers to every
+answer and keeps malformed Host headers out.
+
 Handlers find what they need in :class:`Service` (``request.app.state.service``); nothing is
 module-level state, so tests build as many apps as they like.
 """
@@ -20,6 +23,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, Response
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp
 
 from . import endpoint, linked_data, query_pages, void
 from .backend import Backend
@@ -29,6 +33,7 @@ from .pages import LinkedData, linked_data_of
 from .published import Release
 from .remote_store import StoreUnavailable
 from .render import STATIC, Renderer, language, make_renderer
+from .security_headers import SecurityHeaders
 from .server_config import ServerConfig
 from .urls import Urls
 
@@ -65,6 +70,16 @@ async def _method_not_allowed(request: Request, exc: Exception) -> Response:
     return PlainTextResponse(f"{getattr(exc, 'detail', 'method not allowed')}\n", status_code=405, headers=headers)
 
 
+class _App(Starlette):
+    def __init__(self, public_url: str | None, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.public_url = public_url
+
+    def build_middleware_stack(self) -> ASGIApp:
+        # Outside Starlette's own stack, so that its 500 answer carries the security headers too.
+        return SecurityHeaders(super().build_middleware_stack(), self.public_url)
+
+
 def create_app(release: Release, settings: ServerConfig, backend: Backend) -> Starlette:
     urls = Urls(release.config.base)
     routes = [
@@ -75,7 +90,7 @@ def create_app(release: Release, settings: ServerConfig, backend: Backend) -> St
         Mount("/-/static", app=StaticFiles(directory=STATIC), name="static"),
     ]
     handlers = {404: _not_found, 405: _method_not_allowed, HTTPException: _http_error, StoreUnavailable: _store_unavailable}
-    app = Starlette(routes=routes, exception_handlers=handlers)
+    app = _App(settings.public_url, routes=routes, exception_handlers=handlers)
     renderer = make_renderer(urls)
     pages = linked_data_of(release, renderer, backend)
     stats = statistics(backend.select, release.config.base)

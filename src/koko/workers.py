@@ -197,8 +197,10 @@ class WorkerPool:
     def _replace(self, worker: _Worker) -> None:
         with self._lock:
             self._all.discard(worker)
+            closed = self._closed
         worker.kill()
-        threading.Thread(target=self._add, daemon=True).start()
+        if not closed:  # a pool being closed killed this worker itself: a replacement would find the server gone
+            threading.Thread(target=self._add, daemon=True).start()
 
     def run(self, job: Job, timeout: float) -> Outcome:
         """The job's outcome, or :class:`PoolError` when no worker is free or the deadline passes."""
@@ -217,6 +219,8 @@ class WorkerPool:
             outcome = worker.conn.recv()
         except (EOFError, OSError):
             self._replace(worker)
+            if self._closed:
+                raise WorkersBusy("the server is stopping; try again shortly", retry_after=1) from None
             raise WorkerCrashed("the query worker stopped unexpectedly") from None
         self._idle.put(worker)
         return outcome
