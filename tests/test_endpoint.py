@@ -22,7 +22,8 @@ from SPARQLWrapper import CSV, JSON, N3, RDFXML, TSV, TURTLE, XML, SPARQLWrapper
 from SPARQLWrapper import JSONLD as SW_JSONLD
 
 from koko.endpoint import TRUNCATED
-from koko.protocol import ProtocolError, decode_fields, services, tokens
+from koko.protocol import ProtocolError, decode_fields, services
+from koko.sparql_lexer import tokens
 from koko.workers import Job, WorkerCrashed, WorkersBusy, execute
 
 BASE = "https://w3id.org/koko-kg/id/"

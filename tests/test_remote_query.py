@@ -34,9 +34,9 @@ from koko.binding import bind_values, term_text
 from koko.cli import main
 from koko.errors import KokoError
 from koko.oxigraph import to_ox
-from koko.protocol import tokens
 from koko.query import CannedQuery, Parameter, bindings_for, render, resolve, run
 from koko.remote import run_remote
+from koko.sparql_lexer import tokens
 from oxigraph_server import oxigraph
 from test_canned_engines import BASE, CANNED, INJECTIONS, _cases, _normalise, _rdflib_cell, on_oxigraph, on_rdflib, order_keys
 

@@ -4,7 +4,7 @@ A SPARQL endpoint has no ``initBindings`` or ``substitutions``, so each paramete
 ``VALUES ?name { term }`` block inserted as the *first* element of the outermost WHERE group:
 the solutions are restricted before anything else is evaluated, FILTERs included (a VALUES
 clause after the query would join after evaluation, when a FILTER has already seen the variable
-unbound). The insertion point is found with :func:`koko.protocol.tokens`, which lexes as
+unbound). The insertion point is found with :func:`koko.sparql_lexer.tokens`, which lexes as
 pyoxigraph does, so braces in comments, strings and IRIs are never mistaken for code. Terms are
 written in N-Triples form by pyoxigraph, whose escaping leaves every value one RDF term.
 """
@@ -19,7 +19,8 @@ from rdflib.term import BNode, Node
 
 from .errors import KokoError
 from .oxigraph import to_ox
-from .protocol import Token, query_form, tokens
+from .protocol import query_form
+from .sparql_lexer import Token, tokens
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 

@@ -31,9 +31,10 @@ from SPARQLWrapper import POST, SPARQLWrapper
 from .binding import bind_values
 from .errors import KokoError
 from .model import bind_prefixes
-from .protocol import query_form, tokens
+from .protocol import query_form
 from .query import CannedQuery, bindings_for
 from .remote_http import Credentials, credentials_from_env
+from .sparql_lexer import tokens
 
 DEFAULT_TIMEOUT = 30.0
 RESULTS_JSON = "application/sparql-results+json"

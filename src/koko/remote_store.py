@@ -37,7 +37,7 @@ import pyoxigraph as ox
 from .binding import bind_values, term_text
 from .describe import LABEL_PROPERTIES, Index, index_of_quads, valid_iri
 from .errors import KokoError
-from .protocol import query_form, tokens
+from .protocol import query_form
 from .remote import (
     GRAPH_ACCEPT,
     RESULTS_JSON,
@@ -48,6 +48,7 @@ from .remote import (
     sparql_request,
 )
 from .remote_http import Credentials, check_url, credentials_from_env
+from .sparql_lexer import tokens
 from .workers import Job, Outcome, PoolError, QueryTimeout, WorkersBusy, outcome_of
 
 KOKO = "https://w3id.org/koko-kg/ontology#"
