@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import http.client
 import json
@@ -21,6 +20,7 @@ from rdflib.namespace import XSD
 from SPARQLWrapper import CSV, JSON, N3, RDFXML, TSV, TURTLE, XML, SPARQLWrapper
 from SPARQLWrapper import JSONLD as SW_JSONLD
 
+from asgi_call import asgi_call
 from koko.endpoint import TRUNCATED
 from koko.protocol import ProtocolError, decode_fields, services
 from koko.sparql_lexer import tokens
@@ -430,18 +430,7 @@ class _FailingPool:
 def _asgi_get(app, target: str) -> tuple[int, dict[str, str], bytes]:
     """One GET straight into the ASGI app, for a pool that fails on purpose."""
     path, _, query = target.partition("?")
-    scope = {"type": "http", "method": "GET", "path": path, "query_string": query.encode(), "headers": [], "http_version": "1.1"}
-    sent: list[dict] = []
-
-    async def receive():
-        return {"type": "http.request", "body": b"", "more_body": False}
-
-    async def send(message):
-        sent.append(message)
-
-    asyncio.run(app(scope, receive, send))
-    headers = {k.decode(): v.decode() for k, v in sent[0]["headers"]}
-    return sent[0]["status"], headers, b"".join(m.get("body", b"") for m in sent[1:])
+    return asgi_call(app, {"method": "GET", "path": path, "query_string": query.encode(), "headers": []})
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,6 @@ rdflib from the N-Triples and N-Quads files.
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import http.client
 import json
@@ -22,6 +21,7 @@ from pathlib import Path
 import pytest
 from rdflib import RDF, RDFS, BNode, Dataset, Graph, Literal, Namespace, URIRef
 
+from asgi_call import asgi_call
 from koko.dataset_description import describe_dataset, serialise_description
 from koko.formats import FORMATS, lookup
 
@@ -320,17 +320,7 @@ def _asgi_get(app, host: bytes, query: bytes = b"", path: str = "/.well-known/vo
         "scheme": "http",
         "server": ("127.0.0.1", 8000),
     }
-    sent: list[dict] = []
-
-    async def receive():
-        return {"type": "http.request", "body": b"", "more_body": False}
-
-    async def send(message):
-        sent.append(message)
-
-    asyncio.run(app(scope, receive, send))
-    headers = {k.decode(): v.decode() for k, v in sent[0]["headers"]}
-    return sent[0]["status"], headers, b"".join(m.get("body", b"") for m in sent[1:])
+    return asgi_call(app, scope)
 
 
 @pytest.fixture(scope="module")
