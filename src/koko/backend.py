@@ -49,16 +49,24 @@ class Backend(Protocol):
 class Embedded:
     """The release in memory: the serving process's store for the pages, workers for the queries."""
 
-    store: ox.Store
+    published: Published
     index: Index
     pool: WorkerPool | None  # None: pages only (the static site)
-    graphs: frozenset[str]
-    triples: int
+
+    @property
+    def store(self) -> ox.Store:
+        return self.published.store
+
+    @property
+    def graphs(self) -> frozenset[str]:
+        return self.published.graphs
+
+    @property
+    def triples(self) -> int:
+        return self.published.triples
 
     def select(self, query: str) -> Sequence[ox.QuerySolution]:
-        answer = self.store.query(query, use_default_graph_as_union=True)
-        assert isinstance(answer, ox.QuerySolutions), "the pages ask SELECT queries only"
-        return list(answer)
+        return union_select(self.store, query)
 
     def about(self, iris: Collection[str], labelled: Collection[str] = (), labels: bool = True) -> Index:
         return self.index
@@ -72,6 +80,13 @@ class Embedded:
         return self.pool.run(job, timeout)
 
 
+def union_select(store: ox.Store, query: str) -> Sequence[ox.QuerySolution]:
+    """The solutions of a fixed SELECT query over the union of the store's named graphs."""
+    answer = store.query(query, use_default_graph_as_union=True)
+    assert isinstance(answer, ox.QuerySolutions), "the pages ask SELECT queries only"
+    return list(answer)
+
+
 def embedded(published: Published, pool: WorkerPool | None = None) -> Embedded:
     """Index the release (a few tens of milliseconds); queries go to ``pool``."""
-    return Embedded(published.store, index_of(published.nquads), pool, published.graphs, published.triples)
+    return Embedded(published, index_of(published.nquads), pool)

@@ -18,6 +18,7 @@ The server answers with it at ``/.well-known/void`` (:mod:`koko.void`).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
@@ -26,6 +27,7 @@ from urllib.parse import quote
 
 import pyoxigraph as ox
 
+from .backend import union_select
 from .build import RELEASE_NAME
 from .formats import FORMATS, RdfFormat
 from .model import PREFIXES
@@ -262,7 +264,7 @@ def describe_dataset(
         raise ValueError(f"the root URL must end with '/': {root_url!r}")
     if stats is None:
         assert isinstance(published, Published), "counting needs the data: pass the statistics"
-        stats = statistics(lambda query: published.store.query(query, use_default_graph_as_union=True), published.config.base)
+        stats = statistics(functools.partial(union_select, published.store), published.config.base)
     urls = Urls(published.config.base)
     doc = root_url + urls.void.lstrip("/")
     dataset = dataset_iri(root_url)

@@ -100,8 +100,9 @@ async def resource(request: Request) -> Response:
     else:  # the exact IRI wins; only an unknown one is read as IRI + format suffix
         split = _split_suffix(path, FORMATS)
         stem = ld.urls.iri_of(RESOURCE_PREFIX + split[0]) if split is not None else None
-        index = await run_in_threadpool(ld.backend.about, [stem], (), False) if stem is not None else index
-        if split is None or stem is None or not index.knows(stem):
+        if stem is not None:
+            index = await run_in_threadpool(ld.backend.about, [stem], (), False)
+        if split is None or not index.knows(stem):
             raise HTTPException(404, f"{iri} is not a resource of this knowledge graph")
         iri, choice, negotiated = stem, split[1], False
     if isinstance(choice, Response):
