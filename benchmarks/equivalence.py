@@ -1,10 +1,10 @@
 """Check a rewrite of canned queries: the old text (from a git revision) and the current one give the same answers.
 
-For a synthetic graph of benchmarks/generate.py (koko.synthetic) at each --sizes, both texts of every
+For a synthetic graph of benchmarks/generate.py (koko.release.synthetic) at each --sizes, both texts of every
 query named in --queries run on the same in-memory pyoxigraph store, with their default parameters and
 every ``# example:`` of the current header, bound both ways the project binds them: as substitutions
-(the server's query workers, ``koko.workers.execute``) and as a VALUES block at the start of the WHERE
-group (``koko query --endpoint``, ``koko.binding.bind_values``). Compared:
+(the server's query workers, ``koko.sparql.workers.execute``) and as a VALUES block at the start of the WHERE
+group (``koko query --endpoint``, ``koko.sparql.binding.bind_values``). Compared:
 
 - the variables, in order;
 - the solutions as a multiset, GROUP_CONCAT values as multisets of their parts (the concatenation order
@@ -35,12 +35,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from koko.binding import bind_values
 from koko.config import load_config
-from koko.oxigraph import to_ox
-from koko.query import CannedQuery, bindings_for, list_canned, parse_header
-from koko.synthetic import iter_sizes, write
-from koko.workers import Job, execute
+from koko.release.synthetic import iter_sizes, write
+from koko.sparql.binding import bind_values
+from koko.sparql.canned import CannedQuery, bindings_for, list_canned, parse_header
+from koko.sparql.oxigraph import to_ox
+from koko.sparql.workers import Job, execute
 
 CONFIG = load_config(environ={})
 ROOT = Path(__file__).resolve().parent.parent

@@ -1,4 +1,4 @@
-"""Generate a synthetic KoKo graph at national scale as N-Quads (the core is koko.synthetic).
+"""Generate a synthetic KoKo graph at national scale as N-Quads (the core is koko.release.synthetic).
 
 The release plus up to 400 generated districts in Sachsen, Sachsen-Anhalt and Thüringen, each a
 copy of a real site's named graphs with new IRIs, names, Kreisschlüssel and coordinators, and as
@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 from koko.config import load_config
-from koko.synthetic import MAX_DISTRICTS, iter_sizes, write
+from koko.release.synthetic import MAX_DISTRICTS, iter_sizes, write
 
 
 def main(argv: list[str] | None = None) -> int:

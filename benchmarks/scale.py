@@ -1,18 +1,18 @@
 """Benchmark: how loading, querying and memory grow with the size of the graph (issue 6, "Scale").
 
-For each size (quads) the synthetic graph of benchmarks/generate.py (koko.synthetic: the release
+For each size (quads) the synthetic graph of benchmarks/generate.py (koko.release.synthetic: the release
 plus up to 400 generated districts with years of offers) is written to a temporary folder, then:
 
 - embedded, in a fresh subprocess each time: pyoxigraph in-memory ``Store.bulk_load`` of the
   N-Quads file (build time), the process's RSS before and after the load and its peak
   (``resource.getrusage`` maxrss), and the latency of every canned query with its default
-  parameters, run as the server's query workers run it (``koko.workers.execute``, union default
+  parameters, run as the server's query workers run it (``koko.sparql.workers.execute``, union default
   graph, parameters as substitutions, JSON results written): median of --runs after one warm-up;
 - remote: a real Oxigraph server (``oxigraph serve --location DIR --bind 127.0.0.1:PORT``);
   load time of one Graph Store POST of the whole file (``POST /store``, application/n-quads),
   and, on a second fresh server, of ``koko publish --endpoint http://127.0.0.1:PORT/ --data DIR``
   (N-Quads of many graphs per POST /store, then the counts of all graphs in GROUP BY queries)
-  when koko.publish is there;
+  when koko.store.publish is there;
   the server's RSS (VmRSS, peak VmHWM) and the size of its folder; the latency of every canned
   query over HTTP (``POST /query?union-default-graph``, the parameters bound by a VALUES block as
   ``koko query --endpoint`` binds them), median of --runs after one warm-up, on one keep-alive
@@ -52,8 +52,8 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from koko.config import load_config
-from koko.query import bindings_for, list_canned
-from koko.synthetic import iter_sizes, write
+from koko.release.synthetic import iter_sizes, write
+from koko.sparql.canned import bindings_for, list_canned
 
 CONFIG = load_config(environ={})
 NQUADS = "application/n-quads"
@@ -99,8 +99,8 @@ def _median_ms(run, runs: int) -> float:
 def embedded(path: Path, runs: int) -> dict:
     import pyoxigraph as ox
 
-    from koko.oxigraph import to_ox
-    from koko.workers import Job, execute
+    from koko.sparql.oxigraph import to_ox
+    from koko.sparql.workers import Job, execute
 
     before = _rss_kb()["VmRSS"]
     store = ox.Store()
@@ -232,7 +232,7 @@ def measure_publish(size: int, work: Path, runs: int, extra: tuple[str, ...]) ->
 
 
 def remote_queries(port: int, runs: int) -> dict:
-    from koko.binding import bind_values
+    from koko.sparql.binding import bind_values
 
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
     headers = {"Content-Type": "application/sparql-query", "Accept": JSON_RESULTS}
@@ -253,7 +253,7 @@ def _du(folder: Path) -> int:
 
 def publish_available() -> bool:
     try:
-        import koko.publish  # noqa: F401
+        import koko.store.publish  # noqa: F401
     except ImportError:
         return False
     return subprocess.run(["koko", "publish", "--help"], capture_output=True).returncode == 0

@@ -44,8 +44,8 @@ from urllib.parse import quote, urlencode
 
 from server import Target, free_port, process
 
-from koko.build import build_release
 from koko.config import load_config
+from koko.release.build import build_release
 
 ORDERED = (
     "PREFIX koko: <https://w3id.org/koko-kg/ontology#> "
@@ -129,11 +129,11 @@ def main() -> None:
                 Target("oxigraph", ports["oxigraph"], "/query?query=ASK%7B%7D", rows=None),
             ),
             "embedded": (
-                [sys.executable, "-m", "koko.cli", "serve", "--data", str(dist), "--port", str(ports["embedded"])],
+                [sys.executable, "-m", "koko", "serve", "--data", str(dist), "--port", str(ports["embedded"])],
                 Target("embedded", ports["embedded"], "/-/static/koko.css", rows=None),
             ),
             "store": (
-                [sys.executable, "-m", "koko.cli", "serve", "--store", store, "--data", str(dist), "--port", str(ports["store"])],
+                [sys.executable, "-m", "koko", "serve", "--store", store, "--data", str(dist), "--port", str(ports["store"])],
                 Target("store", ports["store"], "/-/static/koko.css", rows=None),
             ),
         }

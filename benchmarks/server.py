@@ -51,8 +51,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode
 
-from koko.build import build_release
 from koko.config import load_config
+from koko.release.build import build_release
 
 QUERY = "sites-by-state"
 PARAMETER = ("state", "Sachsen")
@@ -223,7 +223,7 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=10.0, help="seconds of the throughput run per server")
     parser.add_argument("--workers", type=int, default=None, help="koko serve --workers (default: koko's default)")
     parser.add_argument(
-        "--koko-script", type=Path, help="run this Python script instead of `python -m koko.cli` (a patched server)"
+        "--koko-script", type=Path, help="run this Python script instead of `python -m koko.cli.commands` (a patched server)"
     )
     parser.add_argument("--load", choices=["wrk", "python"], default="wrk" if shutil.which("wrk") else "python")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
@@ -255,7 +255,7 @@ def main() -> None:
             check=True,
             capture_output=True,
         )
-        entry = [str(args.koko_script)] if args.koko_script else ["-m", "koko.cli"]
+        entry = [str(args.koko_script)] if args.koko_script else ["-m", "koko"]
         koko = [sys.executable, *entry, "serve", "--data", str(dist), "--port", str(ports["koko"])]
         koko += ["--workers", str(args.workers)] if args.workers else []
         commands = {

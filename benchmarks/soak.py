@@ -6,7 +6,7 @@ run canned and ad-hoc queries, and a share of them send abuse: malformed SPARQL,
 SERVICE calls, oversized bodies, path traversal, hostile canned parameters and pathological
 queries that only the query timeout stops.
 
-The release is built into a temporary folder and served by ``python -m koko.cli serve --data``
+The release is built into a temporary folder and served by ``python -m koko.cli.commands serve --data``
 in its own process group on 127.0.0.1 (stopped at the end, whatever happens). ``--clients``
 load processes, each with one keep-alive ``http.client`` connection, send requests for
 ``--duration`` seconds, one after the other, each drawn from a weighted mix by a random
@@ -54,8 +54,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))  # benchmarks/server.py
 
 from server import Target, free_port, process
 
-from koko.build import build_release
 from koko.config import load_config
+from koko.release.build import build_release
 
 STATES = ("Sachsen", "Sachsen-Anhalt", "Thüringen", "Saxony", "Thuringia", "")
 PROGRAMMES = ("Bildung integriert", "RÜMSA", "Integrative Maßnahmen", "KoKo", "Kommunale Koordinierung")
@@ -502,7 +502,7 @@ def main() -> None:
         build_release(config, dist)
         catalogue = Catalogue.of(dist / "koko.nq", config.base)
         port = free_port()
-        argv = [sys.executable, "-m", "koko.cli", "serve", "--data", str(dist), "--port", str(port)]
+        argv = [sys.executable, "-m", "koko", "serve", "--data", str(dist), "--port", str(port)]
         argv += ["--workers", str(args.workers), "--timeout", f"{args.timeout:g}"]
         ready = Target("koko", port, "/-/static/koko.css", rows=None)
         with process("koko", argv, Path(tmp) / "koko.log", ready) as server:

@@ -15,11 +15,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from koko.build import build_release
+from koko.checks.infer import infer, load_ontology
+from koko.checks.validate import load_shapes, validate_dataset
 from koko.config import load_config
-from koko.formats import lookup, parse_rdf
-from koko.infer import infer, load_ontology
-from koko.validate import load_shapes, validate_dataset
+from koko.graph.formats import lookup, parse_rdf
+from koko.release.build import build_release
 
 
 def measure(runs: int, step) -> list[float]:

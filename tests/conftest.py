@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from koko.build import Knowledge, assemble
-from koko.catalogue import Catalogue, load_catalogue
 from koko.config import Config, load_config
+from koko.release.build import Knowledge, assemble
+from koko.source.catalogue import Catalogue, load_catalogue
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE = ROOT / "data" / "source" / "koko-brochure-2020.txt"
@@ -67,7 +67,7 @@ def listener():
 @pytest.fixture(scope="session")
 def published(config: Config, knowledge: Knowledge):
     """The release as the server publishes it (validated, loaded into Oxigraph)."""
-    from koko.published import publish_knowledge
+    from koko.release.published import publish_knowledge
 
     return publish_knowledge(config, knowledge)
 
@@ -77,8 +77,8 @@ def server(published) -> str:
     """``koko serve`` on a free port of 127.0.0.1 for the whole session: its root URL, ending in '/'.
 
     A short timeout and a small row cap, so that tests can reach both."""
-    from koko.serve import running
-    from koko.server_config import load_server_config
+    from koko.web.config import load_server_config
+    from koko.web.serve import running
 
     settings = load_server_config({"port": 0, "timeout": 3, "max_rows": 2000, "workers": 2}, {})
     with running(published, settings) as url:

@@ -20,7 +20,7 @@ from pathlib import Path
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import SH
 
-from koko.validate import Finding, Report
+from koko.checks.validate import Finding, Report
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "shapes"
 KOKOSH = "https://w3id.org/koko-kg/shapes#"
@@ -1275,9 +1275,9 @@ _WORKER: dict = {}
 
 
 def _start_worker() -> None:
-    from koko.build import assemble
+    from koko.checks.validate import load_shapes
     from koko.config import load_config
-    from koko.validate import load_shapes
+    from koko.release.build import assemble
 
     config = load_config(environ={})
     shapes, graph_shapes = load_shapes(config.shapes), load_shapes(config.graph_shapes)
@@ -1285,7 +1285,7 @@ def _start_worker() -> None:
 
 
 def _validate_case(name: str) -> tuple[str, frozenset[str]]:
-    from koko.validate import validate_dataset
+    from koko.checks.validate import validate_dataset
 
     if not _WORKER:
         _start_worker()

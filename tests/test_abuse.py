@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from koko.protocol import MAX_DEPTH, MAX_TOKENS, Operation, ProtocolError, plan
+from koko.sparql.protocol import MAX_DEPTH, MAX_TOKENS, Operation, ProtocolError, plan
 
 BASE = "https://w3id.org/koko-kg/id/"
 FORM = "application/x-www-form-urlencoded"
@@ -242,7 +242,7 @@ NESTED = {
 @pytest.mark.parametrize("name", NESTED)
 def test_deep_or_wide_queries_are_400_not_a_dead_worker(server, route, name):
     """Shapes that killed a query worker (a stack overflow in the engine, answered 500) before the check; the sizes
-    where that happens are in koko/protocol.py. The last two are smaller, to fit the query page's URL."""
+    where that happens are in koko/sparql/protocol.py. The last two are smaller, to fit the query page's URL."""
     clean(ROUTES[route](server, NESTED[name]), 400, "koko refuses it", bound=5)
 
 

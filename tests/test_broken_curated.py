@@ -19,10 +19,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import koko.cli
+import koko.cli.commands
+from koko.checks.validate import load_shapes
 from koko.config import load_config
 from koko.errors import KokoError
-from koko.validate import load_shapes
 
 ROOT = Path(__file__).resolve().parents[1]
 GOERLITZ = "data/curated/sites/goerlitz.yaml"
@@ -332,7 +332,7 @@ def project(tmp_path, monkeypatch) -> Path:
     for folder in ("data", "ontology", "shapes"):
         shutil.copytree(ROOT / folder, copy / folder)
     config = replace(load_config(environ={}), root=copy)
-    monkeypatch.setattr(koko.cli, "load_config", lambda base=None: config)
+    monkeypatch.setattr(koko.cli.commands, "load_config", lambda base=None: config)
     return copy
 
 
@@ -355,7 +355,7 @@ def test_broken_curated_file_exits_2_names_file_and_line_and_keeps_the_release(
     (out / "context.jsonld").write_bytes(b'{"@context": {}}\n')
     before = _snapshot(out)
 
-    result = CliRunner().invoke(koko.cli.main, ["build", "--out", str(out)])
+    result = CliRunner().invoke(koko.cli.commands.main, ["build", "--out", str(out)])
 
     assert result.exit_code == 2, result.output
     assert isinstance(result.exception, SystemExit)  # an uncaught exception would be kept here instead
@@ -370,10 +370,10 @@ def test_broken_curated_file_exits_2_names_file_and_line_and_keeps_the_release(
 
 def test_the_unbroken_copy_assembles_and_its_shapes_load(project):
     """The corpus breaks a copy that works: each failure above comes from its mutation alone."""
-    result = CliRunner().invoke(koko.cli.main, ["stats"])
+    result = CliRunner().invoke(koko.cli.commands.main, ["stats"])
     assert result.exit_code == 0, result.output
     assert "sites: 27 (Sachsen 7, Sachsen-Anhalt 9, Thüringen 11)" in result.stdout
-    config = koko.cli.load_config()
+    config = koko.cli.commands.load_config()
     assert config.root == project
     assert len(load_shapes(config.shapes)) > 0
     assert len(load_shapes(config.graph_shapes)) > 0
@@ -381,12 +381,12 @@ def test_the_unbroken_copy_assembles_and_its_shapes_load(project):
 
 def test_a_duplicate_key_is_refused_even_where_both_values_agree(project):
     """PyYAML keeps the last of two equal keys silently; the curated loader refuses any repeat."""
-    from koko.build import assemble
+    from koko.release.build import assemble
 
     path = project / GOERLITZ
     path.write_bytes(sub("    value: 66\n", "    value: 66\n    value: 66\n")(path.read_bytes()))
     with pytest.raises(KokoError) as error:
-        assemble(koko.cli.load_config())
+        assemble(koko.cli.commands.load_config())
     assert (error.value.path, error.value.line, error.value.column) == (str(path), 134, 5)
     assert str(error.value).startswith(f"{path}:134:5: not valid YAML: key 'value' is given twice")
 
@@ -403,7 +403,7 @@ def test_a_real_koko_process_reports_a_broken_curated_file_on_one_line_without_a
     (out / "koko.ttl").write_bytes(b"previous release\n")
     env = {**os.environ, "PYTHONPATH": str(copy / "src")}
     result = subprocess.run(
-        [sys.executable, "-m", "koko.cli", "build", "--out", str(out)], capture_output=True, text=True, env=env, timeout=120
+        [sys.executable, "-m", "koko", "build", "--out", str(out)], capture_output=True, text=True, env=env, timeout=120
     )
     assert result.returncode == 2
     assert result.stderr == (

@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from conftest import SOURCE
 from koko.cli import main
 from koko.errors import KokoError
-from koko.parse import parse_file
+from koko.source.parse import parse_file
 
 REAL = SOURCE.read_text(encoding="utf-8")
 

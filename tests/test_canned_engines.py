@@ -23,10 +23,10 @@ from hypothesis import strategies as st
 from rdflib import RDF, XSD, BNode, Literal, URIRef
 
 from koko.config import load_config
-from koko.namespace import KOKO
-from koko.oxigraph import to_ox
-from koko.query import CannedQuery, bindings_for, list_canned, run
-from koko.workers import Job, execute
+from koko.graph.namespace import KOKO
+from koko.sparql.canned import CannedQuery, bindings_for, list_canned, run
+from koko.sparql.oxigraph import to_ox
+from koko.sparql.workers import Job, execute
 
 CONFIG = load_config(environ={})
 BASE = CONFIG.base
@@ -183,7 +183,7 @@ IRI_PIECES = [*"abcSERVICE/#?;=&:.-_~'()*+,!$@0123456789", "%41", "%C3%BC"]
 
 
 def _valid_iri(path: str) -> bool:
-    """koko.query.to_term lets through some IRIs that pyoxigraph refuses ('site/##', 'site/%') when the
+    """koko.sparql.canned.to_term lets through some IRIs that pyoxigraph refuses ('site/##', 'site/%') when the
     term is made, before any store sees them: not what this test is about."""
     try:
         ox.NamedNode(BASE + "site/" + path)

@@ -12,7 +12,7 @@ from rdflib import Graph
 from rdflib.compare import isomorphic
 
 from koko.cli import main
-from koko.formats import union
+from koko.graph.formats import union
 
 
 def koko(*args: str):
@@ -132,6 +132,6 @@ def test_query_with_base_binds_relative_iris_against_it():
 
 
 def test_console_script_is_installed():
-    done = subprocess.run([sys.executable, "-m", "koko.cli", "--help"], capture_output=True, text=True, check=True)
+    done = subprocess.run([sys.executable, "-m", "koko", "--help"], capture_output=True, text=True, check=True)
     for command in ("build", "export", "query", "stats"):
         assert command in done.stdout

@@ -10,12 +10,12 @@ import pytest
 from rdflib import RDF, Literal, URIRef
 from rdflib.namespace import PROV
 
-from koko.coverage import KINDS
-from koko.curated import load_curation, part_texts
 from koko.errors import KokoError
-from koko.namespace import KOKO
-from koko.query import load_canned, run
-from koko.text import normalise_space
+from koko.graph.namespace import KOKO
+from koko.source.coverage import KINDS
+from koko.source.curated import load_curation, part_texts
+from koko.source.text import normalise_space
+from koko.sparql.canned import load_canned, run
 
 ROOT = Path(__file__).resolve().parents[1]
 CURATED = ROOT / "data" / "curated"
@@ -42,8 +42,8 @@ def test_every_site_and_section_has_a_curated_file(brochure):
 
 
 def _facts():
-    from koko.build import assemble
     from koko.config import load_config
+    from koko.release.build import assemble
 
     return assemble(load_config(environ={})).curation.facts
 
@@ -61,7 +61,7 @@ def test_quote_is_verbatim_in_the_part_it_is_attributed_to(fact, brochure):
 
 
 def _slug(name: str) -> str:
-    from koko.model import site_slug
+    from koko.source.text import site_slug
 
     return site_slug(name)
 
@@ -302,7 +302,7 @@ def test_coverage_counts_facts_per_kind_and_lists_answers_without_any(tmp_path):
 
     from click.testing import CliRunner
 
-    from koko.cli import main
+    from koko.cli.commands import main
 
     result = CliRunner().invoke(main, ["coverage", "--format", "json"])
     assert result.exit_code == 0

@@ -7,15 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from koko.cli import main as cli_main
-from koko.docgen import targets
+from koko.cli.commands import main as cli_main
+from koko.cli.docgen import targets
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.mark.parametrize("path", sorted(targets(ROOT)), ids=lambda p: p.name)
 def test_generated_docs_are_current(path):
-    assert path.read_text(encoding="utf-8") == targets(ROOT)[path], f"run python -m koko.docgen to refresh {path.name}"
+    assert path.read_text(encoding="utf-8") == targets(ROOT)[path], f"run python -m koko.cli.docgen to refresh {path.name}"
 
 
 def test_readme_starts_with_exactly_the_two_commands():
@@ -58,7 +58,7 @@ def test_the_validation_report_in_the_docs_is_what_koko_prints(tmp_path, monkeyp
 
 def test_shape_catalogue_renders_what_the_shapes_files_do_not_use_yet(tmp_path):
     """sh:property, complex paths and the class count are not in the real files; the rows must still be right."""
-    from koko.docgen import render_shape_catalogue
+    from koko.cli.docgen import render_shape_catalogue
 
     shapes = tmp_path / "extra.shapes.ttl"
     shapes.write_text(

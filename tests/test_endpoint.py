@@ -21,10 +21,10 @@ from SPARQLWrapper import CSV, JSON, N3, RDFXML, TSV, TURTLE, XML, SPARQLWrapper
 from SPARQLWrapper import JSONLD as SW_JSONLD
 
 from asgi_call import asgi_call
-from koko.endpoint import TRUNCATED
-from koko.protocol import ProtocolError, decode_fields, services
-from koko.sparql_lexer import tokens
-from koko.workers import Job, WorkerCrashed, WorkersBusy, execute
+from koko.sparql.lexer import tokens
+from koko.sparql.protocol import ProtocolError, decode_fields, services
+from koko.sparql.workers import Job, WorkerCrashed, WorkersBusy, execute
+from koko.web.endpoint import TRUNCATED
 
 BASE = "https://w3id.org/koko-kg/id/"
 KOKO = "https://w3id.org/koko-kg/ontology#"
@@ -82,8 +82,8 @@ def form(root: str, data: bytes, target: str = "/sparql") -> Answer:
 @pytest.fixture(scope="module")
 def limits_server(published):
     """A server of its own with a 1 s timeout, a 4 KiB body cap and one allowed SERVICE endpoint."""
-    from koko.serve import running
-    from koko.server_config import load_server_config
+    from koko.web.config import load_server_config
+    from koko.web.serve import running
 
     flags = {"port": 0, "timeout": 1, "max_body": 4096, "workers": 2, "service_allow": (ALLOWED,)}
     with running(published, load_server_config(flags, {})) as url:
@@ -441,9 +441,9 @@ def _asgi_get(app, target: str) -> tuple[int, dict[str, str], bytes]:
     ],
 )
 def test_pool_failures_map_to_500_and_503(published, error, status, retry):
-    from koko.backend import embedded
-    from koko.server_config import ServerConfig
-    from koko.web import create_app
+    from koko.pages.backend import embedded
+    from koko.web.app import create_app
+    from koko.web.config import ServerConfig
 
     failing = dataclasses.replace(embedded(published), pool=_FailingPool(error))
     answer = _asgi_get(create_app(published, ServerConfig(), failing), "/sparql?query=ASK%7B%7D")

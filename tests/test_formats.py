@@ -12,9 +12,9 @@ import pytest
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
-from koko.build import build_release, release_files, write_atomically
 from koko.errors import KokoError
-from koko.formats import FORMATS, guess, load_context, lookup, parse_rdf, serialise, union
+from koko.graph.formats import FORMATS, guess, load_context, lookup, parse_rdf, serialise, union
+from koko.release.build import build_release, release_files, write_atomically
 
 
 @pytest.fixture(scope="module")
@@ -70,7 +70,7 @@ def test_builds_are_identical_across_hash_seeds(tmp_path, release):
     """Set iteration order changes with PYTHONHASHSEED; the output must not."""
     out = tmp_path / "seeded"
     env = {**os.environ, "PYTHONHASHSEED": "12345"}
-    subprocess.run([sys.executable, "-m", "koko.cli", "build", "--out", str(out)], env=env, check=True, capture_output=True)
+    subprocess.run([sys.executable, "-m", "koko", "build", "--out", str(out)], env=env, check=True, capture_output=True)
     for path in release.iterdir():
         assert path.read_bytes() == (out / path.name).read_bytes(), path.name
 

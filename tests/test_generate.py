@@ -1,6 +1,6 @@
 """The synthetic national-scale graph of benchmarks/generate.py keeps the release's shapes.
 
-The generator's core is ``koko.synthetic`` (importable, linted and doctested with the package);
+The generator's core is ``koko.release.synthetic`` (importable, linted and doctested with the package);
 ``benchmarks/generate.py`` is its command line, loaded here from its file. A small instance — the
 release, three generated districts and several years of offers each — must pass ``koko validate``,
 be the same bytes for the same seed, and give every canned query rows with its defaults.
@@ -17,9 +17,9 @@ from click.testing import CliRunner
 
 from koko.cli import main
 from koko.config import load_config
-from koko.oxigraph import to_ox
-from koko.query import bindings_for, list_canned
-from koko.workers import Job, execute
+from koko.sparql.canned import bindings_for, list_canned
+from koko.sparql.oxigraph import to_ox
+from koko.sparql.workers import Job, execute
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = load_config(environ={})

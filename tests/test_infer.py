@@ -7,10 +7,10 @@ from click.testing import CliRunner
 from rdflib import OWL, RDF, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, ORG, PROV, SKOS
 
+from koko.checks.infer import infer, load_ontology
 from koko.cli import main
-from koko.formats import union
-from koko.infer import infer, load_ontology
-from koko.namespace import KOKO
+from koko.graph.formats import union
+from koko.graph.namespace import KOKO
 
 BASE = "https://w3id.org/koko-kg/id/"
 SCHEMA = Namespace("https://schema.org/")

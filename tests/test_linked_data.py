@@ -15,7 +15,7 @@ import pytest
 from rdflib import Dataset, Graph, URIRef
 from rdflib.compare import isomorphic
 
-from koko.pages import script_json
+from koko.pages.linked_data import script_json
 
 BASE = "https://w3id.org/koko-kg/id/"
 FIREFOX = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8"

@@ -6,10 +6,10 @@ import pytest
 from rdflib import RDF, XSD, BNode, Literal, URIRef
 from rdflib.namespace import ORG, PROV, SKOS
 
-from koko.build import assemble
 from koko.config import load_config
-from koko.model import site_slug
-from koko.namespace import KOKO
+from koko.graph.namespace import KOKO
+from koko.release.build import assemble
+from koko.source.text import site_slug
 
 BASE = "https://w3id.org/koko-kg/id/"
 

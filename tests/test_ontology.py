@@ -10,9 +10,9 @@ import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
 
-from koko.namespace import KOKO
-from koko.nsgen import main as nsgen_main
-from koko.nsgen import render_namespace_module
+from koko.graph.namespace import KOKO
+from koko.graph.nsgen import main as nsgen_main
+from koko.graph.nsgen import render_namespace_module
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 ONTOLOGY_PATH = REPO_ROOT / "ontology" / "koko.ttl"
@@ -309,7 +309,7 @@ def test_transitive_properties_are_object_properties(term: URIRef) -> None:
 
 def test_namespace_module_is_up_to_date() -> None:
     expected = render_namespace_module(ONTOLOGY_PATH)
-    assert NAMESPACE_MODULE.read_text(encoding="utf-8") == expected, "src/koko/namespace.py is stale; run python -m koko.nsgen"
+    assert NAMESPACE_MODULE.read_text(encoding="utf-8") == expected, "src/koko/graph/namespace.py is stale; run python -m koko.graph.nsgen"
 
 
 def test_render_does_not_depend_on_file_location(tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ from collections import Counter
 import pytest
 
 from conftest import SHARED_SOURCE, SOURCE, site_named
-from koko.text import BULLET, join_lines
+from koko.source.text import BULLET, join_lines
 
 
 def test_source_copy_is_byte_identical_to_the_shared_source():

@@ -10,9 +10,9 @@ from itertools import combinations
 
 import pytest
 
-from koko.backend import embedded
-from koko.overview import SiteRow, shared, sites
-from koko.pictures import network, timeline, wrap
+from koko.pages.backend import embedded
+from koko.pages.overview import SiteRow, shared, sites
+from koko.pages.pictures import network, timeline, wrap
 
 SVG = "{http://www.w3.org/2000/svg}"
 BASE = "https://w3id.org/koko-kg/id/"

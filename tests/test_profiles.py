@@ -15,13 +15,13 @@ from click.testing import CliRunner
 from rdflib import RDF, Dataset, Literal, URIRef
 from rdflib.namespace import ORG, PROV
 
-from koko.build import RELEASE_NAME, check_conformance, release_files, write_atomically
 from koko.cli import main
 from koko.errors import KokoError
-from koko.formats import FORMATS, load_context, parse_rdf, serialise
-from koko.model import SCHEMA
-from koko.namespace import KOKO
-from koko.profiles import MARKER, apply_profile, redact
+from koko.graph.formats import FORMATS, load_context, parse_rdf, serialise
+from koko.graph.model import SCHEMA
+from koko.graph.namespace import KOKO
+from koko.graph.profiles import MARKER, apply_profile, redact
+from koko.release.build import RELEASE_NAME, check_conformance, release_files, write_atomically
 
 ROOT = Path(__file__).resolve().parents[1]
 POSTS = (KOKO.CoordinatorPost, KOKO.ConsultantPost)
@@ -225,7 +225,7 @@ def test_the_minimal_release_is_byte_identical_from_build_to_build_and_validates
 
 
 def test_a_full_release_folder_served_minimal_is_the_minimal_release(config, knowledge, tmp_path, minimal_release):
-    from koko.published import publish_from_release
+    from koko.release.published import publish_from_release
 
     full_release = tmp_path / "full"
     write_atomically(full_release, release_files(config, knowledge.dataset))
@@ -244,14 +244,14 @@ def test_serve_refuses_the_minimal_profile_on_a_remote_store():
 
 @pytest.fixture(scope="module")
 def minimal_published(config, knowledge, minimal):
-    from koko.published import publish_knowledge
+    from koko.release.published import publish_knowledge
 
     return publish_knowledge(config, replace(knowledge, dataset=minimal))
 
 
 def test_the_server_with_the_minimal_profile_serves_a_site_page_without_the_names(minimal_published, persons):
-    from koko.serve import running
-    from koko.server_config import load_server_config
+    from koko.web.config import load_server_config
+    from koko.web.serve import running
 
     settings = load_server_config({"port": 0, "workers": 1}, {})
     with running(minimal_published, settings) as url:
@@ -264,7 +264,7 @@ def test_the_server_with_the_minimal_profile_serves_a_site_page_without_the_name
 
 
 def test_the_static_site_of_the_minimal_profile_names_no_one(minimal_published, persons):
-    from koko.static_site import site_files
+    from koko.site.static_site import site_files
 
     files, _ = site_files(minimal_published)
     assert MARKER.encode("utf-8") in files["id/site/vogtlandkreis.html"]

@@ -122,9 +122,9 @@ def _graphs_named_without_data(cases: list[Case]) -> set[str]:
 @pytest.fixture(scope="module")
 def conformance_server(published):
     """The release plus the suite's graphs under their IRIs; data0.rdf, which has no data, as an empty graph."""
-    from koko.published import QUADS_FILE, _published
-    from koko.serve import running
-    from koko.server_config import load_server_config
+    from koko.release.published import QUADS_FILE, _published
+    from koko.web.config import load_server_config
+    from koko.web.serve import running
 
     data = sorted({d for case in CASES for d in case.data})
     extra = "".join(

@@ -22,10 +22,10 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
-import koko.publish as publishing
+import koko.store.publish as publishing
 from koko.cli import main
-from koko.publish import STAGING_PREFIX, Endpoints, derive_endpoints, local_graphs, publish
-from koko.remote_http import Client, Retry, credentials_from_env
+from koko.store.http import Client, Retry, credentials_from_env
+from koko.store.publish import STAGING_PREFIX, Endpoints, derive_endpoints, local_graphs, publish
 from oxigraph_server import oxigraph
 
 ID = "https://w3id.org/koko-kg/id/"

@@ -15,9 +15,9 @@ from html.parser import HTMLParser
 import pytest
 
 from koko.config import load_config
-from koko.query import list_canned
-from koko.query_pages import given_parameters, parameter_problem
-from koko.sparql_examples import EXAMPLES, example_text
+from koko.pages.query_pages import given_parameters, parameter_problem
+from koko.pages.sparql_examples import EXAMPLES, example_text
+from koko.sparql.canned import list_canned
 
 SAXON_SITES = {
     "Landeshauptstadt Dresden",

@@ -18,7 +18,7 @@ import pyoxigraph as ox
 import pytest
 from rdflib import XSD, Literal
 
-from koko.model import decimal_literal, integer_literal
+from koko.graph.model import decimal_literal, integer_literal
 
 DERIVED_INTEGER = re.compile(
     r"(?:XMLSchema#|xsd:)(?:positiveInteger|nonNegativeInteger|negativeInteger|nonPositiveInteger"

@@ -30,13 +30,13 @@ from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.plugins.sparql.parserutils import CompValue
 
-from koko.binding import bind_values, term_text
 from koko.cli import main
 from koko.errors import KokoError
-from koko.oxigraph import to_ox
-from koko.query import CannedQuery, Parameter, bindings_for, render, resolve, run
-from koko.remote import run_remote
-from koko.sparql_lexer import tokens
+from koko.sparql.binding import bind_values, term_text
+from koko.sparql.canned import CannedQuery, Parameter, bindings_for, render, resolve, run
+from koko.sparql.lexer import tokens
+from koko.sparql.oxigraph import to_ox
+from koko.store.query import run_remote
 from oxigraph_server import oxigraph
 from test_canned_engines import BASE, CANNED, INJECTIONS, _cases, _normalise, _rdflib_cell, on_oxigraph, on_rdflib, order_keys
 

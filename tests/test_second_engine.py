@@ -17,8 +17,8 @@ import pytest
 from rdflib import RDF, BNode, Graph, URIRef
 from rdflib.namespace import SH
 
-from koko.formats import union
-from koko.validate import load_shapes
+from koko.checks.validate import load_shapes
+from koko.graph.formats import union
 from shapes_fixtures import CASES, KOKOSH, REAL_FINDINGS, Case, apply, term
 
 pyrudof = pytest.importorskip("pyrudof", reason="pyrudof is the second engine: pip install -e '.[test]'")

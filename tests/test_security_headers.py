@@ -18,13 +18,13 @@ from click.testing import CliRunner
 from starlette.routing import Route
 
 from koko import cli_publishing
-from koko.backend import embedded
 from koko.cli import main
-from koko.render import TEMPLATES
-from koko.security_headers import CONTENT_SECURITY_POLICY, HEADERS, style_hashes
-from koko.serve import running
-from koko.server_config import ServerConfig, load_server_config
-from koko.web import create_app
+from koko.pages.backend import embedded
+from koko.pages.render import TEMPLATES
+from koko.web.app import create_app
+from koko.web.config import ServerConfig, load_server_config
+from koko.web.security_headers import CONTENT_SECURITY_POLICY, HEADERS, style_hashes
+from koko.web.serve import running
 
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 

@@ -56,7 +56,7 @@ def wait_for(url: str, process: subprocess.Popen, seconds: float = 30) -> None:
 def test_serve_answers_and_stops_on_ctrl_c_with_its_workers(release: Path) -> None:
     port = free_port()
     with subprocess.Popen(
-        [sys.executable, "-m", "koko.cli", "serve", "--data", str(release), "--port", str(port), "--workers", "2"],
+        [sys.executable, "-m", "koko", "serve", "--data", str(release), "--port", str(port), "--workers", "2"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
@@ -99,7 +99,7 @@ def test_serve_stops_on_sigterm_with_its_workers(release: Path, query_in_flight:
     answers: list[object] = []
     with subprocess.Popen(
         [
-            *(sys.executable, "-m", "koko.cli", "serve", "--data", str(release)),
+            *(sys.executable, "-m", "koko", "serve", "--data", str(release)),
             *("--port", str(port), "--workers", "2", "--timeout", "60"),
         ],
         stdout=subprocess.DEVNULL,
@@ -120,7 +120,7 @@ def test_serve_stops_on_sigterm_with_its_workers(release: Path, query_in_flight:
                 assert not answers
             started = time.monotonic()
             process.send_signal(signal.SIGTERM)
-            # koko.serve.GRACE (2 s) for requests in flight, then the workers are killed; the rest is slack
+            # koko.web.serve.GRACE (2 s) for requests in flight, then the workers are killed; the rest is slack
             # for a busy machine. Without the fix: exit -15 at once when idle, after the 60 s timeout when not.
             assert process.wait(timeout=20) == 0
             took = time.monotonic() - started
@@ -181,9 +181,9 @@ def test_a_taken_port_is_a_clear_error(release: Path) -> None:
 
 
 def test_the_listening_socket_says_it_is_tcp() -> None:
-    """asyncio turns on TCP_NODELAY only for sockets created as IPPROTO_TCP; see koko.serve.bind."""
-    from koko.serve import bind
-    from koko.server_config import load_server_config
+    """asyncio turns on TCP_NODELAY only for sockets created as IPPROTO_TCP; see koko.web.serve.bind."""
+    from koko.web.config import load_server_config
+    from koko.web.serve import bind
 
     sock = bind(load_server_config({"port": 0}, {}))
     try:

@@ -28,13 +28,13 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from koko.backend import embedded
-from koko.published import release_of
-from koko.remote_store import RemoteStore, StoreError
-from koko.serve import running
-from koko.server_config import load_server_config
-from koko.static_site import resources
-from koko.workers import Job, QueryTimeout
+from koko.pages.backend import embedded
+from koko.release.published import release_of
+from koko.site.static_site import resources
+from koko.sparql.workers import Job, QueryTimeout
+from koko.store.backend import RemoteStore, StoreError
+from koko.web.config import load_server_config
+from koko.web.serve import running
 from oxigraph_server import oxigraph
 from test_linked_data import fetch
 
@@ -102,9 +102,9 @@ def test_every_resource_has_the_same_rdf_and_page_from_the_store(published, serv
 
 def linked_data_stub(published):
     """resources() reads only the base and URLs of a LinkedData."""
-    from koko.pages import linked_data_of
-    from koko.render import make_renderer
-    from koko.urls import Urls
+    from koko.pages.linked_data import linked_data_of
+    from koko.pages.render import make_renderer
+    from koko.pages.urls import Urls
 
     return linked_data_of(published, make_renderer(Urls(published.config.base)))
 
@@ -247,7 +247,7 @@ def test_a_query_longer_than_the_timeout_gets_503_while_pages_are_served(from_st
 
 def koko(*args: str, env: dict[str, str] | None = None, timeout: float = 60) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "koko.cli", *args],
+        [sys.executable, "-m", "koko", *args],
         capture_output=True,
         text=True,
         timeout=timeout,
@@ -378,7 +378,7 @@ def test_the_row_cap_stops_reading_a_long_answer(fake_store: str) -> None:
 
 @pytest.mark.parametrize("fake_store", [_Failing], indirect=True)
 def test_a_failing_store_is_a_502_with_its_message_and_no_secret(fake_store: str) -> None:
-    from koko.remote_http import Credentials
+    from koko.store.http import Credentials
 
     store = RemoteStore(fake_store, BASE, Credentials("bearer", secret="s3cr3t"), timeout=5, slots=1)
     with pytest.raises(StoreError) as caught:

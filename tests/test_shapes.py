@@ -16,9 +16,9 @@ import pytest
 from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDFS, SH
 
-from koko.build import assemble
+from koko.checks.validate import load_shapes, validate_dataset
 from koko.config import load_config
-from koko.validate import load_shapes, validate_dataset
+from koko.release.build import assemble
 from shapes_fixtures import CASES, FIXTURES, KOKOSH, REAL_FINDINGS, Case, rendered, validate_all
 
 # validate.py's per-graph pass validates all named graphs in one pyshacl run over a Dataset,

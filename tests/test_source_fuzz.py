@@ -22,8 +22,8 @@ from hypothesis import strategies as st
 from conftest import SOURCE
 from koko.cli import main
 from koko.errors import KokoError
-from koko.parse import parse_file
-from koko.records import Brochure
+from koko.source.parse import parse_file
+from koko.source.records import Brochure
 
 REAL = SOURCE.read_text(encoding="utf-8")
 LINES = REAL.split("\n")

@@ -23,8 +23,8 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
 from koko.cli import main
-from koko.security_headers import HEADERS
-from koko.static_site import site_files, write_site
+from koko.site.static_site import site_files, write_site
+from koko.web.security_headers import HEADERS
 
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 ERFURT = "https://w3id.org/koko-kg/id/site/erfurt"
@@ -231,7 +231,7 @@ def test_the_static_file_is_what_koko_serve_answers(hosted: str, server: str, pa
     ],
 )
 def test_the_rules_send_the_security_headers_of_koko_serve(hosted: str, path: str, accept: str | None, status: int) -> None:
-    """The same values as src/koko/security_headers.py, on pages, RDF, static files and the 404 page: nginx's
+    """The same values as src/koko/web/security_headers.py, on pages, RDF, static files and the 404 page: nginx's
     location block repeats them, as its add_header lines replace the server block's."""
     got, headers, _ = fetch(hosted + path, accept)
     assert got == status

@@ -22,8 +22,8 @@ import pytest
 from rdflib import RDF, RDFS, BNode, Dataset, Graph, Literal, Namespace, URIRef
 
 from asgi_call import asgi_call
-from koko.dataset_description import describe_dataset, serialise_description
-from koko.formats import FORMATS, lookup
+from koko.graph.formats import FORMATS, lookup
+from koko.pages.dataset_description import describe_dataset, serialise_description
 
 VOID = Namespace("http://rdfs.org/ns/void#")
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
@@ -327,9 +327,9 @@ def _asgi_get(app, host: bytes, query: bytes = b"", path: str = "/.well-known/vo
 def public_app(published):
     """The application as `koko serve --public-url https://kg.example/koko/` builds it (no query workers: the
     description needs none)."""
-    from koko.backend import embedded
-    from koko.server_config import load_server_config
-    from koko.web import create_app
+    from koko.pages.backend import embedded
+    from koko.web.app import create_app
+    from koko.web.config import load_server_config
 
     return create_app(published, load_server_config({"public_url": "https://kg.example/koko/"}, {}), embedded(published))
 
@@ -460,9 +460,9 @@ def test_same_bytes_whatever_the_hash_seed(published, server, turtle, tmp_path: 
 import sys
 from pathlib import Path
 from koko.config import load_config
-from koko.dataset_description import describe_dataset, serialise_description
-from koko.formats import lookup
-from koko.published import publish_from_release
+from koko.pages.dataset_description import describe_dataset, serialise_description
+from koko.graph.formats import lookup
+from koko.release.published import publish_from_release
 
 published = publish_from_release(load_config(environ={}), Path(sys.argv[1]))
 sys.stdout.buffer.write(serialise_description(describe_dataset(published, sys.argv[2]), lookup("ttl")))

@@ -9,8 +9,8 @@ import time
 import pyoxigraph as ox
 import pytest
 
-from koko.results import RESULT_FORMATS, write_boolean, write_solutions
-from koko.workers import Job, QueryTimeout, WorkerPool, execute
+from koko.sparql.results import RESULT_FORMATS, write_boolean, write_solutions
+from koko.sparql.workers import Job, QueryTimeout, WorkerPool, execute
 
 KOKO = "PREFIX koko: <https://w3id.org/koko-kg/ontology#>\n"
 SITES_BY_STATE = (

@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .errors import KokoError
+from koko.errors import KokoError
 
 DEFAULT_BASE = "https://w3id.org/koko-kg/id/"
 ONTOLOGY_IRI = "https://w3id.org/koko-kg/ontology"

@@ -1,0 +1,344 @@
+"""The `koko` command line: thin wrappers that parse options and call one library function.
+
+Every command reports bad input as ``file:line: message`` on stderr and exits with 2.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+from rdflib import Dataset
+from rdflib.namespace import NamespaceManager
+
+from koko import __version__
+from koko.checks import infer as reasoning
+from koko.checks import report as reports
+from koko.checks.validate import INFERENCE, load_shapes, validate_dataset
+from koko.cli.common import BASE, OUT, PROFILE, SOURCE, fail, refuse, write
+from koko.cli.publishing import publish, serve, site
+from koko.config import Config, load_config
+from koko.errors import KokoError
+from koko.graph.formats import FORMATS, load_context, lookup, read_rdf_file, serialise
+from koko.graph.model import bind_prefixes
+from koko.graph.stats import as_dict, compute, summary_lines
+from koko.release.build import NotConforming, assemble, build_release
+from koko.source import coverage as curated_coverage
+from koko.sparql.canned import RESULT_FORMATS, list_canned, render, resolve, run
+from koko.store.query import DEFAULT_TIMEOUT, run_remote, table_prefixes
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="koko")
+def main() -> None:
+    """koko-kg: the KoKo brochure (TransMit, 2020) as a linked-data knowledge graph."""
+
+
+@main.command()
+@SOURCE
+@click.option(
+    "--out", type=click.Path(path_type=Path), default=Path("dist"), show_default=True, help="Release folder to (re)write."
+)
+@click.option("--infer", is_flag=True, help="Also write the OWL 2 RL entailments (koko-inferred.ttl, koko-inferred.trig).")
+@PROFILE
+@BASE
+def build(source: Path | None, out: Path, infer: bool, profile: str, base: str | None) -> None:
+    """Parse the brochure, build and validate the graph, and write the release folder.
+
+    Writes koko.ttl, koko.jsonld (with its context inline), koko.nt, koko.trig (one named
+    graph per site, per curated file and for the programme), koko.nq, koko.rdf and context.jsonld.
+    The data must conform to the shapes (shapes/*.shapes.ttl): otherwise the report is
+    printed and nothing is written (exit 1). The folder is replaced in one step; on any
+    other error nothing is written either (exit 2). With --profile minimal the release keeps
+    every post but not the names of the people who held them (docs/data-protection.md).
+    """
+    try:
+        config = load_config(base)
+        knowledge, report = build_release(config, out, source, infer=infer, profile=profile)
+    except NotConforming as exc:
+        refuse(exc)
+    except KokoError as exc:
+        fail(exc)
+    for line in summary_lines(compute(knowledge.dataset, knowledge.brochure)):
+        click.echo(line)
+    curation = knowledge.curation
+    click.echo(f"curated: {len(curation.facts)} facts about {len(curation.entities)} things, each with its quote")
+    counts = report.counts()
+    click.echo(f"validation: conforms ({counts['Warning']} warning(s), {counts['Info']} info(s))")
+    click.echo(f"release written to {out}/" + ("" if profile == "full" else f" (profile {profile})"))
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@SOURCE
+def coverage(fmt: str, source: Path | None) -> None:
+    """Curated facts per site and section by kind, and every answer without any.
+
+    An answer may stay without a fact only with a comment in its site's file saying why
+    ("# question-slug: no curatable fact — reason"); it is listed with that reason.
+    """
+    try:
+        knowledge = assemble(load_config(), source)
+    except KokoError as exc:
+        fail(exc)
+    click.echo(curated_coverage.render(curated_coverage.compute(knowledge.curation, knowledge.brochure), fmt), nl=False)
+
+
+@main.command()
+@click.option(
+    "--format", "fmt", default="ttl", show_default=True, help=f"One of {', '.join(f.name for f in FORMATS)} (or a media type)."
+)
+@OUT
+@PROFILE
+@SOURCE
+@BASE
+def export(fmt: str, out: Path | None, profile: str, source: Path | None, base: str | None) -> None:
+    """Write the graph in one RDF format (with --profile minimal, without personal names)."""
+    try:
+        config = load_config(base)
+        rdf_format = lookup(fmt)
+        knowledge = assemble(config, source, profile)
+        write(serialise(knowledge.dataset, rdf_format, load_context(config.context)), out)
+    except KokoError as exc:
+        fail(exc)
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@SOURCE
+@BASE
+def stats(fmt: str, source: Path | None, base: str | None) -> None:
+    """Counts per class and per property, and the brochure's headline figures."""
+    try:
+        knowledge = assemble(load_config(base), source)
+    except KokoError as exc:
+        fail(exc)
+    figures = compute(knowledge.dataset, knowledge.brochure)
+    if fmt == "json":
+        click.echo(json.dumps(as_dict(figures), indent=2, ensure_ascii=False))
+        return
+    for line in summary_lines(figures):
+        click.echo(line)
+    for title, rows in (("classes", figures.classes), ("properties", figures.properties)):
+        click.echo(f"\n{title}:")
+        width = max(len(name) for name, _ in rows)
+        for name, count in rows:
+            click.echo(f"  {name.ljust(width)}  {count:>5}")
+
+
+def _params(values: tuple[str, ...]) -> dict[str, str]:
+    params: dict[str, str] = {}
+    for value in values:
+        name, sep, text = value.partition("=")
+        if not sep or not name.strip():
+            raise KokoError(f"--param {value!r}: expected name=value")
+        params[name.strip()] = text
+    return params
+
+
+def _load_data(config: Config, data: Path | None, source: Path | None):
+    if data is None:
+        return assemble(config, source).dataset
+    return read_rdf_file(data / "koko.trig" if data.is_dir() else data)
+
+
+@main.command()
+@click.argument("query", required=False)
+@click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE", help="Bind a query parameter (repeatable).")
+@click.option(
+    "--format",
+    "fmt",
+    default="table",
+    show_default=True,
+    help=f"SELECT/ASK: {', '.join(RESULT_FORMATS)}; CONSTRUCT/DESCRIBE: an RDF format ({', '.join(f.name for f in FORMATS)}).",
+)
+@OUT
+@click.option(
+    "--data",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Query an RDF file or release folder instead of building from the source.",
+)
+@click.option("--list", "list_queries", is_flag=True, help="List the canned queries with their parameters.")
+@click.option(
+    "--endpoint",
+    metavar="URL",
+    default=None,
+    help="Query a remote SPARQL endpoint instead (credentials: $KOKO_STORE_USER and $KOKO_STORE_PASSWORD, or $KOKO_STORE_TOKEN).",
+)
+@click.option(
+    "--timeout", type=float, default=DEFAULT_TIMEOUT, show_default=True, metavar="SECONDS", help="With --endpoint: time to wait."
+)
+@SOURCE
+@BASE
+def query(
+    query: str | None,
+    params: tuple[str, ...],
+    fmt: str,
+    out: Path | None,
+    data: Path | None,
+    list_queries: bool,
+    endpoint: str | None,
+    timeout: float,
+    source: Path | None,
+    base: str | None,
+) -> None:
+    """Run SPARQL: a canned query by name, a .rq file, or inline query text.
+
+    Parameters are bound as RDF terms of the type the query declares, never pasted into
+    the query text. Examples:
+
+        koko query sites-by-state --param state=Thüringen
+
+        koko query 'SELECT (COUNT(*) AS ?n) WHERE { ?s a <https://w3id.org/koko-kg/ontology#Site> }'
+
+    With --endpoint the query runs on a remote SPARQL endpoint, the parameters bound as a
+    VALUES block at the start of its WHERE group:
+
+        koko query sites-by-state --param state=Sachsen --endpoint http://localhost:7878/query
+    """
+    try:
+        config = load_config(base)
+        if list_queries:
+            for canned in list_canned(config.queries):
+                click.echo(f"{canned.name}: {canned.title}")
+                for p in canned.parameters:
+                    default = f" = {p.default}" if p.default else ""
+                    click.echo(f"    --param {p.name} ({p.type}{', optional' if p.optional else ''}){default}: {p.description}")
+            return
+        if not query:
+            raise KokoError("QUERY: give a canned query name, a .rq file or SPARQL text (or --list)")
+        canned = resolve(config.queries, query)
+        if endpoint is not None:
+            if data is not None or source is not None:
+                raise KokoError("--endpoint excludes --data and --source: query the endpoint or local data")
+            result, prefixes = run_remote(endpoint, canned, _params(params), config.base, timeout), table_prefixes(config.base)
+        else:
+            dataset = _load_data(config, data, source)
+            result = run(dataset, canned, _params(params), config.base)
+            prefixes = {prefix: str(ns) for prefix, ns in dataset.namespaces() if prefix}
+        write(render(result, fmt, load_context(config.context), prefixes), out)
+    except KokoError as exc:
+        fail(exc)
+
+
+def _read_data(paths: tuple[Path, ...], config: Config, source: Path | None):
+    """The user's RDF files merged into one dataset (graphs kept apart), or our release."""
+    if not paths:
+        return assemble(config, source).dataset
+    merged = Dataset(default_union=True)
+    merged.namespace_manager = NamespaceManager(merged, bind_namespaces="none")
+    bind_prefixes(merged, config.base)
+    for path in paths:
+        for s, p, o, g in read_rdf_file(path).quads((None, None, None, None)):
+            merged.graph(g.identifier if hasattr(g, "identifier") else g).add((s, p, o))
+    return merged
+
+
+@main.command()
+@click.argument("data", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--shapes",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Shapes for the union of all graphs [default: shapes/koko.shapes.ttl].",
+)
+@click.option(
+    "--graph-shapes",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Shapes for each named graph alone [default: shapes/graphs.shapes.ttl].",
+)
+@click.option(
+    "--inference",
+    type=click.Choice(INFERENCE),
+    default="none",
+    show_default=True,
+    help="Expand a copy of the data with the ontology before validating.",
+)
+@click.option("--format", "fmt", type=click.Choice(reports.FORMATS), default="text", show_default=True)
+@click.option(
+    "--lang",
+    type=click.Choice(reports.LANGUAGES),
+    default="en",
+    show_default=True,
+    help="Language of the messages in the text report (JSON and Turtle carry both).",
+)
+@click.option("--out", type=click.Path(path_type=Path), default=None, help="Report file; '-' or absent for stdout.")
+@SOURCE
+@BASE
+def validate(
+    data: tuple[Path, ...],
+    shapes: Path | None,
+    graph_shapes: Path | None,
+    inference: str,
+    fmt: str,
+    lang: str,
+    out: Path | None,
+    source: Path | None,
+    base: str | None,
+) -> None:
+    """Validate RDF files (or, without DATA, the graph built from the brochure) with SHACL.
+
+    DATA are Turtle, TriG, N-Triples, N-Quads, JSON-LD or RDF/XML files, merged into one
+    dataset; give our release with your additions (dist/koko.trig my-site.ttl) to check
+    links into it. Exit 0 when the data conforms, 1 on violations, 2 on errors.
+    """
+    try:
+        config = load_config(base)
+        dataset = _read_data(data, config, source)
+        report = validate_dataset(
+            dataset,
+            load_shapes(shapes or config.shapes),
+            load_shapes(graph_shapes or config.graph_shapes),
+            inference=inference,
+            ontology=reasoning.load_ontology(config) if inference != "none" else None,
+        )
+        write(reports.render(report, fmt, dataset, lang).encode("utf-8"), out)
+    except KokoError as exc:
+        fail(exc)
+    sys.exit(0 if report.conforms else 1)
+
+
+@main.command()
+@click.option(
+    "--format",
+    "fmt",
+    default="ttl",
+    show_default=True,
+    help=f"RDF format ({', '.join(f.name for f in FORMATS)}); trig and nq name the graph.",
+)
+@OUT
+@SOURCE
+@BASE
+def infer(fmt: str, out: Path | None, source: Path | None, base: str | None) -> None:
+    """Compute the OWL 2 RL closure of ontology + data and write only the new triples.
+
+    The entailments go in their own named graph (graph/inferred), apart from the
+    asserted data. Exit 1 if the closure is inconsistent (disjoint classes share a member,
+    or something is an owl:Nothing).
+    """
+    try:
+        config = load_config(base)
+        rdf_format = lookup(fmt)
+        dataset = assemble(config, source).dataset
+        inference = reasoning.infer(dataset, reasoning.load_ontology(config))
+        if not inference.consistent:
+            for problem in inference.inconsistencies:
+                click.echo(f"inconsistent: {problem}", err=True)
+            sys.exit(1)
+        inferred = reasoning.inferred_dataset(inference, config.base, dataset)
+        write(serialise(inferred, rdf_format, load_context(config.context)), out)
+        click.echo(f"{len(inference.entailed)} entailed triples", err=True)
+    except KokoError as exc:
+        fail(exc)
+
+
+for command in (serve, site, publish):
+    main.add_command(command)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,114 @@
+"""Generated from ontology/koko.ttl by koko.graph.nsgen — do not edit.
+
+Regenerate with ``python -m koko.graph.nsgen``.
+"""
+
+from rdflib.namespace import DefinedNamespace, Namespace
+from rdflib.term import URIRef
+
+__all__ = ["KOKO"]
+
+
+class KOKO(DefinedNamespace):
+    """
+    KoKo ontology: municipal coordination of education offers for newly arrived migrants
+
+    Version 1.0.0 of https://w3id.org/koko-kg/ontology
+    """
+
+    _NS = Namespace("https://w3id.org/koko-kg/ontology#")
+    _fail = True
+
+    # Classes (owl:Class)
+    AdministrativeUnit: URIRef  # administrative unit
+    Answer: URIRef  # answer
+    Award: URIRef  # award
+    Brochure: URIRef  # brochure
+    BrochureSection: URIRef  # brochure section
+    ChapterIntroduction: URIRef  # chapter introduction
+    ConsultantPost: URIRef  # consultant post
+    CoordinatorPost: URIRef  # education coordinator post
+    DistrictFreeCity: URIRef  # district-free city
+    Event: URIRef  # event
+    Evidence: URIRef  # evidence
+    FederalState: URIRef  # federal state
+    Foreword: URIRef  # foreword
+    FundingPeriod: URIRef  # funding period
+    FundingProgramme: URIRef  # funding programme
+    Initiative: URIRef  # programme or initiative
+    Municipality: URIRef  # municipality
+    Network: URIRef  # network
+    PartnerOrganisation: URIRef  # partner organisation
+    Product: URIRef  # product
+    Project: URIRef  # project
+    Question: URIRef  # question
+    QuestionCatalogue: URIRef  # question catalogue
+    Role: URIRef  # role
+    RuralDistrict: URIRef  # rural district
+    Site: URIRef  # site
+    SiteProfile: URIRef  # site profile
+    StateChapter: URIRef  # state chapter
+    Summary: URIRef  # summary
+
+    # Properties (owl:ObjectProperty, owl:DatatypeProperty)
+    aboutState: URIRef  # about state
+    answer: URIRef  # has answer
+    answerOf: URIRef  # answer of
+    approximate: URIRef  # approximate
+    chapter: URIRef  # printed in chapter
+    colleagueRole: URIRef  # colleague role
+    coordinatorPost: URIRef  # has coordinator post
+    exhibitorCount: URIRef  # number of exhibitors
+    federalState: URIRef  # in federal state
+    firstLine: URIRef  # first line
+    fundingPeriod: URIRef  # has funding period
+    initiated: URIRef  # initiated
+    introduction: URIRef  # has introduction
+    kreisschluessel: URIRef  # district key
+    landesschluessel: URIRef  # state key
+    lastLine: URIRef  # last line
+    level: URIRef  # level
+    listedSite: URIRef  # listed site
+    madePermanent: URIRef  # made permanent
+    memberOf: URIRef  # member of
+    monitoredBy: URIRef  # scientifically monitored by
+    motto: URIRef  # site motto
+    municipality: URIRef  # participating municipality
+    organised: URIRef  # organised
+    participantCount: URIRef  # number of participants
+    participatesIn: URIRef  # participates in
+    participation: URIRef  # participation
+    partner: URIRef  # partner
+    periodEnd: URIRef  # end year
+    periodOrdinal: URIRef  # period number
+    periodStart: URIRef  # start year
+    position: URIRef  # position
+    postForSite: URIRef  # post for site
+    postInUnit: URIRef  # posts in unit
+    presentInState: URIRef  # present in state
+    printedName: URIRef  # printed name
+    printedQuestion: URIRef  # printed question
+    prizeMoney: URIRef  # prize money
+    produced: URIRef  # produced
+    productType: URIRef  # product type
+    profile: URIRef  # has site profile
+    programme: URIRef  # in programme
+    programmeStart: URIRef  # programme start
+    question: URIRef  # answered question
+    questionCount: URIRef  # number of questions
+    questionsPerSite: URIRef  # questions per site
+    received: URIRef  # received
+    registrationCount: URIRef  # number of registrations
+    reportsTo: URIRef  # reports to
+    runs: URIRef  # runs
+    scope: URIRef  # scope
+    sha256: URIRef  # SHA-256 digest
+    site: URIRef  # has site
+    siteCount: URIRef  # number of sites
+    staffMovedOn: URIRef  # staff moved on
+    supportedBy: URIRef  # supported by
+    text: URIRef  # full text
+    unitType: URIRef  # unit type
+    validUntil: URIRef  # valid until
+    visitorCount: URIRef  # number of visitors
+    withinUnit: URIRef  # within unit

@@ -1,0 +1,292 @@
+"""The pages for people and the RDF of every resource, as pure functions of the release.
+
+Each function takes a :class:`LinkedData` (the release, the renderer and what is read from
+them once), a language and, for a resource, its IRI, and returns the HTML text or the RDF
+bytes. The server's handlers (:mod:`koko.web.resources`) and the static-site writer call the
+same functions, so both publish the same pages.
+
+Links keep the page's language: on an English page every link to one of our pages carries
+``?lang=en`` (before any ``#fragment``); links to other people's IRIs are left alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+from markupsafe import Markup
+
+from koko.graph.formats import FORMATS, RdfFormat
+from koko.graph.model import prefix_table
+from koko.graph.namespace import KOKO
+from koko.pages import overview, pictures
+from koko.pages.backend import Backend, embedded
+from koko.pages.describe import Describer, Index, Value, paragraphs, resource_quads, triples_of
+from koko.pages.render import Renderer
+from koko.pages.urls import Urls
+from koko.pages.vocabulary import RDFS, SCHEMA, SKOS, Vocabulary, load_vocabulary
+from koko.release.published import Published, Release
+
+FORMAT_NAMES = {"ttl": "Turtle", "jsonld": "JSON-LD", "nt": "N-Triples", "xml": "RDF/XML", "trig": "TriG", "nq": "N-Quads"}
+PICTURES = {"network": "/-/pictures/network.svg", "timeline": "/-/pictures/timeline.svg"}
+SVG_TYPE = "image/svg+xml"
+
+
+@dataclass(frozen=True)
+class LinkedData:
+    """Everything the pages are built from; made once per release (see :func:`linked_data_of`).
+    The data is read from ``backend`` for each page, the rest is fixed."""
+
+    release: Release
+    backend: Backend
+    renderer: Renderer
+    vocabulary: Vocabulary
+    prefixes: tuple[tuple[str, str], ...]
+
+    @property
+    def urls(self) -> Urls:
+        return self.renderer.urls
+
+    @property
+    def base(self) -> str:
+        return self.release.config.base
+
+    def describer(self, lang: str, index: Index) -> Describer:
+        return Describer(index, self.vocabulary, self.prefixes, lang)
+
+
+def linked_data_of(release: Release, renderer: Renderer, backend: Backend | None = None) -> LinkedData:
+    """Read the ontology; the data comes from ``backend`` (by default the published release, indexed
+    in memory in a few tens of milliseconds)."""
+    if backend is None:
+        assert isinstance(release, Published), "a release without its data needs a backend"
+        backend = embedded(release)
+    return LinkedData(
+        release=release,
+        backend=backend,
+        renderer=renderer,
+        vocabulary=load_vocabulary(release.ontology),
+        prefixes=prefix_table(release.config.base),
+    )
+
+
+def with_language(path: str, lang: str) -> str:
+    """A local path that keeps the page language.
+
+    >>> with_language("/ontology#Site", "en"), with_language("/id/site/erfurt", "de")
+    ('/ontology?lang=en#Site', '/id/site/erfurt')
+    """
+    if lang != "en":
+        return path
+    location, hash_, fragment = path.partition("#")
+    separator = "&" if "?" in location else "?"
+    return f"{location}{separator}lang=en{hash_}{fragment}"
+
+
+def href_for(urls: Urls, lang: str) -> Callable[[str], str]:
+    """Where a link to an IRI points on a page in ``lang``."""
+
+    def href(iri: str) -> str:
+        path = urls.path_of(iri)
+        return with_language(path, lang) if path is not None else iri
+
+    return href
+
+
+def page_context(ld: LinkedData, lang: str, path: str) -> dict[str, object]:
+    """What every page's template gets: links, the other language's address."""
+    return {
+        "href": href_for(ld.urls, lang),
+        "local": lambda p: with_language(p, lang),
+        "switch_href": with_language(path, "de" if lang == "en" else "en"),
+        "pictures": PICTURES,
+    }
+
+
+def used_prefixes(
+    terms: Iterable[ox.NamedNode | ox.BlankNode | ox.Literal], prefixes: tuple[tuple[str, str], ...]
+) -> dict[str, str]:
+    """The prefixes whose namespace some IRI (or datatype) among ``terms`` is in."""
+    iris = {t.value for t in terms if isinstance(t, ox.NamedNode)}
+    iris |= {t.datatype.value for t in terms if isinstance(t, ox.Literal) and not t.language}
+    return {p: ns for p, ns in sorted(prefixes) if any(i.startswith(ns) for i in iris)}
+
+
+def serialise(items: tuple[ox.Quad, ...] | tuple[ox.Triple, ...], fmt: RdfFormat, prefixes: tuple[tuple[str, str], ...]) -> bytes:
+    """Quads or triples in ``fmt`` with pyoxigraph; Turtle, TriG and RDF/XML get our prefixes.
+
+    JSON-LD comes out expanded (full IRIs, no context): correct and self-contained, nothing
+    to fetch."""
+    terms = [term for item in items for term in (item.subject, item.predicate, item.object)]
+    wanted = used_prefixes(terms, prefixes) if fmt.name in ("ttl", "trig", "xml") else None
+    return ox.serialize(items, format=getattr(ox.RdfFormat, fmt.oxigraph), prefixes=wanted)
+
+
+def resource_rdf(ld: LinkedData, iri: str, fmt: RdfFormat, index: Index | None = None) -> bytes:
+    """The RDF of a resource or a named graph (see :mod:`koko.pages.describe`) in ``fmt``;
+    triple formats get the distinct triples, quad formats keep each statement's graph.
+    ``index``: what the backend said about ``iri``, if the caller has asked already."""
+    quads = resource_quads(index or ld.backend.about([iri]), iri)
+    return serialise(quads if fmt.quads else triples_of(quads), fmt, ld.prefixes)
+
+
+def script_json(data: bytes) -> Markup:
+    """JSON that can sit inside ``<script>``: ``<``, ``>`` and ``&`` (which JSON only has in
+    strings) become ``\\u`` escapes, so no ``</script>`` or ``<!--`` can end the element.
+
+    >>> str(script_json(b'[{"@value": "</script><b>&"}]'))
+    '[{"@value": "\\\\u003c/script\\\\u003e\\\\u003cb\\\\u003e\\\\u0026"}]'
+    """
+    text = data.decode("utf-8").replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    # Escaped above for the script context, where HTML escaping (&lt;) would corrupt the JSON.
+    return Markup(text)
+
+
+def alternates(urls: Urls, iri: str) -> tuple[tuple[str, str, str], ...]:
+    """(name, media type, path) of each RDF serialisation of a resource."""
+    path = urls.link(iri)
+    return tuple((FORMAT_NAMES[f.name], f.media_type, urls.with_format(path, f.extension)) for f in FORMATS)
+
+
+def resource_page(ld: LinkedData, iri: str, lang: str, index: Index | None = None) -> str:
+    """The HTML page of a resource or a named graph of ours (callers check ``index.knows``)."""
+    index = index or ld.backend.about([iri])
+    description = ld.describer(lang, index).describe(iri)
+    own = tuple(q.triple for q in index.subjects.get(ox.NamedNode(iri), ()))
+    jsonld = next(f for f in FORMATS if f.name == "jsonld")
+    return ld.renderer.page(
+        "resource.html",
+        lang,
+        d=description,
+        formats=alternates(ld.urls, iri),
+        json_ld=script_json(serialise(own, jsonld, ld.prefixes)),
+        **page_context(ld, lang, ld.urls.link(iri)),
+    )
+
+
+@dataclass(frozen=True)
+class StateSites:
+    state: Value
+    sites: tuple[tuple[Value, str, Value | None], ...]  # (site, start month, motto)
+
+
+def _values(describer: Describer, node: ox.NamedNode, predicate: str) -> tuple[Value, ...]:
+    return tuple(describer.value(v) for v in describer.index.values(node, predicate))
+
+
+def home_page(ld: LinkedData, lang: str) -> str:
+    """The programme, its states and sites, the two pictures and the ways into the data."""
+    programme = ox.NamedNode(ld.base + "programme/koko")
+    foreword = ox.NamedNode(ld.base + "brochure/foreword")
+    rows = overview.sites(ld.backend.select)
+    shared = overview.shared(ld.backend.select)
+    index = ld.backend.about(
+        [programme.value, foreword.value, *(r.state for r in rows)], labelled=[s.iri for s in shared] + [r.iri for r in rows]
+    )
+    describer = ld.describer(lang, index)
+    states = []
+    for state in dict.fromkeys(r.state for r in rows):
+        entries = tuple(
+            (
+                Value(r.name, "de", r.iri),  # the printed name: a proper name, in both languages
+                overview.month_label(r.start, lang),
+                Value(r.motto, r.motto_lang) if r.motto else None,
+            )
+            for r in rows
+            if r.state == state
+        )
+        states.append(StateSites(describer.value(ox.NamedNode(state)), entries))
+    text = index.value(foreword, str(KOKO.text))
+    # The foreword's first real paragraph (after "Liebe Leserinnen und Leser,") says what KoKo was.
+    introduction = next((p for p in (paragraphs(text.value) if text else ()) if len(p) > 200), None)
+    label = describer.label
+    return ld.renderer.page(
+        "home.html",
+        lang,
+        programme=describer.value(programme),
+        programme_labels={v.language: v.value for v in index.values(programme, RDFS + "label")},
+        short_name=_values(describer, programme, SKOS + "altLabel"),
+        funders=_values(describer, programme, SCHEMA + "funder"),
+        periods=_values(describer, programme, str(KOKO.fundingPeriod)),
+        supported_by=_values(describer, programme, str(KOKO.supportedBy)),
+        monitored_by=_values(describer, programme, str(KOKO.monitoredBy)),
+        site_count=len(rows),
+        introduction=Value(introduction, text.language, foreword.value) if introduction and text else None,
+        states=tuple(states),
+        canned=ld.release.canned,
+        network=pictures.network(rows, shared, label_of(label), href_for(ld.urls, lang), lang),
+        timeline=pictures.timeline(rows, label_of(label), href_for(ld.urls, lang), lang),
+        **page_context(ld, lang, ld.urls.home),
+    )
+
+
+def _labels(ld: LinkedData, lang: str, iris: set[str]) -> Callable[[ox.NamedNode], tuple[str, str | None]]:
+    return ld.describer(lang, ld.backend.about((), labelled=sorted(iris))).label
+
+
+def label_of(label: Callable[[ox.NamedNode], tuple[str, str | None]]) -> Callable[[str], tuple[str, str | None]]:
+    return lambda iri: label(ox.NamedNode(iri))
+
+
+def network_picture(ld: LinkedData, lang: str) -> str:
+    """The network of shared initiatives as a standalone SVG document."""
+    rows = overview.sites(ld.backend.select)
+    shared = overview.shared(ld.backend.select)
+    label = label_of(_labels(ld, lang, {r.state for r in rows} | {s.iri for s in shared}))
+    network = pictures.network(rows, shared, label, href_for(ld.urls, lang), lang)
+    return ld.renderer.page("network.svg", lang, network=network)
+
+
+def timeline_picture(ld: LinkedData, lang: str) -> str:
+    """The programme starts by state as a standalone SVG document."""
+    rows = overview.sites(ld.backend.select)
+    timeline = pictures.timeline(rows, label_of(_labels(ld, lang, {r.state for r in rows})), href_for(ld.urls, lang), lang)
+    return ld.renderer.page("timeline.svg", lang, timeline=timeline)
+
+
+@dataclass(frozen=True)
+class Download:
+    name: str
+    extension: str
+    media_type: str
+    size: int
+    href: str
+
+
+def media_type_of(name: str) -> str:
+    """The media type a release file is served with.
+
+    >>> media_type_of("koko.ttl"), media_type_of("context.jsonld"), media_type_of("koko.rdf"), media_type_of("x.bin")
+    ('text/turtle', 'application/ld+json', 'application/rdf+xml', 'application/octet-stream')
+    """
+    extension = name.rpartition(".")[2]
+    return next((f.media_type for f in FORMATS if f.extension == extension), "application/octet-stream")
+
+
+def size_label(size: int, lang: str) -> str:
+    """A file size for people.
+
+    >>> size_label(636702, "de"), size_label(1887851, "en"), size_label(492, "de")
+    ('622 KB', '1.8 MB', '492 Bytes')
+    """
+    if size < 1024:
+        return f"{size} {'Bytes' if lang == 'de' else 'bytes'}"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.0f} KB"
+    text = f"{size / 1024 / 1024:.1f} MB"
+    return text.replace(".", ",") if lang == "de" else text
+
+
+def downloads(ld: LinkedData) -> tuple[Download, ...]:
+    return tuple(
+        Download(name, name.rpartition(".")[2], media_type_of(name), len(data), ld.urls.download(name))
+        for name, data in sorted(ld.release.files.items())
+    )
+
+
+def downloads_page(ld: LinkedData, lang: str) -> str:
+    """The release files with their sizes and media types."""
+    return ld.renderer.page(
+        "downloads.html", lang, files=downloads(ld), size_label=size_label, **page_context(ld, lang, ld.urls.downloads)
+    )

@@ -1,0 +1,140 @@
+"""The programme at a glance: the 27 sites with their state, programme start and motto, and
+the initiatives two or more sites share. Used by the home page and by the pictures.
+
+The questions are fixed SPARQL text asked of the served data (the union of its named graphs)
+through a backend's ``select`` (:mod:`koko.pages.backend`); nothing from a request goes into them.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from koko.source.text import SITE_NAME_PREFIXES
+
+#: A backend's ``select``: the solutions of a fixed SELECT query over the union of the named graphs.
+Select = Callable[[str], Iterable[ox.QuerySolution]]
+
+MONTHS = {
+    "de": ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober", "November", "Dezember"),
+    "en": (
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ),
+}
+
+SITES_QUERY = """
+PREFIX koko: <https://w3id.org/koko-kg/ontology#>
+SELECT DISTINCT ?site ?name ?start ?motto ?state ?stateKey WHERE {
+  ?site a koko:Site ;
+        koko:printedName ?name ;
+        koko:programmeStart ?start ;
+        koko:municipality/koko:federalState ?state .
+  ?state koko:landesschluessel ?stateKey .
+  OPTIONAL { ?site koko:motto ?motto }
+}
+"""
+
+# Site → initiative edges for the network picture. KoKo itself (the programme every site is
+# koko:programme of) joins all 27 sites and would hide everything else, so it is left out.
+SHARED_QUERY = """
+PREFIX koko: <https://w3id.org/koko-kg/ontology#>
+SELECT DISTINCT ?site ?relation ?target ?kind WHERE {
+  VALUES (?relation ?kind) {
+    (koko:participatesIn "programme") (koko:memberOf "network") (koko:initiated "network") (koko:partner "organisation")
+  }
+  ?site a koko:Site ; ?relation ?target .
+  FILTER(?relation != koko:initiated || EXISTS { ?target a koko:Network })
+  FILTER NOT EXISTS { ?anySite koko:programme ?target }
+}
+"""
+
+
+@dataclass(frozen=True)
+class SiteRow:
+    iri: str
+    name: str  # as printed: "Landeshauptstadt Dresden"
+    start: str  # "2016-10"
+    motto: str | None
+    motto_lang: str | None
+    state: str  # the federal state's IRI
+    state_key: str  # Landesschlüssel, "14" … "16": the order of the chapters
+
+    @property
+    def short(self) -> str:
+        """The name without »Landkreis«, »Stadt« …, for pictures.
+
+        >>> SiteRow("x", "Landeshauptstadt Dresden", "2016-10", None, None, "s", "14").short
+        'Dresden'
+        """
+        for prefix in SITE_NAME_PREFIXES:
+            if self.name.startswith(prefix):
+                return self.name[len(prefix) :]
+        return self.name
+
+
+@dataclass(frozen=True)
+class Shared:
+    """An initiative (programme, network or partner organisation) and the sites linked to it."""
+
+    iri: str
+    kind: str  # "programme", "network" or "organisation"
+    links: tuple[tuple[str, str], ...]  # (site IRI, relation IRI)
+
+    @property
+    def sites(self) -> tuple[str, ...]:
+        return tuple(sorted({site for site, _ in self.links}))
+
+
+def month_label(value: str, lang: str) -> str:
+    """A programme start for people.
+
+    >>> month_label("2016-10", "de"), month_label("2017-03", "en"), month_label("2020", "de")
+    ('Oktober 2016', 'March 2017', '2020')
+    """
+    year, _, month = value.partition("-")
+    if not month.isdigit() or not 1 <= int(month) <= 12:
+        return value
+    return f"{MONTHS['en' if lang == 'en' else 'de'][int(month) - 1]} {year}"
+
+
+def sites(select: Select) -> tuple[SiteRow, ...]:
+    """Every site, in chapter order (by state), then by printed name."""
+    rows = {}
+    for row in select(SITES_QUERY):
+        motto = row["motto"]
+        rows[row["site"].value] = SiteRow(
+            iri=row["site"].value,
+            name=row["name"].value,
+            start=row["start"].value,
+            motto=motto.value if motto is not None else None,
+            motto_lang=motto.language if isinstance(motto, ox.Literal) else None,
+            state=row["state"].value,
+            state_key=row["stateKey"].value,
+        )
+    return tuple(sorted(rows.values(), key=lambda s: (s.state_key, s.name.casefold())))
+
+
+def shared(select: Select, minimum: int = 2) -> tuple[Shared, ...]:
+    """Initiatives linked to at least ``minimum`` sites, most sites first."""
+    links: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    kinds: dict[str, set[str]] = defaultdict(set)
+    for row in select(SHARED_QUERY):
+        links[row["target"].value].add((row["site"].value, row["relation"].value))
+        kinds[row["target"].value].add(row["kind"].value)
+    found = [Shared(target, min(kinds[target]), tuple(sorted(pairs))) for target, pairs in links.items()]
+    found = [s for s in found if len(s.sites) >= minimum]
+    return tuple(sorted(found, key=lambda s: (-len(s.sites), s.kind, s.iri)))

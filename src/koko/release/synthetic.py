@@ -1,0 +1,244 @@
+"""A synthetic KoKo graph at national scale, for benchmarks: the release plus generated districts.
+
+Every generated district copies the named graphs of one real site — ``graph/site/{slug}`` (site,
+municipality, coordinator posts and persons, profile, three answers) and ``graph/curated/{slug}``
+(units, networks, partners, events, products, projects with evidence) — with new IRIs, a new name,
+a new Kreisschlüssel and new coordinators. So the shapes, the IRI patterns and the evidence pattern
+are those of the release, and every canned query finds something. The size is reached by
+"years of offers": further copies of a site's curated graph (``graph/curated/{slug}-y{n}``), each
+with its own units, networks, events, products and evidence, linked to the same site and answers.
+The release itself stays in, so the canned queries' default parameters still hit.
+
+The districts lie in Sachsen, Sachsen-Anhalt and Thüringen only: the shapes admit no other
+Landesschlüssel (``kokosh:FederalState-landesschluessel``, ``sh:in ("14" "15" "16")``).
+
+Output is N-Quads, streamed graph by graph (one formatted text template per named graph), so
+10 million quads never sit in memory. Deterministic for a seed and a target.
+
+>>> plan = plan_sizes(site_sizes=[(85, 200), (99, 100)], fixed=8000, target=9000)
+>>> plan.sites, sum(plan.years), plan.quads
+(5, 5, 9263)
+>>> plan_sizes(site_sizes=[(85, 200)], fixed=8000, target=9000, districts=2).years
+(3, 2)
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+import pyoxigraph as ox
+
+from koko.config import Config
+from koko.release.build import assemble
+
+MAX_DISTRICTS = 400
+EXCLUDED_TEMPLATES = frozenset({"eisenach"})  # its municipality merged; the change event is one of a kind
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+SCHEMA_NAME = "https://schema.org/name"
+KOKO = "https://w3id.org/koko-kg/ontology#"
+_PREFIXES = ("Nord", "Süd", "Ost", "West", "Ober", "Unter", "Alt", "Neu", "Hoch", "Mittel", "Groß", "Klein")
+_STEMS = ("wald", "tal", "berg", "feld", "heide", "au", "mark", "bach", "stein", "furt", "hagen", "rode", "brück", "hain")
+_FIRST = ("Anna", "Jonas", "Lea", "Paul", "Marie", "Felix", "Sophie", "Lukas", "Emma", "Ben", "Mia", "Leon", "Hanna", "Tim")
+_LAST = (
+    "Müller",
+    "Schmidt",
+    "Schneider",
+    "Fischer",
+    "Weber",
+    "Meyer",
+    "Wagner",
+    "Becker",
+    "Schulz",
+    "Hoffmann",
+    "Koch",
+    "Richter",
+)
+
+
+@dataclass(frozen=True)
+class Template:
+    """One real site's two named graphs as N-Quads text with ``{placeholders}``."""
+
+    slug: str
+    state_chapter: str  # IRI of the chapter that lists the site
+    site_text: str  # placeholders: site, name, key, p0, p1, …
+    curated_text: str  # placeholders: site, copy, name, key, p0, …
+    site_quads: int
+    curated_quads: int
+    persons: int
+    state_key: str
+
+
+@dataclass(frozen=True)
+class Plan:
+    sites: int
+    years: tuple[int, ...]  # curated copies per generated site (1 = just its own curated graph)
+    quads: int
+
+
+def plan_sizes(site_sizes: list[tuple[int, int]], fixed: int, target: int, districts: int = MAX_DISTRICTS) -> Plan:
+    """How many districts (at most 400) and how many years of offers each, to reach ``target`` quads.
+
+    ``site_sizes`` are the (site graph, curated graph) quad counts of the templates, used in turn;
+    ``fixed`` is what the release and the programme graph contribute; ``districts`` caps the number of sites."""
+    total, sites, years = fixed, 0, []
+    while total < target and sites < districts:
+        site, curated = site_sizes[sites % len(site_sizes)]
+        total += site + curated + 2  # + koko:site and koko:listedSite in the programme graph
+        sites += 1
+        years.append(1)
+    index = 0
+    while total < target and sites:
+        total += site_sizes[index % len(site_sizes)][1]
+        years[index] += 1
+        index = (index + 1) % sites
+    return Plan(sites, tuple(years), total)
+
+
+def _iri(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.DefaultGraph | ox.Triple) -> str | None:
+    return term.value if isinstance(term, ox.NamedNode) else None
+
+
+def _token(slug: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<=[/-]){re.escape(slug)}(?=[/.-]|$)")
+
+
+def _local_iri(iri: str, slug: str, placeholder: str) -> str:
+    renamed, count = _token(slug).subn("{" + placeholder + "}", iri)
+    return renamed if count else iri + "-{" + placeholder + "}"
+
+
+def _text(quads: list[ox.Quad]) -> str:
+    return ox.serialize(quads, format=ox.RdfFormat.N_QUADS).decode()
+
+
+def _template(slug: str, base: str, graphs: dict[str, list[ox.Quad]], chapters: dict[str, str]) -> Template:
+    site_graph, curated_graph = graphs[f"{base}graph/site/{slug}"], graphs.get(f"{base}graph/curated/{slug}", [])
+    site_local = {q.subject.value for q in site_graph if q.predicate.value == RDF_TYPE} | {f"{base}graph/site/{slug}"}
+    curated_local = {q.subject.value for q in curated_graph if q.predicate.value == RDF_TYPE} - site_local
+    name = key = None
+    persons: list[str] = []
+    person_iris = sorted({q.subject.value for q in site_graph if q.object == ox.NamedNode("https://schema.org/Person")})
+    for q in site_graph:
+        if q.subject.value == f"{base}municipality/{slug}" and q.predicate.value == "http://www.w3.org/2000/01/rdf-schema#label":
+            if q.object.language == "de":
+                name = q.object.value
+        elif q.predicate.value == f"{KOKO}kreisschluessel":
+            key = q.object.value
+        elif q.predicate.value == SCHEMA_NAME and q.object.value not in persons:
+            persons.append(q.object.value)
+    if name is None or key is None:
+        raise ValueError(f"site {slug}: no municipality name or Kreisschlüssel")
+
+    def fill(text: str, copy: bool) -> str:
+        text = text.replace("{", "{{").replace("}", "}}")
+        for index, iri in enumerate(person_iris):
+            text = text.replace(f"<{iri}>", f"<{base}person/{{site}}-{index + 1}>")
+        for iri in sorted((site_local | curated_local) - set(person_iris), key=len, reverse=True):
+            placeholder = "copy" if copy and iri in curated_local else "site"
+            text = text.replace(f"<{iri}>", f"<{_local_iri(iri, slug, placeholder)}>")
+        for index, person in enumerate(persons):
+            text = text.replace(person, f"{{p{index}}}")
+        return text.replace(f'"{key}"', '"{key}"').replace(name, "{name}")
+
+    return Template(
+        slug=slug,
+        state_chapter=chapters[f"{base}site/{slug}"],
+        site_text=fill(_text(site_graph), copy=False),
+        curated_text=fill(_text(curated_graph), copy=True),
+        site_quads=len(site_graph),
+        curated_quads=len(curated_graph),
+        persons=len(persons),
+        state_key=key[:2],
+    )
+
+
+@dataclass(frozen=True)
+class District:
+    slug: str
+    name: str
+    key: str
+    persons: tuple[str, ...]
+    template: Template
+
+
+def _districts(templates: list[Template], count: int, taken_keys: set[str], rng: random.Random) -> list[District]:
+    districts, slugs, keys = [], set(), set(taken_keys)
+    for index in range(count):
+        template = templates[index % len(templates)]
+        while True:
+            stem = rng.choice(_PREFIXES) + rng.choice(_STEMS)
+            slug = f"{stem.lower().replace('ü', 'ue').replace('ö', 'oe').replace('ß', 'ss')}-{index + 1}"
+            if slug not in slugs:
+                break
+        key = next(f"{template.state_key}{n:03d}" for n in range(1, 1000) if f"{template.state_key}{n:03d}" not in keys)
+        slugs.add(slug)
+        keys.add(key)
+        persons = tuple(f"{rng.choice(_FIRST)} {rng.choice(_LAST)}" for _ in range(template.persons))
+        districts.append(District(slug, f"{stem} {index + 1}", key, persons, template))
+    return districts
+
+
+def _escape(value: str) -> str:
+    return value.replace("\\", "\\\\").replace('"', '\\"')
+
+
+def generate(config: Config, out: BinaryIO, target: int, seed: int = 2020, districts: int = MAX_DISTRICTS) -> Plan:
+    """Write the release plus generated districts as N-Quads to ``out``, about ``target`` quads."""
+    base = config.base
+    dataset = assemble(config).dataset
+    quads = list(ox.parse(dataset.serialize(format="nquads", encoding="utf-8"), format=ox.RdfFormat.N_QUADS))
+    graphs: dict[str, list[ox.Quad]] = defaultdict(list)
+    for q in quads:
+        graphs[q.graph_name.value].append(q)
+    programme = f"{base}programme/koko"
+    sites = sorted(q.object.value for q in quads if q.subject.value == programme and q.predicate.value == f"{KOKO}site")
+    chapters = {q.object.value: q.subject.value for q in quads if q.predicate.value == f"{KOKO}listedSite"}
+    slugs = [iri.rsplit("/", 1)[1] for iri in sites if iri.rsplit("/", 1)[1] not in EXCLUDED_TEMPLATES]
+    templates = [_template(slug, base, graphs, chapters) for slug in slugs]
+    taken = {q.object.value for q in quads if q.predicate.value == f"{KOKO}kreisschluessel"}
+    plan = plan_sizes([(t.site_quads, t.curated_quads) for t in templates], len(quads), target, districts)
+    districts = _districts(templates, plan.sites, taken, random.Random(seed))
+
+    site_count = f"{KOKO}siteCount"
+    out.write(_text([q for q in quads if q.predicate.value != site_count]).encode())
+    graph = f"<{base}graph/programme>"
+    total = len(sites) + len(districts)
+    lines = [f'<{programme}> <{site_count}> "{total}"^^<http://www.w3.org/2001/XMLSchema#integer> {graph} .\n']
+    for district in districts:
+        site = f"<{base}site/{district.slug}>"
+        lines.append(f"<{programme}> <{KOKO}site> {site} {graph} .\n")
+        lines.append(f"<{district.template.state_chapter}> <{KOKO}listedSite> {site} {graph} .\n")
+    out.write("".join(lines).encode())
+    for district, years in zip(districts, plan.years, strict=True):
+        values = {"site": district.slug, "name": _escape(district.name), "key": district.key}
+        values.update({f"p{index}": _escape(person) for index, person in enumerate(district.persons)})
+        out.write(district.template.site_text.format(copy=district.slug, **values).encode())
+        for year in range(years):
+            copy = district.slug if year == 0 else f"{district.slug}-y{year}"
+            out.write(district.template.curated_text.format(copy=copy, **values).encode())
+    return plan
+
+
+def iter_sizes(spec: str) -> Iterator[int]:
+    """``"10k,1M"`` → 10000, 1000000.
+
+    >>> list(iter_sizes("10k,100000,1M"))
+    [10000, 100000, 1000000]
+    """
+    factors = {"k": 1_000, "m": 1_000_000}
+    for part in spec.split(","):
+        part = part.strip().lower()
+        yield int(float(part[:-1]) * factors[part[-1]]) if part[-1] in factors else int(part)
+
+
+def write(config: Config, path: Path, target: int, seed: int = 2020, districts: int = MAX_DISTRICTS) -> Plan:
+    """:func:`generate` into a file."""
+    with path.open("wb") as out:
+        return generate(config, out, target, seed, districts)

@@ -1,0 +1,169 @@
+"""``koko site OUT/``: the server's pages and RDF as files that any web server can host.
+
+Every IRI of ours becomes ``id/PATH.html`` (German), ``id/PATH.en.html`` (English) and one file
+per RDF format (``id/PATH.ttl``, ``.jsonld``, ``.nt``, ``.rdf``, ``.trig``, ``.nq``); the home
+page, the ontology, the canned queries (with the result of their default parameters), the
+downloads and the dataset description likewise. Beside them, ``.htaccess`` (Apache) and
+``nginx.conf`` hold the content-negotiation rules that make ``/id/site/erfurt`` answer with
+HTML or RDF as ``koko serve`` does. The pages link with root-relative paths, so the site is
+hosted at the root of its domain.
+
+A static site has no SPARQL endpoint: its SPARQL page says so and points to ``koko serve``,
+and a canned query shows the result of its default parameters only.
+
+The folder is written like a release: in full into a staging folder, then renamed into place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote
+
+from koko.errors import KokoError
+from koko.graph.formats import FORMATS
+from koko.pages.backend import embedded
+from koko.pages.dataset_description import describe_dataset as describe
+from koko.pages.dataset_description import serialise_description, statistics
+from koko.pages.dataset_page import DESCRIPTION_FORMATS, description_page
+from koko.pages.describe import Index
+from koko.pages.linked_data import (
+    PICTURES,
+    LinkedData,
+    downloads_page,
+    home_page,
+    linked_data_of,
+    network_picture,
+    resource_page,
+    resource_rdf,
+    timeline_picture,
+)
+from koko.pages.ontology_page import ONTOLOGY_FORMATS, ontology_rdf
+from koko.pages.ontology_page import ontology_page as ontology_html
+from koko.pages.query_pages import Link, canned_job, queries_page, query_page, sparql_page
+from koko.pages.render import LANGUAGES, STATIC, make_renderer
+from koko.pages.urls import VOID_PATH, Urls
+from koko.release.build import write_atomically
+from koko.release.published import Published
+from koko.sparql.workers import Outcome, execute
+
+SUFFIX = {"de": "", "en": ".en"}
+NO_ENDPOINT = {
+    "de": "Diese statische Kopie hat keinen SPARQL-Endpunkt. Mit »koko serve« läuft dieselbe Seite mit Endpunkt unter /sparql.",
+    "en": "This static copy has no SPARQL endpoint. »koko serve« runs the same site with an endpoint at /sparql.",
+}
+NOT_FOUND = {
+    "de": "Diese Seite gibt es hier nicht.",
+    "en": "There is no such page here.",
+}
+
+
+@dataclass(frozen=True)
+class SiteSummary:
+    files: int
+    resources: int
+    pages: int
+
+
+def default_root(base: str) -> str:
+    """Where the site lives when no URL is given: the base IRI without its ``id/``, since the data's
+    base maps onto ``/id/`` (``https://w3id.org/koko-kg/id/`` → ``https://w3id.org/koko-kg/``).
+
+    >>> default_root("https://w3id.org/koko-kg/id/"), default_root("https://example.org/data/")
+    ('https://w3id.org/koko-kg/', 'https://example.org/data/')
+    """
+    return base[: -len("id/")] if base.endswith("/id/") else base
+
+
+def file_of(path: str) -> str:
+    """The file name of a server path (``/id/site/erfurt`` → ``id/site/erfurt``)."""
+    name = unquote(path).lstrip("/")
+    if not name or ".." in name.split("/"):
+        raise KokoError(f"cannot write {path!r} as a file of the static site")
+    return name
+
+
+def resources(ld: LinkedData, index: Index) -> list[str]:
+    """Every IRI of ours the site answers for: subjects, objects and named graphs of the release."""
+    nodes = {*index.subjects, *index.objects, *index.graphs}
+    return sorted(n.value for n in nodes if getattr(n, "value", "").startswith(ld.base) and ld.urls.path_of(n.value))
+
+
+def _pages(files: dict[str, bytes], name: str, lang: str, html: str) -> None:
+    files[f"{name}{SUFFIX[lang]}.html"] = html.encode("utf-8")
+
+
+def _query_pages(files: dict[str, bytes], published: Published, ld: LinkedData, lang: str, outcomes: dict[str, Outcome]) -> None:
+    renderer = ld.renderer
+    _pages(files, file_of(ld.urls.queries), lang, queries_page(published, renderer, lang))
+    for canned in published.canned:
+        outcome = outcomes[canned.name]
+        downloads = (Link("CSV", ld.urls.query(canned.name) + ".csv"), Link("JSON", ld.urls.query(canned.name) + ".srj"))
+        _pages(
+            files,
+            file_of(ld.urls.query(canned.name)),
+            lang,
+            query_page(published, renderer, canned, lang, {}, outcome, downloads=downloads),
+        )
+    _pages(files, file_of(ld.urls.sparql_page), lang, sparql_page(published, renderer, lang, error=NO_ENDPOINT[lang]))
+
+
+def _query_results(files: dict[str, bytes], published: Published, urls: Urls) -> dict[str, Outcome]:
+    """Each canned query run once per format with its default parameters: its ``.csv`` and ``.srj``
+    files, and the JSON outcomes (name → outcome) that both languages' pages show."""
+    outcomes = {}
+    for canned in published.canned:
+        for fmt, extension in (("csv", "csv"), ("json", "srj")):
+            outcome = execute(published.store, canned_job(published, canned, {}, max_rows=10_000, result_format=fmt))
+            files[f"{file_of(urls.query(canned.name))}.{extension}"] = outcome.body
+        outcomes[canned.name] = outcome
+    return outcomes
+
+
+def site_files(published: Published, root_url: str | None = None) -> tuple[dict[str, bytes], SiteSummary]:
+    """File name → bytes for the whole static site; ``root_url`` is where it will be hosted
+    (absolute links in the dataset description), by default :func:`default_root` of the base."""
+    root = root_url or default_root(published.config.base)
+    urls = Urls(published.config.base)
+    renderer = make_renderer(urls)
+    backend = embedded(published)
+    ld = linked_data_of(published, renderer, backend)
+    files: dict[str, bytes] = {}
+    iris = resources(ld, backend.index)
+    stats = statistics(backend.select, published.config.base)
+    outcomes = _query_results(files, published, urls)
+    for lang in LANGUAGES:
+        _pages(files, "index", lang, home_page(ld, lang))
+        _pages(files, file_of(urls.ontology), lang, ontology_html(ld, lang))
+        _pages(files, file_of(urls.downloads), lang, downloads_page(ld, lang))
+        _pages(files, file_of(VOID_PATH), lang, description_page(published, renderer, root, stats, lang, endpoint=False))
+        _pages(files, "404", lang, renderer.page("not_found.html", lang, message=NOT_FOUND[lang]))
+        _query_pages(files, published, ld, lang, outcomes)
+        for iri in iris:
+            _pages(files, file_of(urls.link(iri)), lang, resource_page(ld, iri, lang))
+    files[file_of(PICTURES["network"])] = network_picture(ld, "de").encode("utf-8")
+    files[file_of(PICTURES["timeline"])] = timeline_picture(ld, "de").encode("utf-8")
+    for iri in iris:
+        for fmt in FORMATS:
+            files[f"{file_of(urls.link(iri))}.{fmt.extension}"] = resource_rdf(ld, iri, fmt)
+    for fmt in ONTOLOGY_FORMATS:
+        files[f"{file_of(urls.ontology)}.{fmt.extension}"] = ontology_rdf(ld, fmt)
+    description = describe(published, root, stats, endpoint=False)
+    for fmt in DESCRIPTION_FORMATS:
+        files[f"{file_of(VOID_PATH)}.{fmt.extension}"] = serialise_description(description, fmt)
+    for name, data in published.files.items():
+        files[file_of(urls.download(name))] = data
+    for path in sorted(STATIC.iterdir()):
+        files[file_of(urls.static(path.name))] = path.read_bytes()
+    for template, name in (("site/htaccess", ".htaccess"), ("site/nginx.conf", "nginx.conf")):
+        text = renderer.environment.get_template(template).render(formats=FORMATS, listen="80", root="/srv/koko-kg")
+        files[name] = text.encode("utf-8")
+    pages = sum(1 for name in files if name.endswith(".html"))
+    return files, SiteSummary(len(files), len(iris), pages)
+
+
+def write_site(published: Published, out: Path, root_url: str | None = None) -> SiteSummary:
+    """Write the static site into ``out`` (replaced as a whole, or left as it was on error)."""
+    files, summary = site_files(published, root_url)
+    write_atomically(out, files)
+    return summary

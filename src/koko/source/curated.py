@@ -1,0 +1,344 @@
+"""Load the curated facts of ``data/curated/`` and prove each one against the brochure.
+
+The format is documented for curators in ``data/curated/README.md``. This module reads it,
+checks every entity and fact (ids, types, relations, values) and finds every quote verbatim
+in the de-hyphenated text of the part it is attributed to. Any mistake stops the build with
+``file:line: message``; nothing is skipped.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from koko.errors import KokoError
+from koko.source.records import Brochure
+from koko.source.text import normalise_space, site_slug
+from koko.source.yaml_source import UniqueKeyLoader, read_yaml
+
+ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+DATE = re.compile(r"[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?")
+KINDS = ("programme", "network", "project", "event", "product", "organisation", "unit", "role", "award")
+CORE = {
+    "programme:koko": "programme",
+    "org:bmbf": "organisation",
+    "org:transmit": "organisation",
+    "org:minor": "organisation",
+    "state:sachsen": "state",
+    "state:sachsen-anhalt": "state",
+    "state:thueringen": "state",
+}
+SECTIONS = {
+    "foreword": "foreword",
+    "summary": "summary",
+    "sachsen-introduction": "Sachsen",
+    "sachsen-anhalt-introduction": "Sachsen-Anhalt",
+    "thueringen-introduction": "Thüringen",
+}
+
+
+@dataclass(frozen=True)
+class Relation:
+    """What a relation of the curated format links: subject kinds, and object kinds or a value type."""
+
+    subjects: frozenset[str]
+    objects: frozenset[str] = frozenset()
+    value: str | None = None  # int, number, date, text, true, or a closed list "a|b|c"
+
+
+def _r(subjects: str, objects: str = "", value: str | None = None) -> Relation:
+    return Relation(frozenset(subjects.split()), frozenset(objects.split()), value)
+
+
+RELATIONS: dict[str, Relation] = {
+    "participatesIn": _r("site", "programme"),
+    "presentInState": _r("programme", "state"),
+    "memberOf": _r("site", "network"),
+    "founded": _r("site", "network project"),
+    "runs": _r("site", "project"),
+    "organised": _r("site", "event"),
+    "produced": _r("site", "product"),
+    "partner": _r("site", "organisation"),
+    "postIn": _r("site", "unit"),
+    "withinUnit": _r("unit", "unit site"),
+    "reportsTo": _r("site unit", "unit role"),
+    "colleagueRole": _r("site", "role"),
+    "received": _r("site", "award"),
+    "funder": _r("programme", "organisation"),
+    "madePermanent": _r("site", value="true"),
+    "staffMovedOn": _r("site", value="text"),
+    "level": _r("programme", value="federal|state|foundation|eu|municipal"),
+    "scope": _r("organisation", value="national|state|local"),
+    "unitType": _r("unit", value="department|office|division|staff-unit|other"),
+    "productType": _r("product", value="list|overview|info-tool|brochure|newsletter|report|concept|folder|website|other"),
+    "date": _r("event award", value="date"),
+    "amount": _r("award", value="number"),
+    "exhibitors": _r("event", value="int"),
+    "visitors": _r("event", value="int"),
+    "participants": _r("event", value="int"),
+    "registrations": _r("event", value="int"),
+}
+
+
+@dataclass(frozen=True)
+class Entity:
+    id: str
+    kind: str
+    de: str
+    en: str
+    aliases: tuple[str, ...]
+    file: Path
+    line: int
+
+
+@dataclass(frozen=True)
+class Fact:
+    subject: str  # an entity id or a core reference (site:goerlitz, state:sachsen, programme:koko, …)
+    relation: str
+    object: str | None
+    value: object
+    approximate: bool
+    site: str | None  # the site whose answer (or None: the section) the quote is from
+    part: str  # question slug of the answer, or section name
+    quote: str
+    file: Path
+    line: int
+
+
+@dataclass(frozen=True)
+class CuratedFile:
+    path: Path
+    site: str | None
+    section: str | None
+    facts: tuple[Fact, ...]
+
+
+@dataclass(frozen=True)
+class Curation:
+    entities: dict[str, Entity]
+    files: tuple[CuratedFile, ...]
+
+    @property
+    def facts(self) -> tuple[Fact, ...]:
+        return tuple(fact for f in self.files for fact in f.facts)
+
+
+META = frozenset({"__line__", "__lines__"})  # what the loader adds to every mapping
+
+
+class _Items(list):
+    """A YAML sequence that remembers the line of each item, so that an item of the wrong type can be named."""
+
+    lines: tuple[int, ...] = ()
+
+
+class _LineLoader(UniqueKeyLoader):
+    """Records the line of every mapping (``__line__``), of each of its values (``__lines__``) and of
+    every list item; like every curator's file, a key given twice in one mapping is refused."""
+
+    def construct_mapping(self, node, deep=False):
+        mapping = super().construct_mapping(node, deep=deep)
+        mapping["__line__"] = node.start_mark.line + 1
+        mapping["__lines__"] = {k.value: v.start_mark.line + 1 for k, v in node.value if isinstance(k, yaml.ScalarNode)}
+        return mapping
+
+    def construct_items(self, node):
+        items = _Items()
+        items.lines = tuple(item.start_mark.line + 1 for item in node.value)
+        yield items
+        items.extend(self.construct_sequence(node))
+
+
+_LineLoader.add_constructor("tag:yaml.org,2002:seq", _LineLoader.construct_items)
+
+
+def _read(path: Path) -> dict:
+    data, _ = read_yaml(path, "a curated YAML file", _LineLoader)
+    if not isinstance(data, dict):
+        raise KokoError("expected a mapping with entities: and facts:", path, 1)
+    return data
+
+
+def _described(value: object) -> str:
+    """A value as a curator would name it in a message (never the loader's bookkeeping)."""
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return f"{value!r}"
+
+
+def _items(data: dict, key: str, keys: str, path: Path) -> list[tuple[dict, int | None]]:
+    """The mappings listed under ``key`` (each with the ``keys`` named) and their lines; anything else is an error."""
+    items = data.get(key)
+    if items is None:
+        return []
+    if not isinstance(items, list):
+        raise KokoError(
+            f"{key}: must be a list of '- {keys}' items, found {_described(items)}",
+            path,
+            data["__lines__"].get(key, data["__line__"]),
+        )
+    lines = items.lines if isinstance(items, _Items) else ()
+    out = []
+    for index, item in enumerate(items):
+        line = lines[index] if index < len(lines) else None
+        if not isinstance(item, dict):
+            raise KokoError(f"{key}: item {index + 1} must be a mapping '{keys}', found {_described(item)}", path, line)
+        out.append((item, line))
+    return out
+
+
+def part_texts(brochure: Brochure) -> dict[tuple[str | None, str], str]:
+    """(site slug, question slug) and (None, section name) → the de-hyphenated text, spaces folded."""
+    texts: dict[tuple[str | None, str], str] = {
+        (None, "foreword"): brochure.foreword.text,
+        (None, "summary"): brochure.summary.text,
+    }
+    for chapter in brochure.chapters:
+        section = next(name for name, state in SECTIONS.items() if state == chapter.state)
+        texts[(None, section)] = chapter.intro_text
+        for site in chapter.sites:
+            for answer in site.answers:
+                texts[(site_slug(site.name), answer.question.slug)] = answer.text
+    return {key: normalise_space(text) for key, text in texts.items()}
+
+
+def _entities(data: dict, path: Path, found: dict[str, Entity]) -> None:
+    for item, line in _items(data, "entities", "id: …, type: …, de: …, en: …", path):
+        ident, kind = item.get("id"), item.get("type")
+        if not isinstance(ident, str) or not ID.fullmatch(ident):
+            raise KokoError(f"entity id {ident!r} must be lowercase ASCII words joined by hyphens", path, line)
+        if ident in found:
+            other = found[ident]
+            raise KokoError(f"entity {ident!r} is already declared in {other.file.name}:{other.line}", path, line)
+        if kind not in KINDS:
+            raise KokoError(f"entity {ident!r}: type {kind!r} must be one of {', '.join(KINDS)}", path, line)
+        for lang in ("de", "en"):
+            if not isinstance(item.get(lang), str) or not item[lang].strip():
+                raise KokoError(f"entity {ident!r} needs a label {lang}:", path, line)
+        aliases = item.get("aliases") or []
+        if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
+            raise KokoError(f"entity {ident!r}: aliases must be a list of texts", path, line)
+        unknown = set(item) - {"id", "type", "de", "en", "aliases", *META}
+        if unknown:
+            raise KokoError(f"entity {ident!r}: unknown key(s) {', '.join(sorted(map(str, unknown)))}", path, line)
+        found[ident] = Entity(ident, kind, item["de"].strip(), item["en"].strip(), tuple(aliases), path, line)
+
+
+def _kind(ref: object, entities: Mapping[str, Entity], sites: set[str]) -> str | None:
+    if not isinstance(ref, str):
+        return None
+    if ref.startswith("site:"):
+        return "site" if ref[5:] in sites else None
+    if ref in CORE:
+        return CORE[ref]
+    return entities[ref].kind if ref in entities else None
+
+
+def _check_value(relation: str, rule: Relation, value: object, path: Path, line: int) -> None:
+    expected = rule.value or ""
+    ok = {
+        "int": isinstance(value, int) and not isinstance(value, bool) and value >= 0,
+        "number": isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value) and value >= 0,
+        "date": isinstance(value, str) and DATE.fullmatch(value) is not None,
+        "text": isinstance(value, str) and bool(value.strip()),
+        "true": value is True,
+    }.get(expected, value in expected.split("|"))
+    if not ok:
+        described = {"int": "a whole number", "number": "a number", "date": 'a quoted date "YYYY", "YYYY-MM" or "YYYY-MM-DD"'}
+        wanted = described.get(expected, "true" if expected == "true" else "a text" if expected == "text" else expected)
+        raise KokoError(f"{relation}: value {_described(value)} must be {wanted}", path, line)
+
+
+def _fact(item: dict, cfile: dict, ctx: tuple, path: Path) -> Fact:
+    entities, sites, texts = ctx
+    line = item.get("__line__")
+    site, section = cfile.get("site"), cfile.get("section")
+    relation = item.get("relation")
+    if not isinstance(relation, str) or relation not in RELATIONS:
+        raise KokoError(f"unknown relation {_described(relation)} (see data/curated/README.md)", path, line)
+    unknown = set(item) - {"subject", "relation", "object", "value", "approximate", "from", "quote", *META}
+    if unknown:
+        raise KokoError(f"unknown key(s) {', '.join(sorted(map(str, unknown)))}", path, line)
+    rule = RELATIONS[relation]
+    subject = item.get("subject", f"site:{site}" if site else None)
+    subject_kind = _kind(subject, entities, sites)
+    if subject_kind is None:
+        raise KokoError(f"{relation}: unknown subject {_described(subject)}", path, line)
+    if subject_kind not in rule.subjects:
+        wanted = " or ".join(sorted(rule.subjects))
+        raise KokoError(f"{relation}: the subject must be a {wanted}, not a {subject_kind}", path, line)
+    obj = item.get("object")
+    if rule.value is None:
+        object_kind = _kind(obj, entities, sites)
+        if object_kind is None:
+            raise KokoError(f"{relation}: unknown object {_described(obj)}", path, line)
+        if object_kind not in rule.objects:
+            wanted = " or ".join(sorted(rule.objects))
+            raise KokoError(f"{relation}: the object must be a {wanted}, not a {object_kind}", path, line)
+        if "value" in item:
+            raise KokoError(f"{relation} links to an object:, it takes no value:", path, line)
+    else:
+        if obj is not None or "value" not in item:
+            raise KokoError(f"{relation} takes a value:, not an object:", path, line)
+        _check_value(relation, rule, item["value"], path, line)
+    approximate = item.get("approximate", False)
+    if approximate not in (True, False) or (approximate and rule.value not in ("int", "number")):
+        raise KokoError("approximate: true is only for figures", path, line)
+    quote = item.get("quote")
+    if not isinstance(quote, str) or not quote.strip():
+        raise KokoError(f"{relation}: every fact needs a quote:", path, line)
+    if site:
+        part = item.get("from")
+        if not isinstance(part, str) or (site, part) not in texts:
+            answered = sorted(q for s, q in texts if s == site)
+            raise KokoError(f"from: {_described(part)} is not an answer of site {site} ({', '.join(answered)})", path, line)
+    else:
+        if "from" in item:
+            raise KokoError("a section's facts are quoted from the section itself: no from:", path, line)
+        part = section
+    if normalise_space(quote) not in texts[(site, part)]:
+        where = f"answer {site}/{part}" if site else f"section {part}"
+        raise KokoError(f"quote not found verbatim in {where}: {quote!r}", path, line)
+    return Fact(subject, relation, obj, item.get("value"), approximate, site, part, normalise_space(quote), path, line)
+
+
+def load_curation(folder: Path, brochure: Brochure) -> Curation:
+    """All curated files of ``folder``, checked against each other and against the brochure."""
+    texts = part_texts(brochure)
+    sites = {site for site, _ in texts if site}
+    entities: dict[str, Entity] = {}
+    shared = folder / "shared.yaml"
+    if shared.exists():
+        _entities(_read(shared), shared, entities)
+    documents = []
+    for path in sorted((folder / "sites").glob("*.yaml")) + sorted((folder / "sections").glob("*.yaml")):
+        data = _read(path)
+        site, section = data.get("site"), data.get("section")
+        if path.parent.name == "sites":
+            if site != path.stem or site not in sites:
+                raise KokoError(f"site: {site!r} must be the slug of a site and match the file name {path.name}", path, 1)
+        elif section != path.stem or section not in SECTIONS:
+            raise KokoError(f"section: {section!r} must be one of {', '.join(SECTIONS)} and match the file name", path, 1)
+        unknown = set(data) - {"site", "section", "entities", "facts", *META}
+        if unknown:
+            raise KokoError(f"unknown key(s) {', '.join(sorted(map(str, unknown)))}", path, 1)
+        _entities(data, path, entities)
+        documents.append((path, data))
+    files = []
+    for path, data in documents:
+        facts = tuple(
+            _fact(item, data, (entities, sites, texts), path) for item, _ in _items(data, "facts", "relation: …, quote: …", path)
+        )
+        files.append(CuratedFile(path, data.get("site"), data.get("section"), facts))
+    mentioned = {ref for f in files for fact in f.facts for ref in (fact.subject, fact.object)}
+    for entity in entities.values():
+        if entity.id not in mentioned:  # it would be a node without provenance, reachable from nothing
+            raise KokoError(f"entity {entity.id!r} is declared but no fact mentions it", entity.file, entity.line)
+    return Curation(entities, tuple(files))

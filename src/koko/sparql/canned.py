@@ -1,0 +1,307 @@
+"""SPARQL over the graph: canned queries with documented, typed parameters, and result writers.
+
+A canned query is a ``queries/NAME.rq`` file whose header comment carries its metadata::
+
+    # title: Sites by state
+    # description: The sites with their state and programme start.
+    #   Continuation lines are indented.
+    # param: state (string, optional): German or English name of a federal state
+    # param: site (iri) = site/dresden: the site, as an IRI or relative to the base IRI
+    # example: koko query sites-by-state --param state=Thüringen
+
+Parameter values are turned into RDF terms of the declared type and bound with
+``initBindings``; they are never pasted into the query text.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import XSD, Dataset, Graph, Literal, URIRef
+from rdflib.plugins.sparql.sparql import Query
+from rdflib.query import Result
+from rdflib.term import Node, Variable
+
+from koko.errors import KokoError
+from koko.graph.formats import lookup as lookup_rdf_format
+from koko.graph.formats import serialise
+from koko.sparql.prepare import prepare
+
+PARAM = re.compile(
+    r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*) \((?P<type>iri|string|integer|gYearMonth)(?P<optional>, optional)?\)"
+    r"(?: = (?P<default>\S[^:]*?))?: (?P<description>\S.*)$"
+)
+HEADER_KEYS = ("title", "description", "param", "example")
+RESULT_FORMATS = ("table", "csv", "tsv", "json")
+_IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|\\^`]')
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    type: str
+    optional: bool
+    default: str | None
+    description: str
+
+
+@dataclass(frozen=True)
+class CannedQuery:
+    name: str
+    path: Path | None
+    title: str
+    description: str
+    parameters: tuple[Parameter, ...]
+    examples: tuple[str, ...]
+    text: str = field(repr=False)
+
+
+def parse_header(text: str, path: Path | None, name: str) -> CannedQuery:
+    """Read the comment header of a query; every problem names the file and line."""
+    fields: dict[str, list[tuple[int, str]]] = {key: [] for key in HEADER_KEYS}
+    last: str | None = None
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.startswith("#"):
+            break
+        body = line[1:]
+        match = re.match(r"^ (title|description|param|example): (.*)$", body)
+        if match:
+            last = match[1]
+            fields[last].append((number, match[2].strip()))
+        elif body.startswith("   ") and last and body.strip():
+            fields[last][-1] = (fields[last][-1][0], fields[last][-1][1] + " " + body.strip())
+        elif body.strip():
+            raise KokoError(f"unknown header line; expected one of {', '.join(k + ':' for k in HEADER_KEYS)}", path, number)
+    for key in ("title", "description"):
+        if len(fields[key]) != 1:
+            raise KokoError(f"the header needs exactly one '# {key}:' line", path, 1)
+    if not fields["example"]:
+        raise KokoError("the header needs at least one '# example:' line", path, 1)
+    parameters = []
+    for number, spec in fields["param"]:
+        match = PARAM.match(spec)
+        if not match:
+            raise KokoError(
+                "malformed parameter; expected 'name (iri|string|integer|gYearMonth[, optional]) [= default]: description'",
+                path,
+                number,
+            )
+        if not re.search(rf"\?{match['name']}\b", text):
+            raise KokoError(f"parameter {match['name']!r} is not used as ?{match['name']} in the query", path, number)
+        parameters.append(
+            Parameter(match["name"], match["type"], bool(match["optional"]), match["default"], match["description"])
+        )
+    return CannedQuery(
+        name=name,
+        path=path,
+        title=fields["title"][0][1],
+        description=fields["description"][0][1],
+        parameters=tuple(parameters),
+        examples=tuple(value for _, value in fields["example"]),
+        text=text,
+    )
+
+
+def load_canned(folder: Path, name: str) -> CannedQuery:
+    path = folder / f"{name}.rq"
+    if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", name) or not path.is_file():
+        available = ", ".join(q.name for q in list_canned(folder))
+        raise KokoError(f"no canned query {name!r}; available: {available}")
+    return parse_header(path.read_text(encoding="utf-8"), path, name)
+
+
+def list_canned(folder: Path) -> list[CannedQuery]:
+    return [parse_header(p.read_text(encoding="utf-8"), p, p.stem) for p in sorted(folder.glob("*.rq"))]
+
+
+def resolve(folder: Path, spec: str) -> CannedQuery:
+    """A canned query by name, a .rq file by path, or inline SPARQL text."""
+    path = Path(spec)
+    if spec.endswith(".rq") or (len(spec) < 4096 and "\n" not in spec and path.is_file()):
+        if not path.is_file():
+            raise KokoError("query file not found", path)
+        return parse_header_lenient(path.read_text(encoding="utf-8"), path, path.stem)
+    if re.search(r"\b(SELECT|CONSTRUCT|ASK|DESCRIBE)\b", spec, re.IGNORECASE):
+        return parse_header_lenient(spec, None, "inline")
+    return load_canned(folder, spec)
+
+
+def parse_header_lenient(text: str, path: Path | None, name: str) -> CannedQuery:
+    """Ad-hoc queries need no header; if they have one, it is honoured."""
+    if text.lstrip().startswith("# title:"):
+        return parse_header(text, path, name)
+    return CannedQuery(name, path, name, "", (), (), text)
+
+
+def to_term(param: Parameter, value: str, base: str) -> Node:
+    """The RDF term for a parameter value, checked against the declared type."""
+    where = f"--param {param.name}"
+    if param.type == "string":
+        if len(value) > 1000:
+            raise KokoError(f"{where}: value longer than 1000 characters")
+        return Literal(value)
+    if param.type == "integer":
+        if not re.fullmatch(r"[+-]?\d{1,18}", value.strip()):
+            raise KokoError(f"{where}: {value!r} is not an integer")
+        return Literal(int(value), datatype=XSD.integer)
+    if param.type == "gYearMonth":
+        match = re.fullmatch(r"(\d{4})-(\d{2})", value.strip())
+        if not match or not 1 <= int(match[2]) <= 12:
+            raise KokoError(f"{where}: {value!r} is not a year and month YYYY-MM")
+        return Literal(value.strip(), datatype=XSD.gYearMonth)
+    iri = value.strip()
+    if not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", iri):
+        iri = base + iri.lstrip("/")
+    if _IRI_FORBIDDEN.search(iri):
+        raise KokoError(f"{where}: {value!r} is not a valid IRI")
+    try:  # the server binds with Oxigraph, which checks IRIs strictly (RFC 3987); so do we, everywhere
+        ox.NamedNode(iri)
+    except ValueError as exc:
+        raise KokoError(f"{where}: {value!r} is not a valid IRI ({exc})") from None
+    return URIRef(iri)
+
+
+def bindings_for(query: CannedQuery, given: dict[str, str], base: str) -> dict[str, Node]:
+    known = {p.name: p for p in query.parameters}
+    for name in given:
+        if name not in known:
+            takes = ", ".join(known) or "no parameters"
+            raise KokoError(f"--param {name}: query {query.name!r} has no such parameter (it takes {takes})")
+    bindings: dict[str, Node] = {}
+    for param in query.parameters:
+        value = given.get(param.name, param.default)
+        if value is None:
+            if not param.optional:
+                raise KokoError(f"--param {param.name}: required by query {query.name!r}")
+            continue
+        bindings[param.name] = to_term(param, value, base)
+    return bindings
+
+
+def _local_dataset(dataset: Dataset | Graph, prepared: Query, where: Path | str) -> Dataset | Graph:
+    """Apply FROM / FROM NAMED to local named graphs only.
+
+    rdflib would otherwise fetch each FROM graph over HTTP. The clause is answered here
+    from the graphs we hold, and removed from the query before rdflib sees it.
+    """
+    clauses = prepared.algebra.get("datasetClause") or []
+    if not clauses:
+        return dataset
+    if not isinstance(dataset, Dataset):
+        raise KokoError("FROM / FROM NAMED need data with named graphs (TriG or N-Quads)", where)
+    available = {g.identifier: g for g in dataset.graphs() if len(g)}
+    view = Dataset()
+    for clause in clauses:
+        # CompValue.get's second argument is not a default value, so test keys explicitly.
+        is_default = "default" in clause
+        name = clause["default"] if is_default else clause["named"]
+        if name not in available:
+            raise KokoError(f"FROM <{name}>: the data has no such named graph (koko never fetches graphs)", where)
+        target = view.default_graph if is_default else view.graph(name)
+        for triple in available[name]:
+            target.add(triple)
+    prepared.algebra["datasetClause"] = None
+    return view
+
+
+def run(dataset: Dataset | Graph, query: CannedQuery, given: dict[str, str], base: str) -> Result:
+    bindings = bindings_for(query, given, base)
+    where = query.path or query.name
+    prepared = prepare(query.text, where)
+    scope = _local_dataset(dataset, prepared, where)
+    return scope.query(prepared, initBindings={Variable(k): v for k, v in bindings.items()})
+
+
+def _cell(term: Node | None) -> str:
+    return "" if term is None else str(term)
+
+
+def _compact(term: Node | None, prefixes: list[tuple[str, str]]) -> str:
+    """An IRI as prefix:local for the table view; other terms as their text."""
+    if isinstance(term, URIRef):
+        for prefix, namespace in prefixes:
+            local = str(term)[len(namespace) :]
+            if str(term).startswith(namespace) and re.fullmatch(r"[\w.-]+", local):
+                return f"{prefix}:{local}"
+    return _cell(term)
+
+
+def _tsv_cell(term: Node | None) -> str:
+    if term is None:
+        return ""
+    return term.n3().replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+
+
+def _json_term(term: Node) -> dict[str, str]:
+    if isinstance(term, URIRef):
+        return {"type": "uri", "value": str(term)}
+    if isinstance(term, Literal):
+        out = {"type": "literal", "value": str(term)}
+        if term.language:
+            out["xml:lang"] = term.language
+        elif term.datatype:
+            out["datatype"] = str(term.datatype)
+        return out
+    return {"type": "bnode", "value": str(term)}
+
+
+def _table(header: list[str], rows: list[list[str]], width: int = 60) -> str:
+    def clip(text: str) -> str:
+        text = " ".join(text.split())
+        return text if len(text) <= width else text[: width - 1] + "…"
+
+    clipped = [[clip(c) for c in row] for row in rows]
+    widths = [max([len(h)] + [len(r[i]) for r in clipped]) for i, h in enumerate(header)]
+    line = lambda cells: "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()  # noqa: E731
+    out = [line(header), line(["-" * w for w in widths])] + [line(r) for r in clipped]
+    out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    return "\n".join(out) + "\n"
+
+
+def render(result: Result, fmt: str, context: dict | None = None, prefixes: dict[str, str] | None = None) -> bytes:
+    """Write a result: SELECT as table/csv/tsv/json, ASK as true/false, graphs as RDF.
+
+    ``prefixes`` shorten IRIs in the table view only; the data formats keep full IRIs.
+    """
+    if result.type in ("CONSTRUCT", "DESCRIBE"):
+        graph = result.graph
+        assert graph is not None
+        rdf_format = lookup_rdf_format("ttl" if fmt == "table" else fmt)
+        dataset = Dataset()
+        for prefix, namespace in graph.namespaces():
+            dataset.bind(prefix, namespace)
+        for triple in graph:
+            dataset.add(triple)
+        return serialise(dataset, rdf_format, context)
+    if fmt not in RESULT_FORMATS:
+        raise KokoError(f"--format: {fmt!r} is not a result format for SELECT/ASK; choose one of {', '.join(RESULT_FORMATS)}")
+    if result.type == "ASK":
+        if fmt == "json":
+            return (json.dumps({"head": {}, "boolean": bool(result.askAnswer)}) + "\n").encode()
+        return (("true" if result.askAnswer else "false") + "\n").encode()
+    header = [str(v) for v in result.vars or []]
+    rows = [[row[v] for v in header] for row in result]  # type: ignore[index]
+    if fmt == "table":
+        # Longest namespace first, so that site: wins over a shorter base prefix.
+        ordered = sorted((prefixes or {}).items(), key=lambda item: -len(item[1]))
+        return _table(header, [[_compact(t, ordered) for t in row] for row in rows]).encode("utf-8")
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\r\n")
+        writer.writerow(header)
+        writer.writerows([[_cell(t) for t in row] for row in rows])
+        return buffer.getvalue().encode("utf-8")
+    if fmt == "tsv":
+        lines = ["\t".join(f"?{h}" for h in header)] + ["\t".join(_tsv_cell(t) for t in row) for row in rows]
+        return ("\n".join(lines) + "\n").encode("utf-8")
+    document = {
+        "head": {"vars": header},
+        "results": {"bindings": [{h: _json_term(t) for h, t in zip(header, row, strict=True) if t is not None} for row in rows]},
+    }
+    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")

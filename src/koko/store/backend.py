@@ -1,0 +1,274 @@
+"""A remote SPARQL store as the server's backend (``koko serve --store URL``).
+
+The store must answer SPARQL 1.1 queries with the union of its named graphs as the default
+graph, as our canned queries expect (Oxigraph ``--union-default-graph``, Fuseki
+``unionDefaultGraph``, Virtuoso and GraphDB by default; or the release published into the
+default graph). :func:`connect` checks that once at start, with the list of graphs and their
+sizes, and refuses a store that does not.
+
+Every request goes through SPARQLWrapper (:func:`koko.store.query.sparql_request`), with the
+credentials of ``koko publish`` (environment variables only), no redirects followed, and secrets
+masked in any message. The server's policy stays in this process: a client's query has been
+checked by :func:`koko.sparql.protocol.plan` (no update, no SERVICE outside the allow-list, FROM only
+our graphs) before it reaches :meth:`RemoteStore.run`, so the store's own settings cannot widen
+what the public endpoint allows.
+
+- **Pages** ask two fixed queries per page (:meth:`RemoteStore.about`): one for the resources'
+  statements, graph, evidence and answers, one for the labels of everything those mention.
+  The resources are bound as IRIs in VALUES blocks, never pasted as text.
+- **Client queries** (:meth:`RemoteStore.run`): parameters become a VALUES block
+  (:mod:`koko.sparql.binding`), the base IRI a ``BASE`` declaration. The answer is read as a stream
+  and written by the same writers as an embedded answer (:func:`koko.sparql.workers.outcome_of`), so
+  the row cap stops reading, and the deadline covers the whole answer, not each read. At most
+  ``slots`` queries are sent at once, as the embedded pool has that many workers.
+"""
+
+from __future__ import annotations
+
+import http.client
+import io
+import threading
+import time
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from koko.errors import KokoError
+from koko.pages.describe import LABEL_PROPERTIES, Index, index_of_quads, valid_iri
+from koko.sparql.binding import bind_values, term_text
+from koko.sparql.lexer import tokens
+from koko.sparql.protocol import query_form
+from koko.sparql.workers import Job, Outcome, PoolError, QueryTimeout, WorkersBusy, malformed, outcome_of
+from koko.store.http import Credentials, check_url, credentials_from_env
+from koko.store.query import (
+    GRAPH_ACCEPT,
+    RESULTS_JSON,
+    EndpointError,
+    EndpointTimeout,
+    answer_of,
+    media_type_of,
+    sparql_request,
+)
+
+KOKO = "https://w3id.org/koko-kg/ontology#"
+PROV = "http://www.w3.org/ns/prov#"
+#: Terms per VALUES block of a label query: long enough for a page, short enough for any store's URL limits.
+LABEL_BATCH = 500
+
+# A resource's statements both ways, a named graph's content, and what a page shows beside them:
+# the answers it gave, the evidence quoting or supporting it, and where each quote was printed.
+# Each branch starts from its own VALUES block of the resources, so that every store can start
+# each branch from an index (one VALUES around a UNION is joined last by some planners).
+ABOUT_QUERY = f"""
+PREFIX koko: <{KOKO}>
+PREFIX prov: <{PROV}>
+SELECT ?s ?p ?o ?g WHERE {{
+  {{ VALUES ?s {{ $NODES }} GRAPH ?g {{ ?s ?p ?o }} }}
+  UNION {{ VALUES ?o {{ $NODES }} GRAPH ?g {{ ?s ?p ?o }} }}
+  UNION {{ VALUES ?g {{ $NODES }} GRAPH ?g {{ ?s ?p ?o }} }}
+  UNION {{ VALUES ?node {{ $NODES }} ?node koko:answer ?s . GRAPH ?g {{ ?s ?p ?o }} }}
+  UNION {{ VALUES ?node {{ $NODES }} ?s ?link ?node ; a koko:Evidence . GRAPH ?g {{ ?s ?p ?o }} }}
+  UNION {{
+    VALUES ?node {{ $NODES }} ?evidence ?link ?node ; a koko:Evidence ; prov:wasQuotedFrom ?s .
+    GRAPH ?g {{ ?s koko:answerOf ?o }} BIND(koko:answerOf AS ?p)
+  }}
+  UNION {{
+    VALUES ?evidence {{ $NODES }} ?evidence prov:wasQuotedFrom ?s .
+    GRAPH ?g {{ ?s koko:answerOf ?o }} BIND(koko:answerOf AS ?p)
+  }}
+}}
+"""
+# The properties as a FILTER, not a second VALUES block: Oxigraph's server joined two VALUES
+# blocks first and took 4.7 s for 500 terms of a 1M-quad store, against 0.03 s this way.
+LABELS_QUERY = "SELECT ?s ?p ?o ?g WHERE { $VALUES GRAPH ?g { ?s ?p ?o } FILTER(?p IN ($PROPERTIES)) }"
+GRAPHS_QUERY = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+SAMPLE_QUERY = "SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } FILTER(!isBlank(?s) && !isBlank(?o)) } LIMIT 1"
+UNION_HINT = (
+    "the store's default graph must be the union of its named graphs (Oxigraph: --union-default-graph; "
+    "Fuseki: unionDefaultGraph; see docs/triplestores.md), or the release published with --default-graph"
+)
+
+
+class StoreUnavailable(KokoError):
+    """A page's query failed at the store: 502 Bad Gateway (:mod:`koko.web.app`)."""
+
+
+class StoreError(PoolError):
+    """The store failed or could not be reached: 502 Bad Gateway for the client."""
+
+    status = 502
+
+
+def _values(variable: str, terms: Iterable[ox.NamedNode | ox.Literal]) -> str:
+    return f"VALUES ?{variable} {{ {' '.join(term_text(t) for t in terms)} }}"
+
+
+@dataclass
+class RemoteStore:
+    """A SPARQL endpoint holding the release; made by :func:`connect`."""
+
+    url: str
+    base: str
+    credentials: Credentials | None
+    timeout: float  # for the pages' own queries
+    slots: int
+    graphs: frozenset[str] = frozenset()
+    triples: int = 0
+    _free: threading.BoundedSemaphore = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._free = threading.BoundedSemaphore(self.slots)
+
+    def _scrub(self, message: str) -> str:
+        for secret in self.credentials.secrets() if self.credentials else ():
+            message = message.replace(secret, "***")
+        return message
+
+    def _solutions(self, query: str) -> ox.QuerySolutions | ox.QueryBoolean:
+        wrapper = sparql_request(self.url, query, RESULTS_JSON, self.timeout, self.credentials)
+        try:
+            with answer_of(wrapper, self.url, self.timeout) as response:
+                answer = ox.parse_query_results(response.read(), format=ox.QueryResultsFormat.JSON)
+        except EndpointError as exc:
+            raise StoreUnavailable(self._scrub(exc.message)) from None
+        except (SyntaxError, ValueError) as exc:
+            raise StoreUnavailable(f"malformed results from the SPARQL endpoint {self.url}: {exc}") from None
+        return answer
+
+    def select(self, query: str) -> Sequence[ox.QuerySolution]:
+        answer = self._solutions(query)
+        if not isinstance(answer, ox.QuerySolutions):
+            raise StoreUnavailable(f"the SPARQL endpoint {self.url} answered a SELECT query with a boolean")
+        return list(answer)
+
+    def _quads(self, query: str) -> Iterator[ox.Quad]:
+        for row in self.select(query):
+            s, p, o, g = (row[name] for name in ("s", "p", "o", "g"))
+            if isinstance(p, ox.NamedNode) and isinstance(s, ox.NamedNode | ox.BlankNode) and o is not None:
+                yield ox.Quad(s, p, o, g if isinstance(g, ox.NamedNode) else ox.DefaultGraph())
+
+    def about(self, iris: Collection[str], labelled: Collection[str] = (), labels: bool = True) -> Index:
+        nodes = sorted({node for node in map(valid_iri, iris) if node is not None}, key=str)
+        terms = " ".join(term_text(node) for node in nodes)
+        quads = list(self._quads(ABOUT_QUERY.replace("$NODES", terms))) if nodes else []
+        if labels and (quads or labelled):  # an unknown resource needs no labels
+            quads += self._labels(quads, [ox.NamedNode(iri) for iri in labelled])
+        return index_of_quads(quads)
+
+    def with_labels(self, index: Index) -> Index:
+        quads = [quad for found in index.subjects.values() for quad in found]
+        return index_of_quads(quads + self._labels(quads, []))
+
+    def _labels(self, quads: list[ox.Quad], extra: list[ox.NamedNode]) -> list[ox.Quad]:
+        """The label statements of every IRI that ``quads`` mention, and of ``extra``."""
+        mentioned = set(extra)
+        for quad in quads:
+            mentioned |= {t for t in (quad.subject, quad.predicate, quad.object, quad.graph_name) if isinstance(t, ox.NamedNode)}
+        ordered = sorted(mentioned, key=str)
+        query = LABELS_QUERY.replace("$PROPERTIES", ", ".join(term_text(ox.NamedNode(p)) for p in LABEL_PROPERTIES))
+        found: list[ox.Quad] = []
+        for start in range(0, len(ordered), LABEL_BATCH):
+            found.extend(self._quads(query.replace("$VALUES", _values("s", ordered[start : start + LABEL_BATCH]))))
+        return found
+
+    def run(self, job: Job, timeout: float) -> Outcome:
+        deadline = time.monotonic() + timeout
+        if not self._free.acquire(timeout=timeout):
+            raise WorkersBusy("all query slots are busy; try again shortly", retry_after=max(1, round(timeout)))
+        try:
+            return self._run(job, timeout, deadline)
+        finally:
+            self._free.release()
+
+    def _run(self, job: Job, timeout: float, deadline: float) -> Outcome:
+        late = QueryTimeout(f"the query took longer than {timeout:g} s and was stopped", retry_after=max(1, round(timeout)))
+        try:
+            text = bind_values(job.query, dict(job.substitutions), job.base_iri or self.base)
+            form = query_form(list(tokens(text, job.base_iri or self.base)))
+        except KokoError as exc:
+            return malformed(exc.message)
+        if job.base_iri is not None:  # a later BASE in the query's own prologue still wins
+            text = f"BASE <{job.base_iri}>\n{text}"
+        graph = form in ("construct", "describe")
+        accept = GRAPH_ACCEPT if graph else RESULTS_JSON
+        wrapper = sparql_request(
+            self.url, text, accept, timeout, self.credentials, job.default_graphs or (), job.named_graphs or ()
+        )
+        reader = None
+        try:
+            with answer_of(wrapper, self.url, timeout) as response:
+                reader = _Deadline(response, deadline)
+                return outcome_of(_parse(reader, media_type_of(response), graph), job)
+        except EndpointTimeout:
+            raise late from None
+        except EndpointError as exc:
+            if reader is not None and reader.expired:
+                raise late from None
+            if exc.status == 400:  # the store's parser disagrees with ours: the client's query is at fault
+                return malformed(self._scrub(exc.message))
+            raise StoreError(self._scrub(exc.message)) from None
+        except (SyntaxError, ValueError) as exc:
+            if reader is not None and reader.expired:  # pyoxigraph may pass the timeout on as a parse error
+                raise late from None
+            raise StoreError(f"malformed results from the SPARQL endpoint {self.url}: {exc}") from None
+
+
+class _Deadline(io.RawIOBase):
+    """The answer as it arrives, never read past the deadline.
+
+    Each read takes what one receive brings (``read1``), not a full buffer, so a store that
+    sends a row now and then cannot hold the reader past the deadline; and each receive waits
+    at most the time that is left."""
+
+    def __init__(self, response: http.client.HTTPResponse, deadline: float):
+        self._response = response
+        self._deadline = deadline
+        self.expired = False
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:  # type: ignore[override]
+        remaining = self._deadline - time.monotonic()
+        if remaining <= 0:
+            self.expired = True
+            raise TimeoutError("the deadline has passed")
+        sock = getattr(getattr(self._response.fp, "raw", None), "_sock", None)  # http.client keeps it there
+        if sock is not None:
+            sock.settimeout(remaining)
+        try:
+            data = self._response.read1(len(buffer))
+        except TimeoutError:
+            self.expired = True
+            raise
+        buffer[: len(data)] = data
+        return len(data)
+
+
+def _parse(answer: io.RawIOBase, media_type: str, graph: bool) -> ox.QuerySolutions | ox.QueryBoolean | Iterator[ox.Triple]:
+    """The answer as pyoxigraph reads it, lazily from the open response."""
+    if graph:
+        formats = {"application/n-triples": ox.RdfFormat.N_TRIPLES, "text/turtle": ox.RdfFormat.TURTLE}
+        if media_type not in formats:
+            raise ValueError(f"the answer is {media_type or 'untyped'}, not N-Triples or Turtle")
+        return (quad.triple for quad in ox.parse(answer, format=formats[media_type]))
+    if media_type not in (RESULTS_JSON, "application/json"):
+        raise ValueError(f"the answer is {media_type or 'untyped'}, not {RESULTS_JSON}")
+    return ox.parse_query_results(answer, format=ox.QueryResultsFormat.JSON)
+
+
+def connect(url: str, base: str, timeout: float, slots: int, environ: Mapping[str, str] | None = None) -> RemoteStore:
+    """The store at ``url``, checked: reachable, holding named graphs, the union as its default graph."""
+    store = RemoteStore(check_url(url, "--store"), base, credentials_from_env(environ), timeout, slots)
+    sizes = {row["g"].value: int(row["n"].value) for row in store.select(GRAPHS_QUERY) if isinstance(row["g"], ox.NamedNode)}
+    if not sizes:
+        raise KokoError(f"the SPARQL endpoint {store.url} holds no named graphs: publish the release first (koko publish)")
+    sample = store.select(SAMPLE_QUERY)[0]
+    triple = ox.Triple(sample["s"], sample["p"], sample["o"])
+    ask = f"ASK {{ {term_text(triple.subject)} {term_text(triple.predicate)} {term_text(triple.object)} }}"
+    if not bool(store._solutions(ask)):
+        raise KokoError(f"the SPARQL endpoint {store.url} does not see its named graphs by default: {UNION_HINT}")
+    store.graphs = frozenset(sizes)
+    store.triples = sum(sizes.values())
+    return store

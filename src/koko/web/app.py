@@ -1,0 +1,111 @@
+"""The web application: one route table over the modules that answer each part.
+
+- :mod:`koko.web.endpoint`: the SPARQL 1.1 Protocol at ``/sparql``
+- :mod:`koko.web.resources`: ``/id/...`` and ``/ontology`` with content negotiation, the home
+  page and the downloads
+- :mod:`koko.pages.query_pages`: canned-query pages and the SPARQL query page under ``/-/``
+- :mod:`koko.web.void`: the dataset description at ``/.well-known/void``
+
+Around all of it, :class:`koko.web.security_headers.SecurityHeaders` adds the security headers to every
+answer and keeps malformed Host headers out.
+
+Handlers find what they need in :class:`Service` (``request.app.state.service``); nothing is
+module-level state, so tests build as many apps as they like.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, PlainTextResponse, Response
+from starlette.routing import Mount
+from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp
+
+from koko.graph.negotiate import accepts_html
+from koko.pages import query_pages
+from koko.pages.backend import Backend
+from koko.pages.dataset_description import Statistics, statistics
+from koko.pages.linked_data import LinkedData, linked_data_of
+from koko.pages.render import STATIC, Renderer, language, make_renderer
+from koko.pages.urls import Urls
+from koko.release.published import Release
+from koko.store.backend import StoreUnavailable
+from koko.web import endpoint, resources, void
+from koko.web.config import ServerConfig
+from koko.web.security_headers import SecurityHeaders
+
+
+@dataclass(frozen=True)
+class Service:
+    """What every handler reads; made once when the app is created, never changed after."""
+
+    release: Release
+    settings: ServerConfig
+    backend: Backend  # the data: pages, canned queries and /sparql all ask it
+    urls: Urls
+    renderer: Renderer
+    linked_data: LinkedData
+    statistics: Statistics
+
+
+def service_of(request: Request) -> Service:
+    return request.app.state.service
+
+
+async def _not_found(request: Request, exc: Exception) -> Response:
+    detail = getattr(exc, "detail", None) or "not found"
+    if accepts_html(request.headers.get("accept")):
+        service = service_of(request)
+        lang = language(request.query_params.get("lang"))
+        html = service.renderer.page("not_found.html", lang, message=detail)
+        return HTMLResponse(html, status_code=404)
+    return PlainTextResponse(f"{detail}\n", status_code=404)
+
+
+async def _method_not_allowed(request: Request, exc: Exception) -> Response:
+    headers = getattr(exc, "headers", None)
+    return PlainTextResponse(f"{getattr(exc, 'detail', 'method not allowed')}\n", status_code=405, headers=headers)
+
+
+class _App(Starlette):
+    def __init__(self, public_url: str | None, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.public_url = public_url
+
+    def build_middleware_stack(self) -> ASGIApp:
+        # Outside Starlette's own stack, so that its 500 answer carries the security headers too.
+        return SecurityHeaders(super().build_middleware_stack(), self.public_url)
+
+
+def create_app(release: Release, settings: ServerConfig, backend: Backend) -> Starlette:
+    urls = Urls(release.config.base)
+    routes = [
+        *endpoint.ROUTES,
+        *void.ROUTES,
+        *query_pages.ROUTES,
+        *resources.ROUTES,
+        Mount("/-/static", app=StaticFiles(directory=STATIC), name="static"),
+    ]
+    handlers = {404: _not_found, 405: _method_not_allowed, HTTPException: _http_error, StoreUnavailable: _store_unavailable}
+    app = _App(settings.public_url, routes=routes, exception_handlers=handlers)
+    renderer = make_renderer(urls)
+    pages = linked_data_of(release, renderer, backend)
+    stats = statistics(backend.select, release.config.base)
+    app.state.service = Service(release, settings, backend, urls, renderer, pages, stats)
+    return app
+
+
+async def _store_unavailable(request: Request, exc: Exception) -> Response:
+    """A remote store that fails a page's query: the gateway's error, with the store's message."""
+    return PlainTextResponse(f"the data store failed: {exc}\n", status_code=502)
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    if exc.status_code == 404:
+        return await _not_found(request, exc)
+    return PlainTextResponse(f"{exc.detail}\n", status_code=exc.status_code, headers=exc.headers)

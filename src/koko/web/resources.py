@@ -1,0 +1,192 @@
+"""Linked data over HTTP: every IRI of ours resolves, as a page for people or as RDF.
+
+- ``/``: the home page; ``/-/downloads`` and ``/-/downloads/NAME``: the release files;
+  ``/-/pictures/network.svg`` and ``/-/pictures/timeline.svg``: the two pictures
+- ``/id/PATH``: the resource ``BASE + PATH`` (a subject, an object or a named graph of the
+  release), negotiated on ``Accept`` between HTML and the six RDF formats;
+  ``/id/PATH.ttl`` (``.jsonld``, ``.nt``, ``.rdf``, ``.trig``, ``.nq``, ``.html``) asks for one
+- ``/ontology``: the ontology's documentation or the ontology as RDF; ``/ontology.ttl`` …
+
+Negotiated answers carry ``Vary: Accept``; a client that accepts none of what is offered
+gets 406 with the list. Unknown resources are 404 (an HTML page for browsers). The pages
+themselves are built by the pure functions of :mod:`koko.pages.linked_data` and
+:mod:`koko.pages.ontology_page`, in Starlette's thread pool (pyoxigraph releases the GIL).
+"""
+
+from __future__ import annotations
+
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, PlainTextResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from koko.graph.formats import FORMATS, RdfFormat
+from koko.graph.negotiate import choose
+from koko.pages.linked_data import (
+    PICTURES,
+    SVG_TYPE,
+    LinkedData,
+    downloads_page,
+    home_page,
+    media_type_of,
+    network_picture,
+    resource_page,
+    resource_rdf,
+    timeline_picture,
+)
+from koko.pages.ontology_page import ONTOLOGY_FORMATS, ontology_page, ontology_rdf
+from koko.pages.render import language
+from koko.pages.urls import ONTOLOGY_IRI, RESOURCE_PREFIX
+from koko.pages.vocabulary import OWL
+
+HTML = "text/html"
+VARY = {"Vary": "Accept"}
+
+
+def _linked_data(request: Request) -> LinkedData:
+    return request.app.state.service.linked_data
+
+
+def _lang(request: Request) -> str:
+    return language(request.query_params.get("lang"))
+
+
+def _negotiate(request: Request, formats: tuple[RdfFormat, ...]) -> RdfFormat | str | Response:
+    """HTML, an RDF format, or the 406 answer."""
+    offered = [HTML, *(f.media_type for f in formats)]
+    chosen = choose(request.headers.get("accept"), offered)
+    if chosen is None:
+        listing = ", ".join(offered)
+        return PlainTextResponse(f"not acceptable: this resource is offered as {listing}\n", status_code=406, headers=VARY)
+    return HTML if chosen == HTML else next(f for f in formats if f.media_type == chosen)
+
+
+def _split_suffix(path: str, formats: tuple[RdfFormat, ...]) -> tuple[str, RdfFormat | str] | None:
+    """``site/dresden.ttl`` → (``site/dresden``, Turtle); None without a known suffix.
+
+    >>> _split_suffix("site/dresden.nt", FORMATS)[1].name, _split_suffix("site/dresden.html", FORMATS)
+    ('nt', ('site/dresden', 'text/html'))
+    >>> _split_suffix("source/koko-brochure-2020.txt", FORMATS) is None
+    True
+    """
+    stem, dot, extension = path.rpartition(".")
+    if not dot or "/" in extension:
+        return None
+    if extension == "html":
+        return stem, HTML
+    fmt = next((f for f in formats if f.extension == extension), None)
+    return (stem, fmt) if fmt is not None else None
+
+
+async def _answer(request: Request, choice: RdfFormat | str, page, rdf, negotiated: bool, variant: str) -> Response:
+    headers = dict(VARY) if negotiated else {}
+    if choice == HTML:
+        return HTMLResponse(await run_in_threadpool(page, _lang(request)), headers=headers)
+    assert isinstance(choice, RdfFormat)
+    if negotiated:  # where this representation lives on its own
+        headers["Content-Location"] = f"{variant}.{choice.extension}"
+    return Response(await run_in_threadpool(rdf, choice), media_type=choice.media_type, headers=headers)
+
+
+async def resource(request: Request) -> Response:
+    ld = _linked_data(request)
+    path = request.path_params["path"]
+    iri = ld.urls.iri_of(RESOURCE_PREFIX + path)
+    choice: RdfFormat | str | Response
+    index = await run_in_threadpool(ld.backend.about, [iri], (), False)  # labels only for a page, below
+    if index.knows(iri):
+        choice, negotiated = _negotiate(request, FORMATS), True
+    else:  # the exact IRI wins; only an unknown one is read as IRI + format suffix
+        split = _split_suffix(path, FORMATS)
+        stem = ld.urls.iri_of(RESOURCE_PREFIX + split[0]) if split is not None else None
+        if stem is not None:
+            index = await run_in_threadpool(ld.backend.about, [stem], (), False)
+        if split is None or not index.knows(stem):
+            raise HTTPException(404, f"{iri} is not a resource of this knowledge graph")
+        iri, choice, negotiated = stem, split[1], False
+    if isinstance(choice, Response):
+        return choice
+    if choice == HTML:
+        index = await run_in_threadpool(ld.backend.with_labels, index)
+    return await _answer(
+        request,
+        choice,
+        lambda lang: resource_page(ld, iri, lang, index),
+        lambda fmt: resource_rdf(ld, iri, fmt, index),
+        negotiated,
+        ld.urls.link(iri),
+    )
+
+
+async def ontology(request: Request) -> Response:
+    ld = _linked_data(request)
+    extension = request.path_params.get("extension")
+    if extension is None:
+        choice = _negotiate(request, ONTOLOGY_FORMATS)
+        if isinstance(choice, Response):
+            return choice
+    else:
+        found = _split_suffix("ontology." + extension, ONTOLOGY_FORMATS)
+        if found is None:
+            raise HTTPException(404, f"the ontology is not offered as .{extension}")
+        choice = found[1]
+    return await _answer(
+        request,
+        choice,
+        lambda lang: ontology_page(ld, lang),
+        lambda fmt: ontology_rdf(ld, fmt),
+        extension is None,
+        ld.urls.ontology,
+    )
+
+
+async def ontology_version(request: Request) -> Response:
+    """The ontology's version IRI (``/ontology/1.0.0``) is this version: the same answers as ``/ontology``."""
+    ld = _linked_data(request)
+    version = ONTOLOGY_IRI + "/" + request.path_params["version"]
+    if version not in ld.vocabulary.header.get(OWL + "versionIRI", {}).get("", []):
+        raise HTTPException(404, f"{version} is not a version of the ontology served here")
+    return await ontology(request)
+
+
+async def home(request: Request) -> Response:
+    ld = _linked_data(request)
+    return HTMLResponse(await run_in_threadpool(home_page, ld, _lang(request)))
+
+
+async def downloads(request: Request) -> Response:
+    ld = _linked_data(request)
+    return HTMLResponse(await run_in_threadpool(downloads_page, ld, _lang(request)))
+
+
+async def download(request: Request) -> Response:
+    """A release file by its exact name; nothing else is ever read."""
+    files = request.app.state.service.release.files
+    name = request.path_params["name"]
+    if name not in files:
+        raise HTTPException(404, f"no release file named {name!r}")
+    return Response(files[name], media_type=media_type_of(name))
+
+
+async def network(request: Request) -> Response:
+    ld = _linked_data(request)
+    return Response(await run_in_threadpool(network_picture, ld, _lang(request)), media_type=SVG_TYPE)
+
+
+async def timeline(request: Request) -> Response:
+    ld = _linked_data(request)
+    return Response(await run_in_threadpool(timeline_picture, ld, _lang(request)), media_type=SVG_TYPE)
+
+
+ROUTES: list[BaseRoute] = [
+    Route("/", home, methods=["GET"], name="home"),
+    Route(RESOURCE_PREFIX + "{path:path}", resource, methods=["GET"], name="resource"),
+    Route("/ontology", ontology, methods=["GET"], name="ontology"),
+    Route("/ontology.{extension}", ontology, methods=["GET"], name="ontology-file"),
+    Route("/ontology/{version}", ontology_version, methods=["GET"], name="ontology-version"),
+    Route("/-/downloads", downloads, methods=["GET"], name="downloads"),
+    Route("/-/downloads/{name}", download, methods=["GET"], name="download"),
+    Route(PICTURES["network"], network, methods=["GET"], name="network"),
+    Route(PICTURES["timeline"], timeline, methods=["GET"], name="timeline"),
+]
