@@ -309,7 +309,9 @@ def test_transitive_properties_are_object_properties(term: URIRef) -> None:
 
 def test_namespace_module_is_up_to_date() -> None:
     expected = render_namespace_module(ONTOLOGY_PATH)
-    assert NAMESPACE_MODULE.read_text(encoding="utf-8") == expected, "src/koko/graph/namespace.py is stale; run python -m koko.graph.nsgen"
+    assert NAMESPACE_MODULE.read_text(encoding="utf-8") == expected, (
+        "src/koko/graph/namespace.py is stale; run python -m koko.graph.nsgen"
+    )
 
 
 def test_render_does_not_depend_on_file_location(tmp_path: Path) -> None:
