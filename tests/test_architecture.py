@@ -63,7 +63,8 @@ def test_every_package_is_a_known_stage_with_a_docstring_saying_what_it_owns() -
     assert packages == set(STAGES) - {""}
     for name in packages:
         docstring = ast.get_docstring(ast.parse((PACKAGE / name / "__init__.py").read_text(encoding="utf-8")))
-        assert docstring and len(docstring) > 80, f"koko.{name} needs a docstring saying what the stage owns"
+        assert docstring, f"koko.{name} needs a docstring saying what the stage owns"
+        assert len(docstring) > 80, f"koko.{name}: say what the stage owns, not just its name"
 
 
 @pytest.mark.parametrize("path", MODULES, ids=lambda p: module_name(p))

@@ -24,6 +24,7 @@ from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from koko.graph.formats import BY_NAME as GRAPH_FORMATS
+from koko.graph.model import turtle_prefixes
 from koko.graph.negotiate import accepts_html
 from koko.sparql.protocol import ProtocolError, plan, read_operation
 from koko.sparql.results import BY_NAME as RESULT_FORMATS
