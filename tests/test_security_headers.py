@@ -17,8 +17,8 @@ import pytest
 from click.testing import CliRunner
 from starlette.routing import Route
 
-from koko import cli_publishing
 from koko.cli import main
+from koko.cli import publishing as cli_publishing
 from koko.pages.backend import embedded
 from koko.pages.render import TEMPLATES
 from koko.web.app import create_app

@@ -1,13 +1,23 @@
-"""Configuration: one frozen dataclass, built from defaults < environment < flags.
+"""Configuration read in one place: the defaults, the resource root and the ``KOKO_*`` environment.
 
-Nothing reads the environment or the current directory except :func:`load_config`, so
-library functions always get their settings passed in.
+:class:`Config` is one frozen dataclass built from defaults < environment < flags. Nothing else in
+koko reads ``os.environ`` (:func:`read_environ` hands the ``KOKO_*`` variables to the loaders of the
+server's settings and of store credentials) or finds files relative to its own source, so library
+functions always get their settings passed in.
+
+The resources — ``ontology/``, ``shapes/``, ``queries/`` and ``data/`` — are package data of
+``koko.resources``, found with :mod:`importlib.resources`: in a source checkout (an editable
+install) they are the project's own top-level folders, which setuptools maps onto the
+``koko.resources.*`` packages (pyproject.toml, ``package-dir``); in a wheel they are copies of them
+under ``koko/resources/``. Either way :func:`resource_root` is the folder that holds all four.
 """
 
 from __future__ import annotations
 
+import importlib.resources
 import os
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -15,13 +25,35 @@ from koko.errors import KokoError
 
 DEFAULT_BASE = "https://w3id.org/koko-kg/id/"
 ONTOLOGY_IRI = "https://w3id.org/koko-kg/ontology"
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+#: The environment variables koko reads start with this.
+ENV_PREFIX = "KOKO_"
+
+
+def resource_root() -> Path:
+    """The folder holding ``ontology/``, ``shapes/``, ``queries/`` and ``data/``.
+
+    >>> sorted(p.name for p in resource_root().iterdir() if p.name in ("data", "ontology", "queries", "shapes"))
+    ['data', 'ontology', 'queries', 'shapes']
+    """
+    ontology = importlib.resources.files("koko.resources.ontology")
+    if not isinstance(ontology, Path):  # a zipped install: the readers need real files
+        raise KokoError(f"koko's resources are not files on disk ({ontology}); install koko unzipped (pip does)")
+    return ontology.parent
+
+
+def read_environ(source: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The ``KOKO_*`` variables of the process environment (or of ``source``): the only read of it.
+
+    >>> read_environ({"KOKO_BASE": "https://example.org/id/", "HOME": "/root"})
+    {'KOKO_BASE': 'https://example.org/id/'}
+    """
+    return {k: v for k, v in (os.environ if source is None else source).items() if k.startswith(ENV_PREFIX)}
 
 
 @dataclass(frozen=True)
 class Config:
     base: str = DEFAULT_BASE
-    root: Path = PROJECT_ROOT
+    root: Path = field(default_factory=resource_root)
 
     @property
     def source(self) -> Path:
@@ -64,8 +96,9 @@ class Config:
         return self.root / "queries"
 
     @property
-    def dist(self) -> Path:
-        return self.root / "dist"
+    def imports(self) -> Path:
+        """The W3C axioms the ontology's reasoning imports."""
+        return self.root / "ontology" / "imports" / "w3c-axioms.ttl"
 
 
 def check_base(base: str, name: str = "--base") -> str:
@@ -80,8 +113,8 @@ def check_base(base: str, name: str = "--base") -> str:
     return base
 
 
-def load_config(base: str | None = None, environ: dict[str, str] | None = None) -> Config:
-    env = os.environ if environ is None else environ
+def load_config(base: str | None = None, environ: Mapping[str, str] | None = None) -> Config:
+    env = read_environ(environ)
     config = Config()
     if env.get("KOKO_BASE"):
         config = replace(config, base=check_base(env["KOKO_BASE"], "KOKO_BASE"))

@@ -36,7 +36,7 @@ class Inference:
 def load_ontology(config: Config) -> Graph:
     """The KoKo ontology plus the local subset of W3C axioms it builds on."""
     graph = Graph()
-    for path in (config.ontology, config.root / "ontology" / "imports" / "w3c-axioms.ttl"):
+    for path in (config.ontology, config.imports):
         read_turtle(graph, path, "ontology")
     return graph
 

@@ -20,11 +20,12 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS
 
+from koko.config import Config
+
 NAMESPACE = "https://w3id.org/koko-kg/ontology#"
 ONTOLOGY_IRI = URIRef("https://w3id.org/koko-kg/ontology")
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-DEFAULT_ONTOLOGY = Path(__file__).resolve().parents[2] / "ontology" / "koko.ttl"
 DEFAULT_OUTPUT = PACKAGE_DIR / "namespace.py"
 
 _CLASS_TYPES = (OWL.Class,)
@@ -122,12 +123,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         prog="python -m koko.graph.nsgen",
         description="Generate koko/graph/namespace.py from ontology/koko.ttl.",
     )
-    parser.add_argument("--ontology", type=Path, default=DEFAULT_ONTOLOGY, help="ontology file (Turtle)")
+    parser.add_argument("--ontology", type=Path, default=None, help="ontology file (Turtle) [default: the package's own]")
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="module to write")
     parser.add_argument("--check", action="store_true", help="only check that the output is up to date")
     args = parser.parse_args(argv)
 
-    source = render_namespace_module(args.ontology)
+    source = render_namespace_module(args.ontology or Config().ontology)
     current = args.output.read_text(encoding="utf-8") if args.output.exists() else None
     if args.check:
         if current != source:

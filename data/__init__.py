@@ -1,0 +1,1 @@
+"""Package data, not code: the brochure's text and the curated tables, read through koko.config.resource_root()."""

@@ -1,0 +1,1 @@
+"""Package data, not code: the canned SPARQL queries, read through koko.config.resource_root()."""

@@ -1,0 +1,1 @@
+"""Package data, not code: the SHACL shapes, read through koko.config.resource_root()."""
