@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import base64
 import http.client
-import os
 import time
 import urllib.error
 import urllib.request
@@ -34,6 +33,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit, urlunsplit
 
+from koko.config import read_environ
 from koko.errors import KokoError
 
 USER_VARIABLE = "KOKO_STORE_USER"
@@ -77,7 +77,7 @@ class Credentials:
 
 def credentials_from_env(environ: Mapping[str, str] | None = None) -> Credentials | None:
     """Read credentials from the environment, never from the command line (which ``ps`` shows)."""
-    environ = os.environ if environ is None else environ
+    environ = read_environ(environ)
     user, password, token = (environ.get(name, "") for name in (USER_VARIABLE, PASSWORD_VARIABLE, TOKEN_VARIABLE))
     scheme = _auth_scheme(environ.get(AUTH_VARIABLE, ""))
     if token and (user or password):

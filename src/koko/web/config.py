@@ -8,12 +8,12 @@ the public URL that absolute links are written under.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from koko.config import read_environ
 from koko.errors import KokoError
 from koko.store.http import check_url
 
@@ -120,7 +120,7 @@ def load_server_config(flags: Mapping[str, object] | None = None, environ: Mappi
     Traceback (most recent call last):
     koko.errors.KokoError: KOKO_WORKERS: 0 is out of range (1 to 64)
     """
-    env = os.environ if environ is None else environ
+    env = read_environ(environ)
     config = ServerConfig()
     known = {f.name for f in fields(ServerConfig)}
     for name, variable in ENVIRONMENT.items():
