@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test build lint clean
+.PHONY: run build test lint wheel clean
 
 $(BIN)/koko: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,15 +15,26 @@ $(BIN)/koko: pyproject.toml
 
 ## Build and validate the graph, write every export format to dist/, then serve it at
 ## http://127.0.0.1:8000/ (pages, linked data, SPARQL) until Ctrl-C.
-run: $(BIN)/koko
-	$(BIN)/koko build --out dist
+run: build
 	$(BIN)/koko serve --data dist
+
+## Build and validate the graph and write every export format to dist/; nothing is served.
+build: $(BIN)/koko
+	$(BIN)/koko build --out dist
 
 ## Run the whole test suite.
 test: $(BIN)/koko
 	$(BIN)/python -m pytest
 
-build: run
+## ruff (rules in pyproject.toml) and mypy, strict on src/.
+lint: $(BIN)/koko
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/mypy
+
+## The wheel and sdist in dist-packages/ (pipx install . builds the same wheel).
+wheel: $(BIN)/koko
+	$(BIN)/python -m build --outdir dist-packages .
 
 clean:
-	rm -rf dist $(VENV) .pytest_cache
+	rm -rf dist dist-packages build $(VENV) .pytest_cache .mypy_cache

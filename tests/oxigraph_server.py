@@ -4,7 +4,6 @@ of 127.0.0.1, its data in a folder of the test's, stopped by its PID whatever ha
 from __future__ import annotations
 
 import contextlib
-import shutil
 import signal
 import socket
 import subprocess
@@ -13,14 +12,14 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
+from tools import venv_program
+
 
 @contextlib.contextmanager
 def oxigraph(location: Path, *flags: str) -> Iterator[str]:
     """``oxigraph serve`` with ``flags`` (e.g. ``--union-default-graph``); yields its root URL, ending in '/'
     (endpoints ``query``, ``update``, ``store``)."""
-    binary = shutil.which("oxigraph")
-    if binary is None:
-        raise RuntimeError("the oxigraph server is a test dependency: pip install -e '.[test]'")
+    binary = venv_program("oxigraph")
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]

@@ -18,6 +18,7 @@ PACKAGE = ROOT / "src" / "koko"
 # publish the pages (a server, a folder of files) and never import each other.
 STAGES: dict[str, int] = {
     "": 0,  # koko itself: configuration and the error types every stage shares
+    "resources": 0,  # package data: the ontology, shapes, queries and source data
     "source": 1,
     "graph": 2,
     "sparql": 3,
