@@ -8,6 +8,7 @@ machine then lacks. tests/test_tools.py and ``.ci/run`` check that no such progr
 
 from __future__ import annotations
 
+import socket
 import sysconfig
 from pathlib import Path
 
@@ -21,3 +22,10 @@ def venv_program(name: str) -> str:
     if not path.is_file():
         raise RuntimeError(f"{name} is not in {path.parent}: it is a test dependency, pip install -e '.[test]'")
     return str(path)
+
+
+def free_port() -> int:
+    """A port on 127.0.0.1 that nothing listens on now (a server the test starts binds it next)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])

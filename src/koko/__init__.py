@@ -1,3 +1,3 @@
 """koko-kg: the KoKo brochure (TransMit, 2020) as a linked-data knowledge graph."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0.dev0"

@@ -14,11 +14,13 @@ from __future__ import annotations
 import argparse
 import keyword
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import cast
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS
+from rdflib.term import Identifier
 
 from koko.config import Config
 
@@ -55,15 +57,21 @@ def _english_label(graph: Graph, name: str) -> str:
     return " ".join(labels[0].split())
 
 
+def _objects(graph: Graph, subject: URIRef, predicate: URIRef) -> Iterator[Identifier]:
+    # rdflib types objects as Node, which includes formulas; a graph parsed from Turtle holds
+    # Identifiers only, and they (unlike Node) are ordered.
+    return cast(Iterator[Identifier], graph.objects(subject, predicate))
+
+
 def _ontology_title(graph: Graph) -> str:
-    for title in sorted(graph.objects(ONTOLOGY_IRI, DCTERMS.title)):
+    for title in sorted(_objects(graph, ONTOLOGY_IRI, DCTERMS.title)):
         if isinstance(title, Literal) and title.language == "en":
             return " ".join(str(title).split())
     return "KoKo ontology"
 
 
 def _version(graph: Graph) -> str:
-    for info in sorted(graph.objects(ONTOLOGY_IRI, OWL.versionInfo)):
+    for info in sorted(_objects(graph, ONTOLOGY_IRI, OWL.versionInfo)):
         return str(info)
     return "unversioned"
 

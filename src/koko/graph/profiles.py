@@ -130,8 +130,8 @@ def _holders(dataset: Dataset, persons: list[URIRef]) -> dict[URIRef, URIRef]:
     A person without a post gets no holder, and everything about them goes."""
     by_post: dict[URIRef, list[URIRef]] = {}
     for person in persons:
-        posts = {o for o in dataset.objects(person, ORG.holds)} | {s for s in dataset.subjects(ORG.heldBy, person)}
-        posts = {p for p in posts if isinstance(p, URIRef)}
+        linked = {o for o in dataset.objects(person, ORG.holds)} | {s for s in dataset.subjects(ORG.heldBy, person)}
+        posts = {p for p in linked if isinstance(p, URIRef)}
         if posts:
             by_post.setdefault(min(posts), []).append(person)
     holders = {}
@@ -172,6 +172,8 @@ class _Redactor:
 
     def _reminted(self, dataset: Dataset, node: URIRef) -> URIRef:
         """The IRI of an evidence node minted as koko.graph.curated_graph does, from the redacted statement and quote."""
+        # Only called for what _naming_evidence found, which it finds with the pattern.
+        assert self.pattern is not None
         parts = [dataset.value(node, prop) for prop in (RDF.subject, RDF.predicate, RDF.object, PROV.value)]
         said = "\n".join(self.pattern.sub(marker(p.language), str(p)) if isinstance(p, Literal) else str(p) for p in parts)
         digest = hashlib.sha256(said.encode("utf-8")).hexdigest()[:10]
@@ -190,14 +192,18 @@ class _Redactor:
         """The statement as the minimal profile publishes it, or None when it is dropped."""
         if s in self.evidence or o in self.evidence:
             return None
-        s, o = self.renamed.get(s, s), self.renamed.get(o, o)
-        if s in self.person_set:
+        # Evidence renamed and persons are IRIs only (_naming_evidence, _persons): other terms pass as they are.
+        if isinstance(s, URIRef):
+            s = self.renamed.get(s, s)
+        if isinstance(o, URIRef):
+            o = self.renamed.get(o, o)
+        if isinstance(s, URIRef) and s in self.person_set:
             if p not in KEPT_ABOUT or s not in self.holders:
                 return None
             s = self.holders[s]
             if p in NAMING and isinstance(o, Literal):
                 return s, p, Literal(marker(o.language), lang=o.language, datatype=o.datatype)
-        if o in self.person_set:
+        if isinstance(o, URIRef) and o in self.person_set:
             if p not in KEPT_POINTING or o not in self.holders:
                 return None
             o = self.holders[o]

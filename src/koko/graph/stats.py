@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from typing import TypedDict, cast
 
-from rdflib import RDF, Dataset
+from rdflib import RDF, Dataset, URIRef
+from rdflib.term import Identifier
 
 from koko.source.records import Brochure
 
@@ -26,8 +28,10 @@ def compute(dataset: Dataset, brochure: Brochure) -> Stats:
     quads = list(dataset.quads((None, None, None, None)))
     triples = {(s, p, o) for s, p, o, _ in quads}
     qname = dataset.namespace_manager.normalizeUri
-    classes = Counter(qname(o) for s, p, o in triples if p == RDF.type)
-    properties = Counter(qname(p) for _, p, _ in triples)
+    # rdflib types quad terms as Node, which includes formulas; a Dataset of triples holds only
+    # Identifiers (str subclasses), and a predicate is always an IRI.
+    classes = Counter(qname(cast(Identifier, o)) for s, p, o in triples if p == RDF.type)
+    properties = Counter(qname(cast(URIRef, p)) for _, p, _ in triples)
     return Stats(
         triples=len(triples),
         graphs=len({g for *_, g in quads}),
@@ -49,7 +53,20 @@ def summary_lines(stats: Stats) -> list[str]:
     ]
 
 
-def as_dict(stats: Stats) -> dict:
+class StatsJson(TypedDict):
+    """The figures as ``koko stats --format json`` prints them."""
+
+    triples: int
+    graphs: int
+    sitesPerState: dict[str, int]
+    answers: int
+    coordinators: int
+    distinctQuestions: int
+    classes: dict[str, int]
+    properties: dict[str, int]
+
+
+def as_dict(stats: Stats) -> StatsJson:
     return {
         "triples": stats.triples,
         "graphs": stats.graphs,

@@ -8,11 +8,13 @@ in the de-hyphenated text of the part it is attributed to. Any mistake stops the
 
 from __future__ import annotations
 
+import builtins
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Hashable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, NamedTuple, cast
 
 import yaml
 
@@ -101,7 +103,7 @@ class Fact:
     subject: str  # an entity id or a core reference (site:goerlitz, state:sachsen, programme:koko, …)
     relation: str
     object: str | None
-    value: object
+    value: builtins.object  # the field above shadows the builtin inside the class body
     approximate: bool
     site: str | None  # the site whose answer (or None: the section) the quote is from
     part: str  # question slug of the answer, or section name
@@ -130,8 +132,24 @@ class Curation:
 
 META = frozenset({"__line__", "__lines__"})  # what the loader adds to every mapping
 
+# A mapping as _LineLoader builds it: keys and values exactly as the curator wrote them (checked
+# one by one below), plus the loader's __line__ and __lines__.
+_YamlMapping = dict[object, object]
 
-class _Items(list):
+
+def _line(mapping: _YamlMapping) -> int:
+    """The line a mapping starts on."""
+    # _LineLoader.construct_mapping sets __line__ on every mapping last, over any key of the file.
+    return cast(int, mapping["__line__"])
+
+
+def _key_lines(mapping: _YamlMapping) -> dict[str, int]:
+    """The line of each value of a mapping, by its (plain scalar) key."""
+    # _LineLoader.construct_mapping sets __lines__ on every mapping last, over any key of the file.
+    return cast("dict[str, int]", mapping["__lines__"])
+
+
+class _Items(list[object]):
     """A YAML sequence that remembers the line of each item, so that an item of the wrong type can be named."""
 
     lines: tuple[int, ...] = ()
@@ -141,13 +159,14 @@ class _LineLoader(UniqueKeyLoader):
     """Records the line of every mapping (``__line__``), of each of its values (``__lines__``) and of
     every list item; like every curator's file, a key given twice in one mapping is refused."""
 
-    def construct_mapping(self, node, deep=False):
+    # Any as in PyYAML's own signature: the values are whatever the document holds.
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Hashable, Any]:
         mapping = super().construct_mapping(node, deep=deep)
         mapping["__line__"] = node.start_mark.line + 1
         mapping["__lines__"] = {k.value: v.start_mark.line + 1 for k, v in node.value if isinstance(k, yaml.ScalarNode)}
         return mapping
 
-    def construct_items(self, node):
+    def construct_items(self, node: yaml.SequenceNode) -> Iterator[_Items]:
         items = _Items()
         items.lines = tuple(item.start_mark.line + 1 for item in node.value)
         yield items
@@ -157,7 +176,7 @@ class _LineLoader(UniqueKeyLoader):
 _LineLoader.add_constructor("tag:yaml.org,2002:seq", _LineLoader.construct_items)
 
 
-def _read(path: Path) -> dict:
+def _read(path: Path) -> _YamlMapping:
     data, _ = read_yaml(path, "a curated YAML file", _LineLoader)
     if not isinstance(data, dict):
         raise KokoError("expected a mapping with entities: and facts:", path, 1)
@@ -173,7 +192,7 @@ def _described(value: object) -> str:
     return f"{value!r}"
 
 
-def _items(data: dict, key: str, keys: str, path: Path) -> list[tuple[dict, int | None]]:
+def _items(data: _YamlMapping, key: str, keys: str, path: Path) -> list[tuple[_YamlMapping, int]]:
     """The mappings listed under ``key`` (each with the ``keys`` named) and their lines; anything else is an error."""
     items = data.get(key)
     if items is None:
@@ -182,15 +201,16 @@ def _items(data: dict, key: str, keys: str, path: Path) -> list[tuple[dict, int 
         raise KokoError(
             f"{key}: must be a list of '- {keys}' items, found {_described(items)}",
             path,
-            data["__lines__"].get(key, data["__line__"]),
+            _key_lines(data).get(key, _line(data)),
         )
     lines = items.lines if isinstance(items, _Items) else ()
-    out = []
+    out: list[tuple[_YamlMapping, int]] = []
     for index, item in enumerate(items):
-        line = lines[index] if index < len(lines) else None
         if not isinstance(item, dict):
+            line = lines[index] if index < len(lines) else None
             raise KokoError(f"{key}: item {index + 1} must be a mapping '{keys}', found {_described(item)}", path, line)
-        out.append((item, line))
+        # The mapping starts where its item does: its own line is the item's line.
+        out.append((item, _line(item)))
     return out
 
 
@@ -209,7 +229,7 @@ def part_texts(brochure: Brochure) -> dict[tuple[str | None, str], str]:
     return {key: normalise_space(text) for key, text in texts.items()}
 
 
-def _entities(data: dict, path: Path, found: dict[str, Entity]) -> None:
+def _entities(data: _YamlMapping, path: Path, found: dict[str, Entity]) -> None:
     for item, line in _items(data, "entities", "id: …, type: …, de: …, en: …", path):
         ident, kind = item.get("id"), item.get("type")
         if not isinstance(ident, str) or not ID.fullmatch(ident):
@@ -217,18 +237,21 @@ def _entities(data: dict, path: Path, found: dict[str, Entity]) -> None:
         if ident in found:
             other = found[ident]
             raise KokoError(f"entity {ident!r} is already declared in {other.file.name}:{other.line}", path, line)
-        if kind not in KINDS:
+        if not isinstance(kind, str) or kind not in KINDS:
             raise KokoError(f"entity {ident!r}: type {kind!r} must be one of {', '.join(KINDS)}", path, line)
+        labels: dict[str, str] = {}
         for lang in ("de", "en"):
-            if not isinstance(item.get(lang), str) or not item[lang].strip():
+            label = item.get(lang)
+            if not isinstance(label, str) or not label.strip():
                 raise KokoError(f"entity {ident!r} needs a label {lang}:", path, line)
+            labels[lang] = label
         aliases = item.get("aliases") or []
         if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
             raise KokoError(f"entity {ident!r}: aliases must be a list of texts", path, line)
         unknown = set(item) - {"id", "type", "de", "en", "aliases", *META}
         if unknown:
             raise KokoError(f"entity {ident!r}: unknown key(s) {', '.join(sorted(map(str, unknown)))}", path, line)
-        found[ident] = Entity(ident, kind, item["de"].strip(), item["en"].strip(), tuple(aliases), path, line)
+        found[ident] = Entity(ident, kind, labels["de"].strip(), labels["en"].strip(), tuple(aliases), path, line)
 
 
 def _kind(ref: object, entities: Mapping[str, Entity], sites: set[str]) -> str | None:
@@ -256,10 +279,17 @@ def _check_value(relation: str, rule: Relation, value: object, path: Path, line:
         raise KokoError(f"{relation}: value {_described(value)} must be {wanted}", path, line)
 
 
-def _fact(item: dict, cfile: dict, ctx: tuple, path: Path) -> Fact:
+class _Context(NamedTuple):
+    """What every fact is checked against."""
+
+    entities: Mapping[str, Entity]
+    sites: set[str]
+    texts: dict[tuple[str | None, str], str]
+
+
+def _fact(item: _YamlMapping, site: str | None, section: str | None, ctx: _Context, path: Path) -> Fact:
     entities, sites, texts = ctx
-    line = item.get("__line__")
-    site, section = cfile.get("site"), cfile.get("section")
+    line = _line(item)
     relation = item.get("relation")
     if not isinstance(relation, str) or relation not in RELATIONS:
         raise KokoError(f"unknown relation {_described(relation)} (see data/curated/README.md)", path, line)
@@ -269,7 +299,7 @@ def _fact(item: dict, cfile: dict, ctx: tuple, path: Path) -> Fact:
     rule = RELATIONS[relation]
     subject = item.get("subject", f"site:{site}" if site else None)
     subject_kind = _kind(subject, entities, sites)
-    if subject_kind is None:
+    if not isinstance(subject, str) or subject_kind is None:  # _kind knows only texts
         raise KokoError(f"{relation}: unknown subject {_described(subject)}", path, line)
     if subject_kind not in rule.subjects:
         wanted = " or ".join(sorted(rule.subjects))
@@ -277,7 +307,7 @@ def _fact(item: dict, cfile: dict, ctx: tuple, path: Path) -> Fact:
     obj = item.get("object")
     if rule.value is None:
         object_kind = _kind(obj, entities, sites)
-        if object_kind is None:
+        if not isinstance(obj, str) or object_kind is None:  # _kind knows only texts
             raise KokoError(f"{relation}: unknown object {_described(obj)}", path, line)
         if object_kind not in rule.objects:
             wanted = " or ".join(sorted(rule.objects))
@@ -302,11 +332,30 @@ def _fact(item: dict, cfile: dict, ctx: tuple, path: Path) -> Fact:
     else:
         if "from" in item:
             raise KokoError("a section's facts are quoted from the section itself: no from:", path, line)
+        # A site file's site is a slug, never empty: a file without one is a section file, whose section is checked.
+        assert section is not None
         part = section
     if normalise_space(quote) not in texts[(site, part)]:
         where = f"answer {site}/{part}" if site else f"section {part}"
         raise KokoError(f"quote not found verbatim in {where}: {quote!r}", path, line)
-    return Fact(subject, relation, obj, item.get("value"), approximate, site, part, normalise_space(quote), path, line)
+    # The check above lets through what equals True or False (1, 0.0, …); only its truth counts.
+    return Fact(subject, relation, obj, item.get("value"), bool(approximate), site, part, normalise_space(quote), path, line)
+
+
+def _checked_name(data: _YamlMapping, key: str, known: Collection[str], path: Path, rule: str) -> str:
+    """The file's ``site:`` or ``section:``: one of ``known``, and the file's name."""
+    value = data.get(key)
+    if not isinstance(value, str) or value != path.stem or value not in known:
+        raise KokoError(f"{key}: {value!r} {rule}", path, 1)
+    return value
+
+
+def _text_or_none(data: _YamlMapping, key: str, path: Path) -> str | None:
+    """A key the file's kind does without (a section file's ``site:``): absent, or at least a text."""
+    value = data.get(key)
+    if value is not None and not isinstance(value, str):
+        raise KokoError(f"{key}: must be a text, found {_described(value)}", path, _key_lines(data).get(key, 1))
+    return value
 
 
 def load_curation(folder: Path, brochure: Brochure) -> Curation:
@@ -317,26 +366,31 @@ def load_curation(folder: Path, brochure: Brochure) -> Curation:
     shared = folder / "shared.yaml"
     if shared.exists():
         _entities(_read(shared), shared, entities)
-    documents = []
+    documents: list[tuple[Path, _YamlMapping, str | None, str | None]] = []
     for path in sorted((folder / "sites").glob("*.yaml")) + sorted((folder / "sections").glob("*.yaml")):
         data = _read(path)
-        site, section = data.get("site"), data.get("section")
+        site: str | None
+        section: str | None
         if path.parent.name == "sites":
-            if site != path.stem or site not in sites:
-                raise KokoError(f"site: {site!r} must be the slug of a site and match the file name {path.name}", path, 1)
-        elif section != path.stem or section not in SECTIONS:
-            raise KokoError(f"section: {section!r} must be one of {', '.join(SECTIONS)} and match the file name", path, 1)
+            site = _checked_name(data, "site", sites, path, f"must be the slug of a site and match the file name {path.name}")
+            section = _text_or_none(data, "section", path)
+        else:
+            section = _checked_name(
+                data, "section", SECTIONS, path, f"must be one of {', '.join(SECTIONS)} and match the file name"
+            )
+            site = _text_or_none(data, "site", path)
         unknown = set(data) - {"site", "section", "entities", "facts", *META}
         if unknown:
             raise KokoError(f"unknown key(s) {', '.join(sorted(map(str, unknown)))}", path, 1)
         _entities(data, path, entities)
-        documents.append((path, data))
+        documents.append((path, data, site, section))
     files = []
-    for path, data in documents:
+    context = _Context(entities, sites, texts)
+    for path, data, site, section in documents:
         facts = tuple(
-            _fact(item, data, (entities, sites, texts), path) for item, _ in _items(data, "facts", "relation: …, quote: …", path)
+            _fact(item, site, section, context, path) for item, _ in _items(data, "facts", "relation: …, quote: …", path)
         )
-        files.append(CuratedFile(path, data.get("site"), data.get("section"), facts))
+        files.append(CuratedFile(path, site, section, facts))
     mentioned = {ref for f in files for fact in f.facts for ref in (fact.subject, fact.object)}
     for entity in entities.values():
         if entity.id not in mentioned:  # it would be a node without provenance, reachable from nothing

@@ -19,12 +19,13 @@ from __future__ import annotations
 import difflib
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from koko.errors import KokoError, decode_strictly
 from koko.source.catalogue import Catalogue
-from koko.source.records import Answer, Brochure, Chapter, Section, Signature, Site
+from koko.source.records import Answer, Brochure, Chapter, Question, Section, Signature, Site
 from koko.source.text import BULLET, BULLET_MARK, is_blank, join_lines, normalise_space
 
 FOREWORD_TITLE = "Hintergrund der Broschüre"
@@ -145,7 +146,7 @@ def parse_text(text: str, catalogue: Catalogue, path: str = "<source>", sha256: 
 
     foreword = parser.foreword()
     chapters = []
-    while (line := cursor.peek()) is not None and parser.is_state_heading(line):
+    while (heading := cursor.peek()) is not None and parser.is_state_heading(heading):
         chapters.append(parser.chapter())
     found = tuple(chapter.state for chapter in chapters)
     if found != STATE_HEADINGS:
@@ -272,7 +273,7 @@ class _Parser:
             raise self.c.error("the summary has no text (truncated file?)", heading.number)
         return Section(SUMMARY_TITLE, _paragraphs(self.c, body), (heading.number, *[ln.number for ln in body]))
 
-    def _prose_until(self, stop, where: str) -> list[_Line]:
+    def _prose_until(self, stop: Callable[[_Line], bool], where: str) -> list[_Line]:
         """Running text up to ``stop``; a site profile here would be a site outside a chapter."""
         body = []
         while (line := self.c.peek()) is not None and not stop(line):
@@ -410,10 +411,10 @@ class _Parser:
                 f"site {name!r}: 'Bildungskoordination' must name people as 'Vorname Nachname [und …]', found {people!r}",
                 coordination.number,
             )
-        motto_lines = [self.c.peek()]
-        if motto_lines[0] is None or not motto_lines[0].norm.startswith("»"):
+        motto_start = self.c.peek()
+        if motto_start is None or not motto_start.norm.startswith("»"):
             raise self.c.error(f"site {name!r}: missing motto »…« after the Bildungskoordination line", coordination.number)
-        self.c.take()
+        motto_lines = [self.c.take()]
         while "«" not in motto_lines[-1].norm:
             nxt = self.c.peek()
             if (
@@ -445,7 +446,7 @@ class _Parser:
             start_line=start_line.number,
         )
 
-    def answer(self, question, printed: str, position: int) -> Answer:
+    def answer(self, question: Question, printed: str, position: int) -> Answer:
         qline = self.c.take()
         body: list[_Line] = []
         while (line := self.c.peek()) is not None:

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TypeVar
 
 import yaml
 
 from koko.errors import KokoError
 from koko.source.text import normalise_space
 from koko.source.yaml_source import read_yaml
+
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
@@ -49,7 +51,7 @@ class _Reader:
     def __init__(self, path: Path):
         self.path = path
 
-    def fail(self, message: str, node: Any = None) -> KokoError:
+    def fail(self, message: str, node: yaml.Node | None = None) -> KokoError:
         line = getattr(node, "start_mark", None)
         return KokoError(message, self.path, line.line + 1 if line else None)
 
@@ -71,17 +73,25 @@ def load_programme(path: Path, foreword_text: str) -> ProgrammeFacts:
     reader = _Reader(path)
     haystack = normalise_space(foreword_text)
 
-    def get(mapping: Any, key: str, kind: type, *where: str | int) -> Any:
+    def get(mapping: object, key: str, kind: type[_T] | tuple[type[_T], ...], *where: str | int) -> _T:
         if not isinstance(mapping, dict) or key not in mapping:
             raise reader.fail(f"missing key {'.'.join(map(str, (*where, key)))}", _node_at(root, *where))
         value = mapping[key]
         if not isinstance(value, kind):
-            raise reader.fail(f"{'.'.join(map(str, (*where, key)))} must be {kind.__name__}", _node_at(root, *where, key))
+            name = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
+            raise reader.fail(f"{'.'.join(map(str, (*where, key)))} must be {name}", _node_at(root, *where, key))
         return value
 
-    def check_evidence(quotes: Any, *where: str | int) -> None:
-        quotes = [quotes] if isinstance(quotes, str) else quotes
-        if not quotes or not all(isinstance(q, str) for q in quotes):
+    def optional(mapping: object, key: str, kind: type[_T], *where: str | int) -> _T | None:
+        """``mapping[key]`` if it is given and not null, checked like get()."""
+        if isinstance(mapping, dict) and mapping.get(key) is not None:
+            return get(mapping, key, kind, *where)
+        return None
+
+    def check_evidence(evidence: object, *where: str | int) -> None:
+        quotes = [evidence] if isinstance(evidence, str) else evidence
+        # get() let through a text or a list only: the isinstance is for the type checker.
+        if not isinstance(quotes, list) or not quotes or not all(isinstance(q, str) for q in quotes):
             raise reader.fail(f"{'.'.join(map(str, where))}.evidence must be a quote or a list of quotes", _node_at(root, *where))
         for index, quote in enumerate(quotes):
             if normalise_space(quote) not in haystack:
@@ -90,12 +100,12 @@ def load_programme(path: Path, foreword_text: str) -> ProgrammeFacts:
                     node = node.value[index]
                 raise reader.fail(f"evidence quote not found in the foreword: {quote!r}", node)
 
-    def labelled(mapping: dict, *where: str | int) -> Labelled:
+    def labelled(mapping: object, *where: str | int) -> Labelled:
         label = get(mapping, "label", dict, *where)
         de, en = (get(label, lang, str, *where, "label") for lang in ("de", "en"))
         check_evidence(get(mapping, "evidence", (str, list), *where), *where)
-        alt = mapping.get("alt_label")
-        return Labelled(get(mapping, "id", str, *where), de, en, alt)
+        ident = get(mapping, "id", str, *where)
+        return Labelled(ident, de, en, optional(mapping, "alt_label", str, *where))
 
     if not isinstance(data, dict):
         raise reader.fail("expected a mapping with programme, funding_periods, organisations", root)

@@ -8,6 +8,7 @@ strict UTF-8, a repeated key is refused, and every problem becomes a ``KokoError
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,8 @@ from koko.errors import KokoError, decode_strictly
 class UniqueKeyLoader(yaml.SafeLoader):
     """PyYAML's safe loader, except that a key given twice in one mapping is an error, not a silent overwrite."""
 
-    def construct_mapping(self, node, deep=False):
+    # Any as in PyYAML's own signature: the values are whatever the document holds.
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Hashable, Any]:
         seen: dict[object, yaml.Node] = {}
         for key_node, _ in node.value:
             # Merge keys (<<) and complex keys are PyYAML's business; curators write plain keys.

@@ -268,6 +268,6 @@ def _main(fd: int) -> None:
 
 if __name__ == "__main__":
     # Run from the imported module, so that what the worker pickles is koko.sparql.workers.Outcome.
-    from koko import workers
+    from koko.sparql import workers
 
     workers._main(int(sys.argv[1]))
