@@ -51,6 +51,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
+from programs import require
+
 from koko.config import load_config
 from koko.release.synthetic import iter_sizes, write
 from koko.sparql.canned import bindings_for, list_canned
@@ -152,7 +154,7 @@ def oxigraph_server(location: Path) -> Iterator[tuple[int, int]]:
     """(pid, port) of a running ``oxigraph serve``; stopped by its PID on the way out."""
     port = _free_port()
     process = subprocess.Popen(
-        ["oxigraph", "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
+        [require("oxigraph"), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -385,7 +387,7 @@ def machine() -> str:
         (line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines() if "model name" in line), "?"
     )
     mem = int(Path("/proc/meminfo").read_text().split()[1]) / 2**20
-    server = subprocess.run(["oxigraph", "--version"], capture_output=True, text=True).stdout.strip()
+    server = subprocess.run([require("oxigraph"), "--version"], capture_output=True, text=True).stdout.strip()
     return (
         f"{platform.system()} {platform.release()}, {os.cpu_count()} CPUs ({cpu}), {mem:.0f} GiB RAM; "
         f"Python {platform.python_version()}, pyoxigraph {pyoxigraph.__version__}, {server}"

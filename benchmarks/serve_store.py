@@ -42,6 +42,7 @@ from contextlib import ExitStack
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
+from programs import require
 from server import Target, free_port, process
 
 from koko.config import load_config
@@ -113,7 +114,7 @@ def main() -> None:
             (dist / "koko.nq").symlink_to(args.quads.resolve())
         started = time.perf_counter()
         subprocess.run(
-            ["oxigraph", "load", "--location", str(dist / "oxigraph"), "--file", str(dist / "koko.nq")],
+            [require("oxigraph"), "load", "--location", str(dist / "oxigraph"), "--file", str(dist / "koko.nq")],
             check=True,
             capture_output=True,
         )
@@ -123,7 +124,7 @@ def main() -> None:
         commands = {
             "oxigraph": (
                 [
-                    *("oxigraph", "serve-read-only", "--location", str(dist / "oxigraph")),
+                    *(require("oxigraph"), "serve-read-only", "--location", str(dist / "oxigraph")),
                     *("--bind", f"127.0.0.1:{ports['oxigraph']}", "--union-default-graph", "--timeout-s", "10"),
                 ],
                 Target("oxigraph", ports["oxigraph"], "/query?query=ASK%7B%7D", rows=None),

@@ -51,6 +51,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode
 
+from programs import program, require
+
 from koko.config import load_config
 from koko.release.build import build_release
 
@@ -95,7 +97,7 @@ def query_text(config) -> str:
 
 
 def missing_tools() -> list[str]:
-    return [tool for tool in ("oxigraph", "rdflib-endpoint") if shutil.which(tool) is None]
+    return [tool for tool in ("oxigraph", "rdflib-endpoint") if program(tool) is None]
 
 
 @contextmanager
@@ -222,9 +224,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--duration", type=float, default=10.0, help="seconds of the throughput run per server")
     parser.add_argument("--workers", type=int, default=None, help="koko serve --workers (default: koko's default)")
-    parser.add_argument(
-        "--koko-script", type=Path, help="run this Python script instead of `python -m koko.cli.commands` (a patched server)"
-    )
+    parser.add_argument("--koko-script", type=Path, help="run this Python script instead of `python -m koko` (a patched server)")
     parser.add_argument("--load", choices=["wrk", "python"], default="wrk" if shutil.which("wrk") else "python")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args()
@@ -251,7 +251,7 @@ def main() -> None:
         ]
         floor = Target("koko serve /-/static/koko.css", ports["koko"], "/-/static/koko.css", rows=None)
         subprocess.run(
-            ["oxigraph", "load", "--location", str(dist / "oxigraph"), "--file", str(dist / "koko.nq")],
+            [require("oxigraph"), "load", "--location", str(dist / "oxigraph"), "--file", str(dist / "koko.nq")],
             check=True,
             capture_output=True,
         )
@@ -260,12 +260,12 @@ def main() -> None:
         koko += ["--workers", str(args.workers)] if args.workers else []
         commands = {
             "oxigraph": [
-                *("oxigraph", "serve-read-only", "--location", str(dist / "oxigraph")),
+                *(require("oxigraph"), "serve-read-only", "--location", str(dist / "oxigraph")),
                 *("--bind", f"127.0.0.1:{ports['oxigraph']}", "--union-default-graph"),
             ],
             "koko": koko,
             "rdflib": [
-                "rdflib-endpoint",
+                require("rdflib-endpoint"),
                 "serve",
                 str(dist / "koko.trig"),
                 "--host",

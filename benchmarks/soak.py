@@ -6,7 +6,7 @@ run canned and ad-hoc queries, and a share of them send abuse: malformed SPARQL,
 SERVICE calls, oversized bodies, path traversal, hostile canned parameters and pathological
 queries that only the query timeout stops.
 
-The release is built into a temporary folder and served by ``python -m koko.cli.commands serve --data``
+The release is built into a temporary folder and served by ``python -m koko serve --data``
 in its own process group on 127.0.0.1 (stopped at the end, whatever happens). ``--clients``
 load processes, each with one keep-alive ``http.client`` connection, send requests for
 ``--duration`` seconds, one after the other, each drawn from a weighted mix by a random
