@@ -84,6 +84,14 @@ def empty(tmp_path: Path) -> Path:
     return folder
 
 
+@pytest.fixture(scope="module")
+def wheel_release(installed: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """``koko build`` of the installed wheel, run in an empty folder: (the release, what it printed)."""
+    folder = tmp_path_factory.mktemp("empty")
+    done = run([str(installed / "koko"), "build", "--out", "release"], folder, bare_env(folder))
+    return folder / "release", done.stdout
+
+
 def test_the_wheel_carries_every_resource_of_the_checkout(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     tracked = subprocess.run(["git", "ls-files", *RESOURCE_FOLDERS], cwd=ROOT, capture_output=True, text=True, check=True)
@@ -98,15 +106,15 @@ def test_koko_runs_from_the_wheel_not_from_the_checkout(installed: Path, empty: 
     done = run([str(installed / "python"), "-c", code], empty, bare_env(empty))
     module, resources = done.stdout.split()
     assert Path(module).is_relative_to(installed.parent), module
-    assert Path(resources).is_relative_to(installed.parent) and Path(resources).name == "resources", resources
+    assert Path(resources).is_relative_to(installed.parent), resources
+    assert Path(resources).name == "resources", resources
 
 
 def test_build_from_an_empty_folder_writes_the_editable_release_byte_for_byte(
-    installed: Path, empty: Path, editable_release: Path
+    wheel_release: tuple[Path, str], editable_release: Path
 ) -> None:
-    done = run([str(installed / "koko"), "build", "--out", "release"], empty, bare_env(empty))
-    assert "sites: 27 (Sachsen 7, Sachsen-Anhalt 9, Thüringen 11)" in done.stdout
-    built = empty / "release"
+    built, printed = wheel_release
+    assert "sites: 27 (Sachsen 7, Sachsen-Anhalt 9, Thüringen 11)" in printed
     assert sorted(p.name for p in built.iterdir()) == sorted(p.name for p in editable_release.iterdir())
     for path in editable_release.iterdir():
         assert (built / path.name).read_bytes() == path.read_bytes(), path.name
@@ -126,14 +134,14 @@ def test_validate_and_canned_queries_from_the_wheel(installed: Path, empty: Path
     assert run([str(installed / "python"), "-m", "koko", "--version"], empty, env).stdout.startswith("koko, version")
 
 
-def test_site_and_serve_from_the_wheel(installed: Path, empty: Path) -> None:
+def test_site_and_serve_from_the_wheel(installed: Path, empty: Path, wheel_release: tuple[Path, str]) -> None:
     env = bare_env(empty)
-    run([str(installed / "koko"), "build", "--out", "release"], empty, env)
-    done = run([str(installed / "koko"), "site", "site", "--data", "release"], empty, env)
+    release = str(wheel_release[0])
+    done = run([str(installed / "koko"), "site", "site", "--data", release], empty, env)
     assert (empty / "site" / "index.html").is_file(), done.stdout
     assert "Erfurt" in (empty / "site" / "id" / "site" / "erfurt.html").read_text(encoding="utf-8")
     port = free_port()
-    command = [str(installed / "koko"), "serve", "--data", "release", "--port", str(port), "--workers", "1"]
+    command = [str(installed / "koko"), "serve", "--data", release, "--port", str(port), "--workers", "1"]
     with subprocess.Popen(command, cwd=empty, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT) as server:
         try:
             deadline = time.monotonic() + 60
