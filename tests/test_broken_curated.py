@@ -8,19 +8,16 @@ must come out of the failed build byte for byte as it went in.
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-import koko.cli.commands
+from helpers import koko, koko_process
 from koko.checks.validate import load_shapes
+from koko.cli import commands
 from koko.config import load_config
 from koko.errors import KokoError
 
@@ -332,7 +329,7 @@ def project(tmp_path, monkeypatch) -> Path:
     for folder in ("data", "ontology", "shapes"):
         shutil.copytree(ROOT / folder, copy / folder)
     config = replace(load_config(environ={}), root=copy)
-    monkeypatch.setattr(koko.cli.commands, "load_config", lambda base=None: config)
+    monkeypatch.setattr(commands, "load_config", lambda base=None: config)
     return copy
 
 
@@ -355,7 +352,7 @@ def test_broken_curated_file_exits_2_names_file_and_line_and_keeps_the_release(
     (out / "context.jsonld").write_bytes(b'{"@context": {}}\n')
     before = _snapshot(out)
 
-    result = CliRunner().invoke(koko.cli.commands.main, ["build", "--out", str(out)])
+    result = koko("build", "--out", str(out))
 
     assert result.exit_code == 2, result.output
     assert isinstance(result.exception, SystemExit)  # an uncaught exception would be kept here instead
@@ -370,10 +367,10 @@ def test_broken_curated_file_exits_2_names_file_and_line_and_keeps_the_release(
 
 def test_the_unbroken_copy_assembles_and_its_shapes_load(project):
     """The corpus breaks a copy that works: each failure above comes from its mutation alone."""
-    result = CliRunner().invoke(koko.cli.commands.main, ["stats"])
+    result = koko("stats")
     assert result.exit_code == 0, result.output
     assert "sites: 27 (Sachsen 7, Sachsen-Anhalt 9, Thüringen 11)" in result.stdout
-    config = koko.cli.commands.load_config()
+    config = commands.load_config()
     assert config.root == project
     assert len(load_shapes(config.shapes)) > 0
     assert len(load_shapes(config.graph_shapes)) > 0
@@ -386,7 +383,7 @@ def test_a_duplicate_key_is_refused_even_where_both_values_agree(project):
     path = project / GOERLITZ
     path.write_bytes(sub("    value: 66\n", "    value: 66\n    value: 66\n")(path.read_bytes()))
     with pytest.raises(KokoError) as error:
-        assemble(koko.cli.commands.load_config())
+        assemble(commands.load_config())
     assert (error.value.path, error.value.line, error.value.column) == (str(path), 134, 5)
     assert str(error.value).startswith(f"{path}:134:5: not valid YAML: key 'value' is given twice")
 
@@ -394,17 +391,14 @@ def test_a_duplicate_key_is_refused_even_where_both_values_agree(project):
 def test_a_real_koko_process_reports_a_broken_curated_file_on_one_line_without_a_traceback(tmp_path):
     """The same check outside the test runner: a `koko build` process on a copy of the project (code included)."""
     copy = tmp_path / "project"
-    for folder in ("data", "ontology", "shapes", "src"):
+    for folder in ("data", "ontology", "shapes", "queries", "src"):
         shutil.copytree(ROOT / folder, copy / folder, ignore=shutil.ignore_patterns("__pycache__"))
     path = copy / GOERLITZ
     path.write_bytes(sub("    value: 66\n", "    value: 66\n    value: 67\n")(path.read_bytes()))
     out = tmp_path / "dist"
     out.mkdir()
     (out / "koko.ttl").write_bytes(b"previous release\n")
-    env = {**os.environ, "PYTHONPATH": str(copy / "src")}
-    result = subprocess.run(
-        [sys.executable, "-m", "koko", "build", "--out", str(out)], capture_output=True, text=True, env=env, timeout=120
-    )
+    result = koko_process("build", "--out", str(out), env={"PYTHONPATH": str(copy / "src"), "KOKO_RESOURCES": str(copy)})
     assert result.returncode == 2
     assert result.stderr == (
         f"koko: error: {path}:134:5: not valid YAML: key 'value' is given twice in one mapping (first at line 133): "

@@ -16,7 +16,7 @@ from koko.graph.nsgen import render_namespace_module
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 ONTOLOGY_PATH = REPO_ROOT / "ontology" / "koko.ttl"
-NAMESPACE_MODULE = REPO_ROOT / "src" / "koko" / "namespace.py"
+NAMESPACE_MODULE = REPO_ROOT / "src" / "koko" / "graph" / "namespace.py"
 
 NS = "https://w3id.org/koko-kg/ontology#"
 ONTOLOGY_IRI = URIRef("https://w3id.org/koko-kg/ontology")

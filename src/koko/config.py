@@ -27,6 +27,8 @@ DEFAULT_BASE = "https://w3id.org/koko-kg/id/"
 ONTOLOGY_IRI = "https://w3id.org/koko-kg/ontology"
 #: The environment variables koko reads start with this.
 ENV_PREFIX = "KOKO_"
+#: The folders of the resource root.
+RESOURCE_FOLDERS = ("ontology", "shapes", "queries", "data")
 
 
 def resource_root() -> Path:
@@ -113,9 +115,25 @@ def check_base(base: str, name: str = "--base") -> str:
     return base
 
 
+def check_resources(folder: str, name: str = "KOKO_RESOURCES") -> Path:
+    """A resource root given by the user must hold the four folders koko reads.
+
+    >>> check_resources("/nonexistent")
+    Traceback (most recent call last):
+    koko.errors.KokoError: KOKO_RESOURCES: /nonexistent has no ontology/, shapes/, queries/, data/ (a copy of the project's folders)
+    """
+    root = Path(folder)
+    missing = [f"{sub}/" for sub in RESOURCE_FOLDERS if not (root / sub).is_dir()]
+    if missing:
+        raise KokoError(f"{name}: {folder} has no {', '.join(missing)} (a copy of the project's folders)")
+    return root
+
+
 def load_config(base: str | None = None, environ: Mapping[str, str] | None = None) -> Config:
+    """Defaults, then ``KOKO_RESOURCES`` (read another copy of the resources, e.g. a curator's working
+    copy, with an installed koko) and ``KOKO_BASE``, then the ``--base`` flag."""
     env = read_environ(environ)
-    config = Config()
+    config = Config(root=check_resources(env["KOKO_RESOURCES"])) if env.get("KOKO_RESOURCES") else Config()
     if env.get("KOKO_BASE"):
         config = replace(config, base=check_base(env["KOKO_BASE"], "KOKO_BASE"))
     if base:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from itertools import groupby
+from typing import TypedDict
 
 from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.namespace import SH
@@ -58,7 +59,21 @@ def render_text(report: Report, prefixes: Graph | None = None, lang: str = "en")
     return "\n".join(lines) + "\n"
 
 
-def _finding_json(f: Finding) -> dict:
+class FindingJson(TypedDict):
+    """One result as the JSON report gives it."""
+
+    severity: str
+    focusNode: str
+    resultPath: str | None
+    value: str | None
+    constraintComponent: str
+    sourceShape: str
+    message: str
+    messageDe: str
+    graph: str | None
+
+
+def _finding_json(f: Finding) -> FindingJson:
     return {
         "severity": f.severity,
         "focusNode": str(f.focus),

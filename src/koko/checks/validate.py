@@ -15,6 +15,7 @@ reported but do not.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
@@ -26,7 +27,8 @@ from rdflib import RDF, Dataset, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import SH
 from rdflib.plugins.sparql.sparql import Query
-from rdflib.term import Node
+from rdflib.query import Processor, Result
+from rdflib.term import IdentifiedNode, Identifier, Node
 
 from koko.errors import KokoError
 from koko.graph.formats import read_turtle, union
@@ -37,6 +39,9 @@ INFERENCE = ("none", "rdfs", "owlrl")
 # Words that make a SPARQL engine fetch from elsewhere; refused wherever they appear in a shapes query.
 REMOTE = re.compile(r"(?<![?$\w])(SERVICE|FROM)\b", re.IGNORECASE)
 SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
+
+# A SHACL rule's text and the namespaces it was parsed with: what a parsed query is kept under.
+_QueryKey = tuple[str, tuple[tuple[str, object], ...]]
 
 
 @dataclass(frozen=True)
@@ -52,9 +57,9 @@ class Finding:
     path_text: str  # the path in SPARQL property-path syntax, e.g. ^koko:site
     message: str  # English message (German in message_de when the shape gives one)
     message_de: str
-    graph: URIRef | None  # the named graph, for results of the per-graph pass
+    graph: IdentifiedNode | None  # the named graph (an IRI, or a blank node in a TriG file), for results of the per-graph pass
 
-    def sort_key(self) -> tuple:
+    def sort_key(self) -> tuple[str, int, str, str, str, str, str]:
         return (
             str(self.focus),
             SEVERITY_ORDER.get(self.severity, 9),
@@ -135,7 +140,14 @@ def path_text(report: Graph, path: Node | None) -> str:
     return str(path)
 
 
-def _findings(report: Graph, shapes: Graph, graph_name: URIRef | None) -> list[Finding]:
+def _required(report: Graph, result: Node, predicate: URIRef) -> Node:
+    """A value that every validation result has (SHACL 3.6.2: exactly one focus node and source shape)."""
+    value = report.value(result, predicate)
+    assert value is not None, f"pyshacl wrote a validation result without {predicate}"
+    return value
+
+
+def _findings(report: Graph, shapes: Graph, graph_name: IdentifiedNode | None) -> list[Finding]:
     found = []
     for result in report.subjects(RDF.type, SH.ValidationResult):
         severity = report.value(result, SH.resultSeverity)
@@ -143,11 +155,11 @@ def _findings(report: Graph, shapes: Graph, graph_name: URIRef | None) -> list[F
         found.append(
             Finding(
                 severity=str(severity).rsplit("#", 1)[-1],
-                focus=report.value(result, SH.focusNode),
+                focus=_required(report, result, SH.focusNode),
                 path=report.value(result, SH.resultPath),
                 value=report.value(result, SH.value),
                 component=str(component).rsplit("#", 1)[-1],
-                shape=report.value(result, SH.sourceShape),
+                shape=_required(report, result, SH.sourceShape),
                 path_text=path_text(report, report.value(result, SH.resultPath)),
                 message=_message(report, shapes, result, "en"),
                 message_de=_message(report, shapes, result, "de"),
@@ -169,7 +181,7 @@ class _DataGraph(Graph):
     engine connect to it, so it is refused before it runs.
     """
 
-    def __init__(self, prepared: dict[tuple, Query]) -> None:
+    def __init__(self, prepared: dict[_QueryKey, Query]) -> None:
         super().__init__(bind_namespaces="none")
         self._prepared = prepared  # rdflib's parsed queries, for what Oxigraph does not answer
         self._store: tuple[int, ox.Store] | None = None
@@ -183,14 +195,14 @@ class _DataGraph(Graph):
 
     def query(
         self,
-        query_object,
-        processor="sparql",
-        result="sparql",
-        initNs=None,
-        initBindings=None,
-        use_store_provided=True,
-        **kwargs,
-    ):
+        query_object: str | Query,
+        processor: str | Processor = "sparql",
+        result: str | type[Result] = "sparql",
+        initNs: Mapping[str, object] | None = None,
+        initBindings: Mapping[str, Identifier] | None = None,
+        use_store_provided: bool = True,
+        **kwargs: object,
+    ) -> Result:
         if isinstance(query_object, str):
             where = f"{self.shapes_file} (a SPARQL constraint)"
             if REMOTE.search(query_object):
@@ -231,8 +243,9 @@ def _run(data: _DataGraph, shapes: Graph, inference: str, ontology: Graph | None
     return report
 
 
-def _shacl(data: _DataGraph, shapes: Graph, inference: str, ontology: Graph | None) -> tuple:
-    return shacl_validate(
+def _shacl(data: _DataGraph, shapes: Graph, inference: str, ontology: Graph | None) -> tuple[bool, object, str]:
+    # pyshacl is untyped; it returns conforms, the report graph (or a ValidationFailure) and the report text.
+    outcome: tuple[bool, object, str] = shacl_validate(
         data,
         shacl_graph=shapes,
         ont_graph=ontology if inference != "none" else None,
@@ -243,9 +256,10 @@ def _shacl(data: _DataGraph, shapes: Graph, inference: str, ontology: Graph | No
         meta_shacl=False,
         inplace=True,  # data is always a _DataGraph of our own: no need for pyshacl to copy it
     )
+    return outcome
 
 
-def _graph_pass(dataset: Dataset, graph_shapes: Graph, prepared: dict[tuple, Query]) -> list[Finding]:
+def _graph_pass(dataset: Dataset, graph_shapes: Graph, prepared: dict[_QueryKey, Query]) -> list[Finding]:
     """Each named graph validated alone, so that nothing one graph says helps another pass."""
     found: list[Finding] = []
     for graph in sorted((g for g in dataset.graphs() if len(g)), key=lambda g: str(g.identifier)):
@@ -268,8 +282,10 @@ def validate_dataset(
     """Validate the union of ``dataset`` against ``shapes`` and each named graph against ``graph_shapes``."""
     if inference not in INFERENCE:
         raise KokoError(f"--inference: {inference!r} must be one of {', '.join(INFERENCE)}")
-    prepared: dict[tuple, Query] = {}  # SHACL rules (CONSTRUCT) that rdflib answers, parsed once
-    findings = _findings(_run(union(dataset, _DataGraph(prepared)), shapes, inference, ontology), shapes, None)
+    prepared: dict[_QueryKey, Query] = {}  # SHACL rules (CONSTRUCT) that rdflib answers, parsed once
+    data = _DataGraph(prepared)
+    union(dataset, data)  # fills data itself
+    findings = _findings(_run(data, shapes, inference, ontology), shapes, None)
     if graph_shapes is not None:
         findings += _graph_pass(dataset, graph_shapes, prepared)
     return Report(tuple(sorted(findings, key=Finding.sort_key)))

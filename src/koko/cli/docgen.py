@@ -11,10 +11,12 @@ import re
 import sys
 from decimal import Decimal
 from pathlib import Path
+from typing import cast
 
 import click
 from rdflib import RDF, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
+from rdflib.term import Identifier, Node
 
 from koko.checks.validate import path_text
 from koko.cli.commands import main as cli_main
@@ -32,8 +34,8 @@ def render_cli_reference() -> str:
     ]
     context = click.Context(cli_main, info_name="koko", terminal_width=100, help_option_names=["-h", "--help"])
     out.append(f"\n## koko\n\n```text\n{cli_main.get_help(context)}\n```\n")
-    for name in sorted(cli_main.commands):  # type: ignore[attr-defined]
-        command = cli_main.commands[name]  # type: ignore[attr-defined]
+    for name in sorted(cli_main.commands):
+        command = cli_main.commands[name]
         sub = click.Context(command, info_name=name, parent=context, terminal_width=100)
         out.append(f"\n## koko {name}\n\n```text\n{command.get_help(sub)}\n```\n")
     return "".join(out)
@@ -115,11 +117,13 @@ def _shape_rows(g: Graph) -> list[tuple[str, str, str, str, str, str]]:
     shapes |= {s for s in g.subjects(RDF.type, SH.PropertyShape) if isinstance(s, URIRef)}
     shapes |= {s for p in (SH.path, *_TARGETS) for s in g.subjects(p, None) if isinstance(s, URIRef)}
     kokosh = next((ns for prefix, ns in g.namespaces() if prefix == "kokosh"), None)
-    rows = []
+    rows: list[tuple[str, str, str, str, str, str]] = []
     for shape in shapes:
         name = shape[len(kokosh) :] if kokosh and shape.startswith(kokosh) else _term(g, shape)
         path = g.value(shape, SH.path)
-        severity = g.value(shape, SH.severity, default=SH.Violation)
+        # Never None with a default; and rdflib's Node includes formulas, which a Turtle file cannot
+        # hold: every term parsed from it is an Identifier (a str).
+        severity = cast(Identifier, g.value(shape, SH.severity, default=SH.Violation))
         why = sorted(str(d) for d in g.objects(shape, SH.description) if isinstance(d, Literal) and d.language == "en")
         rows.append(
             (
@@ -131,7 +135,10 @@ def _shape_rows(g: Graph) -> list[tuple[str, str, str, str, str, str]]:
                 why[0] if why else "",
             )
         )
-    return [(f"`{name}`", *rest) for name, *rest in sorted(rows)]
+    return [
+        (f"`{name}`", targeted, path, constraints, severity, why)
+        for name, targeted, path, constraints, severity, why in sorted(rows)
+    ]
 
 
 def _targets(g: Graph, shape: URIRef) -> str:
@@ -148,17 +155,18 @@ def _targets(g: Graph, shape: URIRef) -> str:
     return "; ".join(parts) or "—"
 
 
-def _constraints(g: Graph, shape) -> list[str]:
+def _constraints(g: Graph, shape: Node) -> list[str]:
     """The shape's constraint parameters as ``name value``, sorted."""
     out = []
     for predicate, value in g.predicate_objects(shape):
-        if not predicate.startswith(SH) or predicate in _NOT_CONSTRAINTS:
+        # A predicate is always an IRI: the isinstance only tells the type checker so.
+        if not isinstance(predicate, URIRef) or not predicate.startswith(SH) or predicate in _NOT_CONSTRAINTS:
             continue
         name = predicate[len(SH) :]
         if name == "sparql":
             out.append("SPARQL")
         elif name == "pattern":
-            out.append(f"pattern `` {value} ``" if "`" in value else f"pattern `{value}`")
+            out.append(f"pattern `` {value} ``" if "`" in str(value) else f"pattern `{value}`")
         elif name in _LISTS:
             out.append(f"{name} ({' '.join(_term(g, item) for item in Collection(g, value))})")
         elif name in _LOGICAL:
@@ -172,7 +180,7 @@ def _constraints(g: Graph, shape) -> list[str]:
     return sorted(out)
 
 
-def _inline_shape(g: Graph, shape, bare: bool = False) -> str:
+def _inline_shape(g: Graph, shape: Node, bare: bool = False) -> str:
     """A shape used as a value (of sh:not, sh:or, ...): its name, or its constraints if it is a blank node.
 
     With ``bare``, a blank shape with a single sh:class or sh:datatype is shown as that class or datatype.
@@ -185,7 +193,7 @@ def _inline_shape(g: Graph, shape, bare: bool = False) -> str:
     return constraints[0] if len(constraints) == 1 else f"({', '.join(constraints)})"
 
 
-def _term(g: Graph, term) -> str:
+def _term(g: Graph, term: Node) -> str:
     """An RDF term as in the shapes files: prefixed name (with the file's prefixes), number or 'string'."""
     if isinstance(term, URIRef):
         for prefix, namespace in sorted(g.namespaces(), key=lambda pn: -len(pn[1])):

@@ -102,7 +102,7 @@ class _Terms:
             return municipality
         return node
 
-    def label(self, node: Node) -> str:
+    def label(self, node: URIRef) -> str:
         for label in self.dataset.objects(node, RDFS.label):
             if isinstance(label, Literal) and label.language == "de":
                 return str(label)
@@ -118,9 +118,12 @@ def _value(fact: Fact) -> Literal:
         return Literal(True)
     if fact.relation == "staffMovedOn":
         return Literal(str(fact.value), lang="de")
+    # The value's type is the relation's: koko.source.curated._check_value let nothing else through.
     if fact.relation == "amount":  # canonical: 10000 euros are "10000", as Oxigraph writes them back
+        assert isinstance(fact.value, (int, float))
         return decimal_literal(fact.value)
     if fact.relation in ("exhibitors", "visitors", "participants", "registrations"):  # >= 0 is in the shapes
+        assert isinstance(fact.value, int)
         return integer_literal(fact.value)
     if fact.relation == "date":
         text = str(fact.value)

@@ -105,6 +105,13 @@ def _iri(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.DefaultGraph | ox.T
     return term.value if isinstance(term, ox.NamedNode) else None
 
 
+def _value(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> str:
+    """The IRI, blank node id or lexical form of a term."""
+    # The quads come from rdflib's N-Quads, which has no RDF-star: no term is a quoted triple.
+    assert not isinstance(term, ox.Triple)
+    return term.value
+
+
 def _token(slug: str) -> re.Pattern[str]:
     return re.compile(rf"(?<=[/-]){re.escape(slug)}(?=[/.-]|$)")
 
@@ -115,24 +122,29 @@ def _local_iri(iri: str, slug: str, placeholder: str) -> str:
 
 
 def _text(quads: list[ox.Quad]) -> str:
-    return ox.serialize(quads, format=ox.RdfFormat.N_QUADS).decode()
+    data = ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
+    assert data is not None  # serialize returns None only when given a file to write to
+    return data.decode()
 
 
 def _template(slug: str, base: str, graphs: dict[str, list[ox.Quad]], chapters: dict[str, str]) -> Template:
     site_graph, curated_graph = graphs[f"{base}graph/site/{slug}"], graphs.get(f"{base}graph/curated/{slug}", [])
-    site_local = {q.subject.value for q in site_graph if q.predicate.value == RDF_TYPE} | {f"{base}graph/site/{slug}"}
-    curated_local = {q.subject.value for q in curated_graph if q.predicate.value == RDF_TYPE} - site_local
+    site_local = {_value(q.subject) for q in site_graph if q.predicate.value == RDF_TYPE} | {f"{base}graph/site/{slug}"}
+    curated_local = {_value(q.subject) for q in curated_graph if q.predicate.value == RDF_TYPE} - site_local
     name = key = None
     persons: list[str] = []
-    person_iris = sorted({q.subject.value for q in site_graph if q.object == ox.NamedNode("https://schema.org/Person")})
+    person_iris = sorted({_value(q.subject) for q in site_graph if q.object == ox.NamedNode("https://schema.org/Person")})
     for q in site_graph:
-        if q.subject.value == f"{base}municipality/{slug}" and q.predicate.value == "http://www.w3.org/2000/01/rdf-schema#label":
-            if q.object.language == "de":
+        if (
+            _value(q.subject) == f"{base}municipality/{slug}"
+            and q.predicate.value == "http://www.w3.org/2000/01/rdf-schema#label"
+        ):
+            if isinstance(q.object, ox.Literal) and q.object.language == "de":
                 name = q.object.value
         elif q.predicate.value == f"{KOKO}kreisschluessel":
-            key = q.object.value
-        elif q.predicate.value == SCHEMA_NAME and q.object.value not in persons:
-            persons.append(q.object.value)
+            key = _value(q.object)
+        elif q.predicate.value == SCHEMA_NAME and _value(q.object) not in persons:
+            persons.append(_value(q.object))
     if name is None or key is None:
         raise ValueError(f"site {slug}: no municipality name or Kreisschlüssel")
 
@@ -204,19 +216,19 @@ def generate(config: Config, out: BinaryIO, target: int, seed: int = 2020, distr
     templates = [_template(slug, base, graphs, chapters) for slug in slugs]
     taken = {q.object.value for q in quads if q.predicate.value == f"{KOKO}kreisschluessel"}
     plan = plan_sizes([(t.site_quads, t.curated_quads) for t in templates], len(quads), target, districts)
-    districts = _districts(templates, plan.sites, taken, random.Random(seed))
+    generated = _districts(templates, plan.sites, taken, random.Random(seed))
 
     site_count = f"{KOKO}siteCount"
     out.write(_text([q for q in quads if q.predicate.value != site_count]).encode())
     graph = f"<{base}graph/programme>"
-    total = len(sites) + len(districts)
+    total = len(sites) + len(generated)
     lines = [f'<{programme}> <{site_count}> "{total}"^^<http://www.w3.org/2001/XMLSchema#integer> {graph} .\n']
-    for district in districts:
+    for district in generated:
         site = f"<{base}site/{district.slug}>"
         lines.append(f"<{programme}> <{KOKO}site> {site} {graph} .\n")
         lines.append(f"<{district.template.state_chapter}> <{KOKO}listedSite> {site} {graph} .\n")
     out.write("".join(lines).encode())
-    for district, years in zip(districts, plan.years, strict=True):
+    for district, years in zip(generated, plan.years, strict=True):
         values = {"site": district.slug, "name": _escape(district.name), "key": district.key}
         values.update({f"p{index}": _escape(person) for index, person in enumerate(district.persons)})
         out.write(district.template.site_text.format(copy=district.slug, **values).encode())

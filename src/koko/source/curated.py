@@ -350,11 +350,11 @@ def _checked_name(data: _YamlMapping, key: str, known: Collection[str], path: Pa
     return value
 
 
-def _text_or_none(data: _YamlMapping, key: str, path: Path) -> str | None:
-    """A key the file's kind does without (a section file's ``site:``): absent, or at least a text."""
-    value = data.get(key)
+def _stray_site(data: _YamlMapping, path: Path) -> str | None:
+    """A section file's ``site:``, which the format leaves out (data/curated/README.md); if given, a text."""
+    value = data.get("site")
     if value is not None and not isinstance(value, str):
-        raise KokoError(f"{key}: must be a text, found {_described(value)}", path, _key_lines(data).get(key, 1))
+        raise KokoError(f"site: must be a text, found {_described(value)}", path, _key_lines(data).get("site", 1))
     return value
 
 
@@ -373,12 +373,13 @@ def load_curation(folder: Path, brochure: Brochure) -> Curation:
         section: str | None
         if path.parent.name == "sites":
             site = _checked_name(data, "site", sites, path, f"must be the slug of a site and match the file name {path.name}")
-            section = _text_or_none(data, "section", path)
+            # Never read in a site file: its site, not a section, keys its facts, its graph and its coverage row.
+            section = None
         else:
             section = _checked_name(
                 data, "section", SECTIONS, path, f"must be one of {', '.join(SECTIONS)} and match the file name"
             )
-            site = _text_or_none(data, "site", path)
+            site = _stray_site(data, path)
         unknown = set(data) - {"site", "section", "entities", "facts", *META}
         if unknown:
             raise KokoError(f"unknown key(s) {', '.join(sorted(map(str, unknown)))}", path, 1)
