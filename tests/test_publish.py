@@ -7,26 +7,26 @@ graph and put what they change into graphs of their own (``urn:koko-test:…``).
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import re
 import secrets
-import socket
 import threading
 import urllib.parse
-import urllib.request
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from click.testing import CliRunner
 
+import helpers
 import koko.store.publish as publishing
-from koko.cli import main
+from helpers import LocalHTTPServer, call, no_connection
 from koko.store.http import Client, Retry, credentials_from_env
 from koko.store.publish import STAGING_PREFIX, Endpoints, derive_endpoints, local_graphs, publish
 from oxigraph_server import oxigraph
+from tools import free_port
 
 ID = "https://w3id.org/koko-kg/id/"
 GRAPH = ID + "graph/"
@@ -39,19 +39,15 @@ FAST = ["--retry-delay", "0.001", "--timeout", "5"]
 
 def remote_select(root: str, query: str) -> list[dict[str, str]]:
     """Ask the store directly (not through koko), as a reader would."""
-    request = urllib.request.Request(
-        root + "query",
-        data=urllib.parse.urlencode({"query": query}).encode(),
-        headers={"Accept": "application/sparql-results+json"},
-    )
-    with urllib.request.urlopen(request, timeout=10) as response:
-        bindings = json.load(response)["results"]["bindings"]
-    return [{name: value["value"] for name, value in row.items()} for row in bindings]
+    headers = {"Accept": "application/sparql-results+json", "Content-Type": "application/x-www-form-urlencoded"}
+    answer = call(root + "query", "POST", body=urllib.parse.urlencode({"query": query}).encode(), timeout=10, **headers)
+    assert answer.status == 200, answer.body
+    return answer.rows()
 
 
 def remote_update(root: str, update: str) -> None:
-    request = urllib.request.Request(root + "update", data=update.encode(), headers={"Content-Type": "application/sparql-update"})
-    urllib.request.urlopen(request, timeout=10).close()
+    answer = call(root + "update", "POST", body=update.encode(), timeout=10, Content_Type="application/sparql-update")
+    assert 200 <= answer.status < 300, answer.body
 
 
 def remote_count(root: str, graph: str) -> int:
@@ -84,7 +80,7 @@ own_oxigraph = oxigraph  # a server of the test's own, as tests/oxigraph_server.
 
 
 def koko(*args: str, env: dict[str, str | None] | None = None):
-    return CliRunner().invoke(main, ["publish", *args], env={**NO_CREDENTIALS, **(env or {})})
+    return helpers.koko("publish", *args, env={**NO_CREDENTIALS, **(env or {})})
 
 
 # --- the real Oxigraph server ------------------------------------------------------------------
@@ -236,7 +232,7 @@ def test_replace_through_the_command_line_republishes_the_release(oxigraph_serve
 # --- fake stores that misbehave ------------------------------------------------------------------
 
 
-class FakeStore(ThreadingHTTPServer):
+class FakeStore(LocalHTTPServer):
     """A tiny store: Graph Store PUT/POST at /store (N-Quads of many graphs without ``?graph=``), INSERT DATA
     and DROP at /update, counts at /query (one graph, or ``GROUP BY ?g``).
 
@@ -244,10 +240,19 @@ class FakeStore(ThreadingHTTPServer):
     N-Quads POSTs; ``lie`` adds to a graph's count, ``lie_staging`` to a staging graph's; ``gsp_status``
     answers every request to /store, ``bulk_status`` every N-Quads POST; ``auth`` is the Authorization it
     expects (and a refusal echoes what it got, as careless servers do); ``digest`` = (user, password) makes
-    it ask for HTTP Digest (RFC 2617, MD5, qop=auth) and check every answer's hash."""
+    it ask for HTTP Digest (RFC 2617, MD5, qop=auth) and check every answer's hash.
+
+    ``results`` answers the queries at /query instead of the counts: a function of the query text giving the
+    media type and body, for ``koko query --endpoint`` and ``koko serve --store``. With ``keep_alive`` the store
+    keeps every connection open until the client closes it (HTTP/1.1, whatever the client asked for), as some
+    servers do: a connection a client leaves open then shows in ``errors`` as a handler that timed out."""
+
+    # Closing the store joins its handlers (each waits at most FakeHandler.timeout for its client), so that a
+    # connection a client left open is in ``errors`` by the time the test looks, and never blocks the exit forever.
+    daemon_threads = False
 
     def __init__(self, script=(), lie=None, gsp_status=None, auth=None, lie_staging=0, **options):
-        super().__init__(("127.0.0.1", 0), FakeHandler)
+        super().__init__(FakeHandler)
         self.script = list(script)
         self.bulk_script = list(options.get("bulk_script", ()))
         self.bulk_status = options.get("bulk_status")
@@ -258,22 +263,13 @@ class FakeStore(ThreadingHTTPServer):
         self.digest: tuple[str, str] | None = options.get("digest")
         self.digest_algorithm = options.get("digest_algorithm", "MD5")
         self.nonces: set[str] = set()
+        self.results = options.get("results")
+        self.keep_alive = options.get("keep_alive", False)
+        self.errors: list[str] = []  # what the handlers logged as errors: a timeout is a connection left open
         self.authorizations: list[str] = []  # every Authorization header received
         self.graphs: dict[str, set[str]] = {}
         self.log: list[tuple[str, str]] = []
         self.bulk: list[set[str]] = []  # the graphs of every N-Quads POST taken
-
-    @property
-    def root(self) -> str:
-        return f"http://127.0.0.1:{self.server_address[1]}/"
-
-    def __enter__(self):
-        threading.Thread(target=self.serve_forever, args=(0.02,), daemon=True).start()
-        return self
-
-    def __exit__(self, *exc):
-        self.shutdown()
-        self.server_close()
 
 
 DIGEST_REALM = "koko-test"
@@ -281,9 +277,25 @@ DIGEST_REALM = "koko-test"
 
 class FakeHandler(BaseHTTPRequestHandler):
     server: FakeStore
+    # No handler waits forever for a client, so that server_close(), which joins them all, always returns.
+    timeout = 5
 
     def log_message(self, *args):  # keep the test output clean
         pass
+
+    def log_error(self, format, *args):
+        self.server.errors.append(format % args)
+
+    def setup(self) -> None:
+        super().setup()
+        if self.server.keep_alive:
+            self.protocol_version = "HTTP/1.1"
+
+    def parse_request(self) -> bool:
+        parsed = super().parse_request()
+        if parsed and self.server.keep_alive:
+            self.close_connection = False  # even after "Connection: close": only the client's close ends it
+        return parsed
 
     def _answer(self, status: int, body: bytes = b"", kind: str = "text/plain") -> None:
         self.send_response(status)
@@ -339,6 +351,9 @@ class FakeHandler(BaseHTTPRequestHandler):
             return self._answer(401, f"refused: {self.headers.get('Authorization')}".encode())
         if store.digest and (why := self._digest_refusal()):
             return self._challenge(why)
+        if url.path == "/query" and store.results:
+            kind, answer = store.results(urllib.parse.parse_qs(body)["query"][0])
+            return self._answer(200, answer, kind)
         if url.path == "/store":
             return self._graph_store(url, body)
         if url.path == "/update":
@@ -514,9 +529,7 @@ def test_a_store_that_keeps_failing_is_given_up_after_the_retries(small_release)
 
 
 def test_connection_refused_is_retried_then_named(small_release):
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]  # closed again: nothing listens there
+    port = free_port()  # nothing listens there
     result = koko("--endpoint", f"http://127.0.0.1:{port}/", "--data", str(small_release), "--retries", "3", *FAST)
     assert result.exit_code == 2
     assert f"cannot reach http://127.0.0.1:{port}/query after 3 tries" in result.stderr
@@ -563,15 +576,15 @@ def test_a_staging_graph_with_a_wrong_count_is_dropped_and_the_target_kept(small
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--endpoint", "http://us3r-sentinel:s3cret-sentinel@127.0.0.1:9/"], "--endpoint: the URL holds credentials"),
-        (["--endpoint", "http://127.0.0.1:9/", "--graph-store", "https://u:s3cret-sentinel@h/store"], "--graph-store: the URL"),
+        (["--endpoint", "http://us3r-sentinel:s3cret-sentinel@{listener}"], "--endpoint: the URL holds credentials"),
+        (["--endpoint", "http://{listener}", "--graph-store", "https://u:s3cret-sentinel@h/store"], "--graph-store: the URL"),
         (["--endpoint", "ftp://127.0.0.1/"], "--endpoint: 'ftp://127.0.0.1/' is not an absolute http(s) URL"),
-        (["--endpoint", "http://127.0.0.1:9/", "--chunk-size", "0"], "Invalid value for '--chunk-size'"),
-        (["--endpoint", "http://127.0.0.1:9/", "--data", "/nonexistent-release"], "not a release folder"),
+        (["--endpoint", "http://{listener}", "--chunk-size", "0"], "Invalid value for '--chunk-size'"),
+        (["--endpoint", "http://{listener}", "--data", "/nonexistent-release"], "not a release folder"),
     ],
 )
-def test_bad_options_exit_2_naming_the_option_before_anything_is_sent(args, message):
-    result = koko(*args)
+def test_bad_options_exit_2_naming_the_option_before_anything_is_sent(args, message, listener):
+    result = koko(*(arg.replace("{listener}", listener.removeprefix("http://")) for arg in args))
     assert result.exit_code == 2
     assert message in result.stderr
     assert_no_secrets(result)
@@ -605,6 +618,51 @@ def test_credentials_never_show_in_a_repr():
 # --- HTTP Digest (Virtuoso's -auth endpoints) ------------------------------------------------------
 
 DIGEST_ENV = {"KOKO_STORE_USER": "us3r-sentinel", "KOKO_STORE_PASSWORD": "s3cret-sentinel", "KOKO_STORE_AUTH": "digest"}
+# The three kinds of credentials, for every command that talks to a store (publish here, query --endpoint in
+# test_remote_query.py, serve --store in test_serve_store.py): koko's environment, and the FakeStore that demands them.
+AUTH_KINDS = {
+    "basic": (
+        {"KOKO_STORE_USER": "us3r-sentinel", "KOKO_STORE_PASSWORD": "s3cret-sentinel"},
+        {"auth": "Basic " + base64.b64encode(b"us3r-sentinel:s3cret-sentinel").decode()},
+    ),
+    "bearer": ({"KOKO_STORE_TOKEN": "t0ken-sentinel"}, {"auth": "Bearer t0ken-sentinel"}),
+    "digest": (DIGEST_ENV, {"digest": ("us3r-sentinel", "s3cret-sentinel")}),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(AUTH_KINDS))
+def test_each_kind_of_credentials_loads_the_release(small_release, kind):
+    env, demands = AUTH_KINDS[kind]
+    with FakeStore(keep_alive=True, **demands) as store:
+        result = koko("--endpoint", store.root, "--data", str(small_release), *FAST, env=env)
+    assert result.exit_code == 0, result.output
+    assert {g: len(lines) for g, lines in store.graphs.items()} == {ERFURT: 85, GRAPH + "curated/erfurt": 182}
+    assert not any("s3cret-sentinel" in a for a in store.authorizations if a.startswith("Digest "))
+    assert store.errors == []  # koko closed every connection, though the store would have kept them open
+    assert_no_secrets(result)
+
+
+@pytest.mark.parametrize(
+    ("env", "demands"),
+    [
+        (AUTH_KINDS["basic"][0], {"auth": "Basic c29tZW9uZS1lbHNl"}),
+        (AUTH_KINDS["bearer"][0], {"auth": "Basic c29tZW9uZS1lbHNl"}),
+        ({}, {"auth": "Basic c29tZW9uZS1lbHNl"}),
+        (DIGEST_ENV, {"digest": ("us3r-sentinel", "another-password")}),
+        (DIGEST_ENV, {"digest": ("us3r-sentinel", "s3cret-sentinel"), "digest_algorithm": "SHA-256"}),
+    ],
+    ids=["basic", "bearer", "none", "digest", "digest-unanswerable"],
+)
+def test_a_refusal_leaves_no_connection_open(small_release, env, demands):
+    """A store that keeps every connection open until its client closes it: after a 401 (for Digest, after the
+    challenge too) each of its handlers ended because koko closed the connection, none by timing out. A
+    connection left open would also keep the store's shutdown waiting, which is how such a leak hangs a test."""
+    with FakeStore(keep_alive=True, **demands) as store:
+        result = koko("--endpoint", store.root, "--data", str(small_release), *FAST, env=env)
+    assert result.exit_code == 2
+    assert "answered HTTP 401" in result.stderr or "asks for HTTP Digest with" in result.stderr
+    assert store.errors == []
+    assert_no_secrets(result)
 
 
 def test_digest_answers_each_challenge_and_never_sends_the_password(small_release):
@@ -656,26 +714,20 @@ def test_digest_credentials_are_not_sent_as_a_header_anywhere():
 
 
 def test_digest_credentials_never_follow_a_redirect_to_another_host():
-    """A store that redirects is reported (3xx), and the host it names gets no request at all."""
-    with FakeStore(digest=("us3r-sentinel", "s3cret-sentinel")) as other:
+    """A store that redirects is reported (3xx), and the host it names gets no connection at all."""
+    with no_connection() as other:
 
         class Redirect(BaseHTTPRequestHandler):
             def do_POST(self):
                 self.send_response(302)  # urllib alone would follow a 302 with a GET
-                self.send_header("Location", other.root + "store")
+                self.send_header("Location", other + "store")
                 self.send_header("Content-Length", "0")
                 self.end_headers()
 
             def log_message(self, *args):
                 pass
 
-        server = ThreadingHTTPServer(("127.0.0.1", 0), Redirect)
-        threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True).start()
-        try:
+        with LocalHTTPServer(Redirect) as server:
             client = Client(credentials_from_env(DIGEST_ENV), Retry(tries=1))
-            answer = client.request("POST", f"http://127.0.0.1:{server.server_address[1]}/store", b"x", {})
-        finally:
-            server.shutdown()
-            server.server_close()
+            answer = client.request("POST", server.root + "store", b"x", {})
     assert answer.status == 302
-    assert other.log == []

@@ -12,17 +12,16 @@ Transport failures are played by small ``http.server`` fakes on 127.0.0.1, stopp
 from __future__ import annotations
 
 import base64
+import contextlib
 import http.server
-import socket
+import json
 import threading
 import time
-import urllib.request
 from collections import Counter
 from collections.abc import Callable, Iterator
 
 import pyoxigraph as ox
 import pytest
-from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rdflib import Literal, Variable
@@ -30,15 +29,17 @@ from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.plugins.sparql.parserutils import CompValue
 
-from koko.cli import main
+from helpers import LocalHTTPServer, koko
 from koko.errors import KokoError
 from koko.sparql.binding import bind_values, term_text
 from koko.sparql.canned import CannedQuery, Parameter, bindings_for, render, resolve, run
 from koko.sparql.lexer import tokens
 from koko.sparql.oxigraph import to_ox
 from koko.store.query import run_remote
-from oxigraph_server import oxigraph
+from oxigraph_server import load, oxigraph
 from test_canned_engines import BASE, CANNED, INJECTIONS, _cases, _normalise, _rdflib_cell, on_oxigraph, on_rdflib, order_keys
+from test_publish import AUTH_KINDS, DIGEST_ENV, NO_CREDENTIALS, FakeStore, assert_no_secrets
+from tools import free_port
 
 SENTINEL = "s3cr3t-sentinel-7f1e"
 CASES = _cases()
@@ -48,11 +49,7 @@ CASES = _cases()
 def endpoint(tmp_path_factory: pytest.TempPathFactory, published) -> Iterator[str]:
     """The query URL of our own Oxigraph server, holding the release as named graphs; stopped by its PID."""
     with oxigraph(tmp_path_factory.mktemp("oxigraph-remote-query"), "--union-default-graph") as root:
-        load = urllib.request.Request(
-            root + "store", data=published.nquads, method="POST", headers={"Content-Type": "application/n-quads"}
-        )
-        with urllib.request.urlopen(load, timeout=120) as answer:
-            assert answer.status in (200, 201, 204)
+        load(root, published.nquads)
         yield root + "query"
 
 
@@ -372,10 +369,6 @@ def test_the_short_construct_form_cannot_take_parameters():
 # --- the command line --------------------------------------------------------------------------------------------
 
 
-def koko(*args: str, env: dict[str, str] | None = None):
-    return CliRunner().invoke(main, list(args), env=env)
-
-
 def test_cli_runs_a_canned_query_on_the_endpoint(endpoint):
     result = koko("query", "sites-by-state", "--param", "state=Sachsen", "--endpoint", endpoint, "--format", "csv")
     assert result.exit_code == 0, result.output
@@ -423,9 +416,7 @@ def test_cli_reports_the_servers_message_for_a_malformed_query(endpoint):
 
 
 def test_cli_names_an_unreachable_endpoint():
-    with socket.socket() as sock:  # a port that was free a moment ago: nothing listens there
-        sock.bind(("127.0.0.1", 0))
-        url = f"http://127.0.0.1:{sock.getsockname()[1]}/query"
+    url = f"http://127.0.0.1:{free_port()}/query"  # nothing listens there
     result = koko("query", "sites-by-state", "--endpoint", url)
     assert result.exit_code == 2
     assert f"cannot reach the SPARQL endpoint {url}" in result.output
@@ -457,24 +448,17 @@ class _Fake(http.server.BaseHTTPRequestHandler):
 @pytest.fixture
 def fake():
     """Start a fake endpoint with ``fake(reply)``: its URL; every server is shut down when the test ends."""
-    servers: list[http.server.ThreadingHTTPServer] = []
     release = threading.Event()
+    with contextlib.ExitStack() as servers:
 
-    def start(reply: Callable[[_Fake], None]) -> tuple[str, list[dict[str, str]]]:
-        seen: list[dict[str, str]] = []
-        handler = type("Handler", (_Fake,), {"reply": staticmethod(reply), "seen": seen, "release": release})
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        server.daemon_threads = True
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        servers.append(server)
-        return f"http://127.0.0.1:{server.server_address[1]}/sparql", seen
+        def start(reply: Callable[[_Fake], None]) -> tuple[str, list[dict[str, str]]]:
+            seen: list[dict[str, str]] = []
+            handler = type("Handler", (_Fake,), {"reply": staticmethod(reply), "seen": seen, "release": release})
+            return servers.enter_context(LocalHTTPServer(handler)).root + "sparql", seen
 
-    start.release = release  # type: ignore[attr-defined]
-    yield start
-    release.set()
-    for server in servers:
-        server.shutdown()
-        server.server_close()
+        start.release = release  # type: ignore[attr-defined]
+        yield start
+        release.set()  # hanging handlers end before their servers are shut down
 
 
 def _answer(status: int, media_type: str, body: bytes, headers: dict[str, str] | None = None) -> Callable[[_Fake], None]:
@@ -589,3 +573,65 @@ def test_a_secret_echoed_in_a_broken_answer_is_masked(fake):
     assert "malformed results" in result.output
     assert "Invalid line: *** ." in result.output
     assert SENTINEL not in result.output
+
+
+# --- the store client of koko publish: every kind of credentials, HTTP Digest, connections closed ----------------
+
+
+def _one_row(query: str) -> tuple[str, bytes]:
+    row = {"x": {"type": "literal", "value": "from the store"}}
+    return "application/sparql-results+json", json.dumps({"head": {"vars": ["x"]}, "results": {"bindings": [row]}}).encode()
+
+
+def ask_store(store: FakeStore, env: dict[str, str]):
+    query = "SELECT ?x WHERE { ?x ?p ?o }"
+    return koko("query", query, "--endpoint", store.root + "query", "--format", "csv", env={**NO_CREDENTIALS, **env})
+
+
+@pytest.mark.parametrize("kind", sorted(AUTH_KINDS))
+def test_each_kind_of_credentials_reaches_the_endpoint(kind):
+    """The credentials and auth kinds of koko publish (test_publish.AUTH_KINDS), against the same fake store."""
+    env, demands = AUTH_KINDS[kind]
+    with FakeStore(results=_one_row, keep_alive=True, **demands) as store:
+        result = ask_store(store, env)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == ["x", "from the store"]
+    assert store.errors == []  # the answer was read and its connection closed
+    assert_no_secrets(result)
+
+
+def test_digest_answers_the_endpoints_challenge_and_never_sends_the_password():
+    with FakeStore(results=_one_row, digest=("us3r-sentinel", "s3cret-sentinel")) as store:
+        result = ask_store(store, DIGEST_ENV)
+    assert result.exit_code == 0, result.output
+    assert store.log == [("POST", "/query")] * 2  # refused with a challenge, then answered
+    assert len(store.authorizations) == 1
+    assert store.authorizations[0].startswith('Digest username="us3r-sentinel"')
+    assert "s3cret-sentinel" not in store.authorizations[0]
+
+
+@pytest.mark.parametrize(
+    ("env", "demands", "message"),
+    [
+        (DIGEST_ENV, {"digest": ("us3r-sentinel", "another-password")}, "answered HTTP 401: wrong digest (the store refused"),
+        (
+            AUTH_KINDS["basic"][0],
+            {"digest": ("us3r-sentinel", "s3cret-sentinel")},
+            "asks for HTTP Digest: KOKO_STORE_AUTH=digest",
+        ),
+        (
+            DIGEST_ENV,
+            {"digest": ("us3r-sentinel", "s3cret-sentinel"), "digest_algorithm": "SHA-256"},
+            "asks for HTTP Digest with algorithm=SHA-256",
+        ),
+    ],
+    ids=["wrong-password", "basic-to-digest", "unanswerable"],
+)
+def test_a_digest_refusal_at_the_endpoint_exits_2_naming_it(env, demands, message):
+    with FakeStore(results=_one_row, keep_alive=True, **demands) as store:
+        result = ask_store(store, env)
+    assert result.exit_code == 2
+    assert message in result.output
+    assert len(store.log) <= 2  # a wrong password is not tried again
+    assert store.errors == []  # no connection was left open, neither the challenge's nor the refusal's
+    assert_no_secrets(result)

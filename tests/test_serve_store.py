@@ -13,14 +13,9 @@ from __future__ import annotations
 import contextlib
 import http.server
 import json
-import os
-import socket
-import subprocess
-import sys
 import threading
 import time
 import urllib.parse
-import urllib.request
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -28,25 +23,22 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from helpers import LocalHTTPServer, fetch, koko_process, sparql_get
 from koko.pages.backend import embedded
 from koko.release.published import release_of
 from koko.site.static_site import resources
 from koko.sparql.workers import Job, QueryTimeout
-from koko.store.backend import RemoteStore, StoreError
+from koko.store.backend import RemoteStore, StoreError, StoreUnavailable, connect
+from koko.store.http import credentials_from_env
 from koko.web.config import load_server_config
 from koko.web.serve import running
-from oxigraph_server import oxigraph
-from test_linked_data import fetch
+from oxigraph_server import load, oxigraph
+from test_publish import AUTH_KINDS, DIGEST_ENV, FakeStore
+from tools import free_port
 
 BASE = "https://w3id.org/koko-kg/id/"
 KOKO = "https://w3id.org/koko-kg/ontology#"
 SETTINGS = {"port": 0, "timeout": 3, "max_rows": 2000, "workers": 2}  # as the session's embedded server
-
-
-def load(root: str, nquads: bytes) -> None:
-    request = urllib.request.Request(root + "store", data=nquads, method="POST", headers={"Content-Type": "application/n-quads"})
-    with urllib.request.urlopen(request, timeout=120) as answer:
-        assert answer.status in (200, 201, 204)
 
 
 @pytest.fixture(scope="module")
@@ -174,13 +166,9 @@ SELECT ?site ?start WHERE {{ ?site a koko:Site ; koko:programmeStart ?start }} O
 CONSTRUCT = f"PREFIX koko: <{KOKO}> CONSTRUCT {{ ?site koko:programmeStart ?start }} WHERE {{ ?site koko:programmeStart ?start }}"
 
 
-def sparql(root: str, query: str, accept: str | None = None, **params: str):
-    return fetch(root, "/sparql?" + urllib.parse.urlencode({"query": query, **params}), accept)
-
-
 @pytest.mark.parametrize("accept", ["application/sparql-results+json", "application/sparql-results+xml", "text/csv"])
 def test_select_answers_are_the_same_from_the_store(server, from_store, accept: str) -> None:
-    embedded_answer, store_answer = sparql(server, ORDERED, accept), sparql(from_store, ORDERED, accept)
+    embedded_answer, store_answer = sparql_get(server, ORDERED, accept), sparql_get(from_store, ORDERED, accept)
     assert store_answer.status == 200
     assert store_answer.body == embedded_answer.body
     assert store_answer.media_type == embedded_answer.media_type
@@ -188,7 +176,7 @@ def test_select_answers_are_the_same_from_the_store(server, from_store, accept: 
 
 def test_construct_answers_are_the_same_triples_from_the_store(server, from_store) -> None:
     def triples(root: str) -> set[str]:
-        answer = sparql(root, CONSTRUCT, "application/n-triples")
+        answer = sparql_get(root, CONSTRUCT, "application/n-triples")
         assert answer.status == 200
         assert answer.media_type == "application/n-triples"
         return set(answer.text.splitlines())
@@ -200,24 +188,24 @@ def test_construct_answers_are_the_same_triples_from_the_store(server, from_stor
 
 def test_the_row_cap_and_the_dataset_parameters_hold_for_the_store(server, from_store) -> None:
     everything = "SELECT ?s ?p ?o WHERE { ?s ?p ?o } ORDER BY ?s ?p ?o"
-    embedded_answer, store_answer = sparql(server, everything, "text/csv"), sparql(from_store, everything, "text/csv")
+    embedded_answer, store_answer = sparql_get(server, everything, "text/csv"), sparql_get(from_store, everything, "text/csv")
     assert store_answer.headers.get("koko-result-truncated") == "2000"
     assert store_answer.body == embedded_answer.body
     assert store_answer.text.count("\r\n") == 2001
     count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
     erfurt = {"default-graph-uri": BASE + "graph/site/erfurt"}
-    one_graph = sparql(from_store, count, "text/csv", **erfurt)
-    assert one_graph.body == sparql(server, count, "text/csv", **erfurt).body
+    one_graph = sparql_get(from_store, count, "text/csv", **erfurt)
+    assert one_graph.body == sparql_get(server, count, "text/csv", **erfurt).body
     assert 0 < int(one_graph.text.split()[1]) < 1000
     ask = f"ASK FROM NAMED <{BASE}graph/site/erfurt> {{ GRAPH ?g {{ <{BASE}site/erfurt> ?p ?o }} }}"
-    assert json.loads(sparql(from_store, ask, "application/sparql-results+json").body)["boolean"] is True
+    assert json.loads(sparql_get(from_store, ask, "application/sparql-results+json").body)["boolean"] is True
 
 
 def test_updates_service_and_unknown_graphs_are_refused_before_the_store(from_store, listener) -> None:
-    assert sparql(from_store, f"SELECT * WHERE {{ SERVICE <{listener}> {{ ?s ?p ?o }} }}").status == 403
+    assert sparql_get(from_store, f"SELECT * WHERE {{ SERVICE <{listener}> {{ ?s ?p ?o }} }}").status == 403
     assert fetch(from_store, "/sparql?" + urllib.parse.urlencode({"update": "DROP ALL"})).status == 403
-    assert sparql(from_store, "SELECT * FROM <https://example.org/other> WHERE { ?s ?p ?o }").status == 400
-    assert sparql(from_store, "SELECT ?s WHERE { ?s ").status == 400
+    assert sparql_get(from_store, "SELECT * FROM <https://example.org/other> WHERE { ?s ?p ?o }").status == 400
+    assert sparql_get(from_store, "SELECT ?s WHERE { ?s ").status == 400
     assert fetch(from_store, "/id/site/dresden.nq").status == 200  # nothing was dropped
 
 
@@ -227,7 +215,7 @@ def test_a_query_longer_than_the_timeout_gets_503_while_pages_are_served(from_st
 
     def ask() -> None:
         started = time.monotonic()
-        found["runaway"] = (sparql(from_store, runaway).status, time.monotonic() - started)
+        found["runaway"] = (sparql_get(from_store, runaway).status, time.monotonic() - started)
 
     thread = threading.Thread(target=ask)
     thread.start()
@@ -245,26 +233,10 @@ def test_a_query_longer_than_the_timeout_gets_503_while_pages_are_served(from_st
 # --- failures ----------------------------------------------------------------------------------------------------
 
 
-def koko(*args: str, env: dict[str, str] | None = None, timeout: float = 60) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "koko", *args],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        env={**os.environ, **(env or {})},
-    )
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def test_a_store_without_the_union_default_graph_is_refused_at_start(tmp_path: Path, published) -> None:
     with oxigraph(tmp_path) as root:  # no --union-default-graph
         load(root, published.nquads)
-        done = koko("serve", "--store", root + "query", "--port", str(free_port()))
+        done = koko_process("serve", "--store", root + "query", "--port", str(free_port()))
     assert done.returncode == 2
     assert "does not see its named graphs by default" in done.stderr
     assert "--union-default-graph" in done.stderr
@@ -273,11 +245,11 @@ def test_a_store_without_the_union_default_graph_is_refused_at_start(tmp_path: P
 
 def test_an_empty_or_unreachable_store_is_refused_at_start(tmp_path: Path) -> None:
     with oxigraph(tmp_path, "--union-default-graph") as root:
-        empty = koko("serve", "--store", root + "query", "--port", str(free_port()))
+        empty = koko_process("serve", "--store", root + "query", "--port", str(free_port()))
     assert empty.returncode == 2
     assert "holds no named graphs" in empty.stderr
     assert "koko publish" in empty.stderr
-    gone = koko("serve", "--store", f"http://127.0.0.1:{free_port()}/query", "--port", str(free_port()))
+    gone = koko_process("serve", "--store", f"http://127.0.0.1:{free_port()}/query", "--port", str(free_port()))
     assert gone.returncode == 2
     assert "cannot reach the SPARQL endpoint" in gone.stderr
     assert "Traceback" not in empty.stderr + gone.stderr
@@ -292,7 +264,7 @@ def test_an_empty_or_unreachable_store_is_refused_at_start(tmp_path: Path) -> No
     ],
 )
 def test_bad_store_options_are_named(args: list[str], message: str) -> None:
-    done = koko("serve", *args, "--port", str(free_port()))
+    done = koko_process("serve", *args, "--port", str(free_port()))
     assert done.returncode == 2
     assert message in done.stderr
     assert "pw" not in done.stderr.replace("pw@", "")
@@ -348,15 +320,10 @@ class _Failing(_Dripping):
 
 @pytest.fixture
 def fake_store(request) -> Iterator[str]:
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), request.param)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    request.param.stop.clear()
-    yield f"http://127.0.0.1:{server.server_address[1]}/query"
-    request.param.stop.set()
-    server.shutdown()
-    server.server_close()
+    with LocalHTTPServer(request.param) as server:
+        request.param.stop.clear()
+        yield server.root + "query"
+        request.param.stop.set()  # a dripping answer ends before its server is shut down
 
 
 @pytest.mark.parametrize("fake_store", [_Dripping], indirect=True)
@@ -395,3 +362,59 @@ def test_parameters_reach_the_store_as_one_term(published, store: str) -> None:
     for value, rows in (("Sachsen-Anhalt", 9), ('" } ?site ?p ?o { "', 0)):
         job = Job(canned.text, result_format="csv", substitutions=(("state", ox.Literal(value)),))
         assert remote.run(job, timeout=10).rows == rows
+
+
+# --- the store client of koko publish: every kind of credentials, HTTP Digest, connections closed ----------------
+
+GRAPH = BASE + "graph/site/x"
+
+
+def _one_graph(query: str) -> tuple[str, bytes]:
+    """What a store holding two triples in one named graph answers to connect()'s three questions and a SELECT."""
+
+    def iri(value: str) -> dict[str, str]:
+        return {"type": "uri", "value": value}
+
+    def literal(value: str) -> dict[str, str]:
+        return {"type": "literal", "value": value}
+
+    if query.lstrip().startswith("ASK"):
+        document: dict[str, object] = {"head": {}, "boolean": True}
+    elif "COUNT(*)" in query:
+        document = {"head": {"vars": ["g", "n"]}, "results": {"bindings": [{"g": iri(GRAPH), "n": literal("2")}]}}
+    else:
+        rows = [{"s": iri(BASE + "site/x"), "p": iri(KOKO + "printedName"), "o": literal(name)} for name in "XY"]
+        document = {"head": {"vars": ["s", "p", "o"]}, "results": {"bindings": rows}}
+    return "application/sparql-results+json", json.dumps(document).encode()
+
+
+@pytest.mark.parametrize("kind", sorted(AUTH_KINDS))
+def test_each_kind_of_credentials_serves_from_the_store(kind: str) -> None:
+    """connect() as koko serve --store calls it, then a client's query read as a stream up to the row cap: with the
+    credentials and auth kinds of koko publish (test_publish.AUTH_KINDS), against the same fake store."""
+    env, demands = AUTH_KINDS[kind]
+    with FakeStore(results=_one_graph, keep_alive=True, **demands) as fake:
+        remote = connect(fake.root + "query", BASE, timeout=5, slots=1, environ=env)
+        outcome = remote.run(Job("SELECT ?s ?p ?o WHERE { ?s ?p ?o }", result_format="csv", max_rows=1), timeout=5)
+    assert (remote.graphs, remote.triples) == (frozenset({GRAPH}), 2)
+    assert (outcome.rows, outcome.truncated) == (1, True)
+    assert outcome.body.decode().splitlines() == ["s,p,o", f"{BASE}site/x,{KOKO}printedName,X"]
+    assert len(fake.log) == (2 if kind == "digest" else 1) * 4  # three questions at start, one query
+    assert not any("s3cret-sentinel" in a for a in fake.authorizations if a.startswith("Digest "))
+    assert fake.errors == []  # every answer, read whole or in part, was closed with its connection
+
+
+def test_a_wrong_digest_password_is_refused_at_start_and_a_502_later() -> None:
+    with FakeStore(results=_one_graph, digest=("us3r-sentinel", "another-password")) as fake:
+        with pytest.raises(StoreUnavailable) as at_start:
+            connect(fake.root + "query", BASE, timeout=5, slots=1, environ=DIGEST_ENV)
+        remote = RemoteStore(fake.root + "query", BASE, credentials_from_env(DIGEST_ENV), timeout=5, slots=1)
+        with pytest.raises(StoreError) as later:
+            remote.run(Job("ASK {}"), timeout=5)
+    assert f"the SPARQL endpoint {fake.root}query answered HTTP 401: wrong digest" in str(at_start.value)
+    assert "the store refused the credentials" in str(at_start.value)
+    assert later.value.status == 502
+    assert "answered HTTP 401" in str(later.value)
+    assert len(fake.log) == 2 * 2  # each: the challenge and one answer, not asked again
+    for message in (str(at_start.value), str(later.value)):
+        assert "s3cret-sentinel" not in message

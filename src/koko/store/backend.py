@@ -6,12 +6,13 @@ graph, as our canned queries expect (Oxigraph ``--union-default-graph``, Fuseki
 default graph). :func:`connect` checks that once at start, with the list of graphs and their
 sizes, and refuses a store that does not.
 
-Every request goes through SPARQLWrapper (:func:`koko.store.query.sparql_request`), with the
-credentials of ``koko publish`` (environment variables only), no redirects followed, and secrets
-masked in any message. The server's policy stays in this process: a client's query has been
-checked by :func:`koko.sparql.protocol.plan` (no update, no SERVICE outside the allow-list, FROM only
-our graphs) before it reaches :meth:`RemoteStore.run`, so the store's own settings cannot widen
-what the public endpoint allows.
+Every request goes through the store client of ``koko publish`` and ``koko query --endpoint``
+(:class:`koko.store.http.Client`): the same credentials (environment variables only; basic, bearer
+or HTTP Digest), no redirects followed, secrets masked in any message, failures as types. The
+server's policy stays in this process: a client's query has been checked by
+:func:`koko.sparql.protocol.plan` (no update, no SERVICE outside the allow-list, FROM only our
+graphs) before it reaches :meth:`RemoteStore.run`, so the store's own settings cannot widen what
+the public endpoint allows.
 
 - **Pages** ask two fixed queries per page (:meth:`RemoteStore.about`): one for the resources'
   statements, graph, evidence and answers, one for the labels of everything those mention.
@@ -25,31 +26,36 @@ what the public endpoint allows.
 
 from __future__ import annotations
 
-import http.client
 import io
 import threading
 import time
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import IO, TYPE_CHECKING, cast
 
 import pyoxigraph as ox
 
 from koko.errors import KokoError
+from koko.graph.format_table import JSON_RESULTS
 from koko.pages.describe import LABEL_PROPERTIES, Index, index_of_quads, valid_iri
 from koko.sparql.binding import bind_values, term_text
 from koko.sparql.lexer import tokens
 from koko.sparql.protocol import query_form
 from koko.sparql.workers import Job, Outcome, PoolError, QueryTimeout, WorkersBusy, malformed, outcome_of
-from koko.store.http import Credentials, check_url, credentials_from_env
-from koko.store.query import (
-    GRAPH_ACCEPT,
-    RESULTS_JSON,
-    EndpointError,
-    EndpointTimeout,
-    answer_of,
-    media_type_of,
-    sparql_request,
+from koko.store.http import (
+    Client,
+    Credentials,
+    RemoteError,
+    RemoteStatus,
+    RemoteTimeout,
+    Response,
+    check_url,
+    credentials_from_env,
 )
+from koko.store.query import GRAPH_ACCEPT, REMOTE_GRAPHS, RESULTS_JSON, endpoint_client
+
+if TYPE_CHECKING:
+    from _typeshed import WriteableBuffer
 
 KOKO = "https://w3id.org/koko-kg/ontology#"
 PROV = "http://www.w3.org/ns/prov#"
@@ -116,25 +122,21 @@ class RemoteStore:
     graphs: frozenset[str] = frozenset()
     triples: int = 0
     _free: threading.BoundedSemaphore = field(init=False, repr=False)
+    _client: Client = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._free = threading.BoundedSemaphore(self.slots)
-
-    def _scrub(self, message: str) -> str:
-        for secret in self.credentials.secrets() if self.credentials else ():
-            message = message.replace(secret, "***")
-        return message
+        self._client = endpoint_client(self.credentials, self.timeout)
 
     def _solutions(self, query: str) -> ox.QuerySolutions | ox.QueryBoolean:
-        wrapper = sparql_request(self.url, query, RESULTS_JSON, self.timeout, self.credentials)
         try:
-            with answer_of(wrapper, self.url, self.timeout) as response:
-                answer = ox.parse_query_results(response.read(), format=ox.QueryResultsFormat.JSON)
-        except EndpointError as exc:
-            raise StoreUnavailable(self._scrub(exc.message)) from None
+            with self._client.sparql(self.url, query, RESULTS_JSON) as response:
+                return ox.parse_query_results(response.read(), format=JSON_RESULTS.engine)
+        except RemoteError as exc:  # its message names the endpoint, secrets masked
+            raise StoreUnavailable(exc.message) from None
         except (SyntaxError, ValueError) as exc:
-            raise StoreUnavailable(f"malformed results from the SPARQL endpoint {self.url}: {exc}") from None
-        return answer
+            message = f"malformed results from the SPARQL endpoint {self.url}: {self._client.scrub(str(exc))}"
+            raise StoreUnavailable(message) from None
 
     def select(self, query: str) -> Sequence[ox.QuerySolution]:
         answer = self._solutions(query)
@@ -183,8 +185,13 @@ class RemoteStore:
 
     def _run(self, job: Job, timeout: float, deadline: float) -> Outcome:
         late = QueryTimeout(f"the query took longer than {timeout:g} s and was stopped", retry_after=max(1, round(timeout)))
+        substitutions: dict[str, ox.NamedNode | ox.Literal] = {}
+        for name, term in job.substitutions:
+            if isinstance(term, ox.BlankNode):  # as koko.sparql.binding refuses one
+                return malformed("a blank node cannot be bound as a parameter value")
+            substitutions[name] = term
         try:
-            text = bind_values(job.query, dict(job.substitutions), job.base_iri or self.base)
+            text = bind_values(job.query, substitutions, job.base_iri or self.base)
             form = query_form(list(tokens(text, job.base_iri or self.base)))
         except KokoError as exc:
             return malformed(exc.message)
@@ -192,26 +199,28 @@ class RemoteStore:
             text = f"BASE <{job.base_iri}>\n{text}"
         graph = form in ("construct", "describe")
         accept = GRAPH_ACCEPT if graph else RESULTS_JSON
-        wrapper = sparql_request(
-            self.url, text, accept, timeout, self.credentials, job.default_graphs or (), job.named_graphs or ()
-        )
+        dataset = (job.default_graphs or (), job.named_graphs or ())
         reader = None
         try:
-            with answer_of(wrapper, self.url, timeout) as response:
+            left = max(deadline - time.monotonic(), 0.001)  # waiting for a slot took some of it
+            with self._client.sparql(self.url, text, accept, *dataset, timeout=left) as response:
                 reader = _Deadline(response, deadline)
-                return outcome_of(_parse(reader, media_type_of(response), graph), job)
-        except EndpointTimeout:
+                return outcome_of(_parse(reader, response.media_type, graph), job)
+        except RemoteTimeout:
             raise late from None
-        except EndpointError as exc:
+        except RemoteStatus as exc:
+            if exc.status == 400:  # the store's parser disagrees with ours: the client's query is at fault
+                return malformed(exc.message)
+            raise StoreError(exc.message) from None
+        except RemoteError as exc:
             if reader is not None and reader.expired:
                 raise late from None
-            if exc.status == 400:  # the store's parser disagrees with ours: the client's query is at fault
-                return malformed(self._scrub(exc.message))
-            raise StoreError(self._scrub(exc.message)) from None
+            raise StoreError(exc.message) from None
         except (SyntaxError, ValueError) as exc:
-            if reader is not None and reader.expired:  # pyoxigraph may pass the timeout on as a parse error
+            if reader is not None and reader.expired:  # a parser could pass the timeout on as a parse error
                 raise late from None
-            raise StoreError(f"malformed results from the SPARQL endpoint {self.url}: {exc}") from None
+            message = f"malformed results from the SPARQL endpoint {self.url}: {self._client.scrub(str(exc))}"
+            raise StoreError(message) from None
 
 
 class _Deadline(io.RawIOBase):
@@ -221,7 +230,7 @@ class _Deadline(io.RawIOBase):
     sends a row now and then cannot hold the reader past the deadline; and each receive waits
     at most the time that is left."""
 
-    def __init__(self, response: http.client.HTTPResponse, deadline: float):
+    def __init__(self, response: Response, deadline: float):
         self._response = response
         self._deadline = deadline
         self.expired = False
@@ -229,33 +238,33 @@ class _Deadline(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def readinto(self, buffer) -> int:  # type: ignore[override]
+    def readinto(self, buffer: WriteableBuffer) -> int:
         remaining = self._deadline - time.monotonic()
         if remaining <= 0:
             self.expired = True
-            raise TimeoutError("the deadline has passed")
-        sock = getattr(getattr(self._response.fp, "raw", None), "_sock", None)  # http.client keeps it there
-        if sock is not None:
-            sock.settimeout(remaining)
-        try:
-            data = self._response.read1(len(buffer))
-        except TimeoutError:
-            self.expired = True
-            raise
-        buffer[: len(data)] = data
+            raise RemoteTimeout("the deadline has passed", self._response.url)
+        self._response.wait_at_most(remaining)
+        with memoryview(buffer) as view, view.cast("B") as target:
+            try:
+                data = self._response.read1(len(target))
+            except RemoteTimeout:
+                self.expired = True
+                raise
+            target[: len(data)] = data
         return len(data)
 
 
-def _parse(answer: io.RawIOBase, media_type: str, graph: bool) -> ox.QuerySolutions | ox.QueryBoolean | Iterator[ox.Triple]:
-    """The answer as pyoxigraph reads it, lazily from the open response."""
+def _parse(answer: _Deadline, media_type: str, graph: bool) -> ox.QuerySolutions | ox.QueryBoolean | Iterator[ox.Triple]:
+    """The answer as pyoxigraph reads it, lazily from the open response (which it reads as any binary file)."""
+    source = cast(IO[bytes], answer)
     if graph:
-        formats = {"application/n-triples": ox.RdfFormat.N_TRIPLES, "text/turtle": ox.RdfFormat.TURTLE}
+        formats = {f.media_type: f.engine for f in REMOTE_GRAPHS}
         if media_type not in formats:
             raise ValueError(f"the answer is {media_type or 'untyped'}, not N-Triples or Turtle")
-        return (quad.triple for quad in ox.parse(answer, format=formats[media_type]))
-    if media_type not in (RESULTS_JSON, "application/json"):
+        return (quad.triple for quad in ox.parse(source, format=formats[media_type]))
+    if media_type not in JSON_RESULTS.media_types:
         raise ValueError(f"the answer is {media_type or 'untyped'}, not {RESULTS_JSON}")
-    return ox.parse_query_results(answer, format=ox.QueryResultsFormat.JSON)
+    return ox.parse_query_results(source, format=JSON_RESULTS.engine)
 
 
 def connect(url: str, base: str, timeout: float, slots: int, environ: Mapping[str, str] | None = None) -> RemoteStore:
@@ -264,9 +273,12 @@ def connect(url: str, base: str, timeout: float, slots: int, environ: Mapping[st
     sizes = {row["g"].value: int(row["n"].value) for row in store.select(GRAPHS_QUERY) if isinstance(row["g"], ox.NamedNode)}
     if not sizes:
         raise KokoError(f"the SPARQL endpoint {store.url} holds no named graphs: publish the release first (koko publish)")
-    sample = store.select(SAMPLE_QUERY)[0]
-    triple = ox.Triple(sample["s"], sample["p"], sample["o"])
-    ask = f"ASK {{ {term_text(triple.subject)} {term_text(triple.predicate)} {term_text(triple.object)} }}"
+    sample = next(iter(store.select(SAMPLE_QUERY)), None)
+    terms = [sample[name] for name in ("s", "p", "o")] if sample is not None else []
+    plain = [term for term in terms if isinstance(term, ox.NamedNode | ox.Literal)]
+    if len(plain) != 3:  # an RDF-star store may answer with a quoted triple
+        raise KokoError(f"the SPARQL endpoint {store.url} gave no triple of IRIs and literals to check its default graph")
+    ask = f"ASK {{ {' '.join(map(term_text, plain))} }}"
     if not bool(store._solutions(ask)):
         raise KokoError(f"the SPARQL endpoint {store.url} does not see its named graphs by default: {UNION_HINT}")
     store.graphs = frozenset(sizes)

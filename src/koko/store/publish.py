@@ -32,17 +32,19 @@ import json
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from urllib.parse import quote, urlencode, urlsplit
+from typing import Any
+from urllib.parse import quote, urlsplit
 
 import pyoxigraph as ox
 
 from koko.errors import KokoError
-from koko.store.http import Answer, Client, Retry, check_url, redact
+from koko.graph.format_table import JSON_RESULTS, rdf_format
+from koko.store.http import FORM, Answer, Client, Retry, check_url, redact, sparql_form
 
 DEFAULT_CHUNK = 2000  # triples per request: a few hundred kB, well under the body limits of common stores
 STAGING_PREFIX = "urn:uuid:"
-NTRIPLES = {"Content-Type": "application/n-triples"}
-NQUADS = {"Content-Type": "application/n-quads"}
+NTRIPLES = {"Content-Type": rdf_format("nt").media_type}
+NQUADS = {"Content-Type": rdf_format("nq").media_type}
 UPDATE = {"Content-Type": "application/sparql-update"}
 # A Graph Store endpoint that is not there: not found, method not allowed, not implemented.
 NO_GRAPH_STORE = frozenset({404, 405, 501})
@@ -295,11 +297,10 @@ class _Remote:
             self.update(f"{clear}INSERT DATA {{\n{inner}\n}}", f"loading {dest or 'the default graph'}")
             self.progress(len(part))
 
-    def _select(self, query: str, what: str) -> list[dict]:
+    def _select(self, query: str, what: str) -> list[dict[str, Any]]:
         """The bindings of a SELECT, asked with POST so that no HTTP cache answers."""
-        body = urlencode({"query": query}).encode("ascii")
-        headers = {"Content-Type": "application/x-www-form-urlencoded", "Accept": "application/sparql-results+json"}
-        answer = self.client.request("POST", self.ends.query, body, headers)
+        headers = {"Content-Type": FORM, "Accept": JSON_RESULTS.media_type}
+        answer = self.client.request("POST", self.ends.query, sparql_form(query), headers)
         self._check(answer, what, self.ends.query)
         try:
             bindings = json.loads(answer.body)["results"]["bindings"]
@@ -335,7 +336,7 @@ class _Remote:
         a query's default graph is the union of all graphs on some stores (Oxigraph --union-default-graph)."""
         if iri is None and self.use_gsp:
             url = self._gsp_url(None)
-            answer = self.client.request("GET", url, None, {"Accept": "application/n-triples"})
+            answer = self.client.request("GET", url, None, {"Accept": rdf_format("nt").media_type})
             self._check(answer, "counting the default graph", url)
             return sum(1 for line in answer.body.splitlines() if line.strip() and not line.lstrip().startswith(b"#"))
         pattern = f"GRAPH <{iri}> {{ ?s ?p ?o }}" if iri else "?s ?p ?o"

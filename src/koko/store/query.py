@@ -1,12 +1,21 @@
-"""Queries against a remote SPARQL endpoint (SPARQL 1.1 Protocol, through SPARQLWrapper).
+"""Queries against a remote SPARQL endpoint (``koko query --endpoint``, SPARQL 1.1 Protocol).
 
 The answer comes back as SPARQL JSON (SELECT, ASK) or N-Triples/Turtle (CONSTRUCT, DESCRIBE)
 and is turned into an rdflib ``Result``, so :func:`koko.sparql.canned.render` writes it exactly as it
 writes a local one. Parameters are bound as RDF terms in a VALUES block (:mod:`koko.sparql.binding`).
 
-Credentials come from the environment only, never from the command line: ``KOKO_STORE_USER``
-and ``KOKO_STORE_PASSWORD`` (basic auth) or ``KOKO_STORE_TOKEN`` (bearer). They are never
-written anywhere; an endpoint URL with a user name or password in it is refused.
+The request goes through the store client of ``koko publish`` (:class:`koko.store.http.Client`), with
+its credentials from the environment only (``KOKO_STORE_USER`` and ``KOKO_STORE_PASSWORD`` as basic
+auth or, with ``KOKO_STORE_AUTH=digest``, HTTP Digest; or ``KOKO_STORE_TOKEN``), no redirects, masked
+secrets and typed errors. An endpoint URL with a user name or password in it is refused.
+
+Not through SPARQLWrapper: its public ``query()`` sends with urllib's process-wide opener, so it
+follows redirects and takes the ``Authorization`` header along; it answers Digest by installing a new
+opener for the whole process at every request; ``setTimeout`` keeps whole seconds (0.5 s becomes no
+timeout at all); its errors keep the body but not the headers (no ``WWW-Authenticate``, no
+``Location``); and its answer offers no public way to bound each read by a deadline. Only its private
+``_createRequest`` would let us send its request ourselves. It stays the tests' independent client
+of our own endpoint (tests/test_endpoint.py).
 
 >>> endpoint_url("https://user:secret@example.org/sparql")
 Traceback (most recent call last):
@@ -15,31 +24,29 @@ koko.errors.KokoError: --endpoint: put credentials in KOKO_STORE_USER and KOKO_S
 
 from __future__ import annotations
 
-import contextlib
-import http.client
 import json
-import urllib.error
-import urllib.request
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from urllib.parse import urlsplit
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.query import Result
-from rdflib.term import Node, Variable
-from SPARQLWrapper import POST, SPARQLWrapper
+from rdflib.term import Identifier, Variable
 
 from koko.errors import KokoError
+from koko.graph.format_table import JSON_RESULTS, TURTLE, rdf_format
 from koko.graph.model import bind_prefixes
 from koko.sparql.binding import bind_values
 from koko.sparql.canned import CannedQuery, bindings_for
 from koko.sparql.lexer import tokens
 from koko.sparql.protocol import query_form
-from koko.store.http import Credentials, credentials_from_env
+from koko.store.http import ONCE, Client, Credentials, check_port, credentials_from_env
 
 DEFAULT_TIMEOUT = 30.0
-RESULTS_JSON = "application/sparql-results+json"
-GRAPH_TYPES = {"application/n-triples": "nt", "text/turtle": "turtle"}
-GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.9"
+RESULTS_JSON = JSON_RESULTS.media_type
+#: What a remote endpoint may answer CONSTRUCT and DESCRIBE with: N-Triples, else Turtle.
+REMOTE_GRAPHS = (rdf_format("nt"), TURTLE)
+GRAPH_TYPES = {f.media_type: f.rdflib for f in REMOTE_GRAPHS}
+GRAPH_ACCEPT = f"{REMOTE_GRAPHS[0].media_type}, {REMOTE_GRAPHS[1].media_type};q=0.9"
 
 
 def endpoint_url(url: str) -> str:
@@ -51,16 +58,16 @@ def endpoint_url(url: str) -> str:
         )
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise KokoError(f"--endpoint: {url!r} is not an http(s) URL")
+    check_port(parts, "--endpoint")
     return url
 
 
-def _first_lines(body: bytes, count: int = 5, width: int = 300) -> str:
-    lines = [line.strip() for line in body.decode("utf-8", "replace").splitlines() if line.strip()]
-    clipped = [line if len(line) <= width else line[: width - 1] + "…" for line in lines[:count]]
-    return "\n  ".join(clipped) + ("\n  …" if len(lines) > count else "") if clipped else "(no message)"
+def endpoint_client(credentials: Credentials | None, timeout: float) -> Client:
+    """The store client for SPARQL queries: tried once, and named in messages as "the SPARQL endpoint"."""
+    return Client(credentials, ONCE, timeout, name="the SPARQL endpoint")
 
 
-def _term(cell: object, where: str) -> Node:
+def _term(cell: object, where: str) -> Identifier:
     if not isinstance(cell, dict) or not isinstance(cell.get("value"), str):
         raise KokoError(f"{where} is not an object with a string 'value'")
     kind, value = cell.get("type"), cell["value"]
@@ -103,7 +110,7 @@ def results_from_json(body: bytes) -> Result:
     solutions = (document.get("results") or {}).get("bindings") if isinstance(document.get("results"), dict) else None
     if not isinstance(solutions, list):
         raise KokoError("the JSON has no 'results' object with a 'bindings' list")
-    rows = []
+    rows: list[Mapping[Variable, Identifier]] = []
     for number, solution in enumerate(solutions, start=1):
         if not isinstance(solution, dict):
             raise KokoError(f"solution {number} is not an object")
@@ -127,91 +134,6 @@ def results_from_graph(body: bytes, media_type: str) -> Result:
     result = Result("CONSTRUCT")
     result.graph = graph
     return result
-
-
-class EndpointError(KokoError):
-    """The endpoint could not be reached, or answered with an HTTP error (``status``)."""
-
-    def __init__(self, message: str, status: int | None = None):
-        super().__init__(message)
-        self.status = status
-
-
-class EndpointTimeout(EndpointError):
-    """The endpoint did not answer in time."""
-
-
-def sparql_request(
-    url: str,
-    text: str,
-    accept: str,
-    timeout: float,
-    credentials: Credentials | None,
-    default_graphs: tuple[str, ...] = (),
-    named_graphs: tuple[str, ...] = (),
-) -> SPARQLWrapper:
-    """A POSTed query (with the protocol's default-graph-uri and named-graph-uri) as SPARQLWrapper builds it."""
-    wrapper = SPARQLWrapper(url, agent="koko-kg (SPARQLWrapper)")
-    wrapper.setMethod(POST)
-    wrapper.setOnlyConneg(True)  # no format=/output= parameters: Accept says it
-    wrapper.setTimeout(timeout)  # type: ignore[arg-type]
-    wrapper.setQuery(text)
-    wrapper.addCustomHttpHeader("Accept", accept)
-    for graph in default_graphs:
-        wrapper.addDefaultGraph(graph)
-    for graph in named_graphs:
-        wrapper.addNamedGraph(graph)
-    if credentials is not None:
-        wrapper.addCustomHttpHeader("Authorization", credentials.header())
-    return wrapper
-
-
-def _request(url: str, text: str, form: str, timeout: float, credentials: Credentials | None) -> SPARQLWrapper:
-    accept = RESULTS_JSON if form in ("select", "ask") else GRAPH_ACCEPT
-    return sparql_request(url, text, accept, timeout, credentials)
-
-
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    """Redirects are answered as errors: urllib would send the Authorization header on to any host."""
-
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
-        return None
-
-
-@contextlib.contextmanager
-def answer_of(wrapper: SPARQLWrapper, url: str, timeout: float) -> Iterator[http.client.HTTPResponse]:
-    """The endpoint's answer, open for reading; transport and HTTP failures as :class:`EndpointError`.
-
-    SPARQLWrapper builds the request (form encoding, headers); it is sent here, so that
-    redirects are not followed and the status and body of an HTTP error are both kept.
-    """
-    request = wrapper._createRequest()  # its query() follows redirects, drops the status
-    late = f"the SPARQL endpoint {url} did not answer within {timeout:g} s (--timeout)"
-    try:
-        with urllib.request.build_opener(_NoRedirect()).open(request, timeout=timeout) as response:
-            yield response
-    except urllib.error.HTTPError as exc:
-        where = f" (to {exc.headers.get('Location')})" if 300 <= exc.code < 400 else ""
-        message = f"the SPARQL endpoint {url} answered HTTP {exc.code}{where}: {_first_lines(exc.read())}"
-        raise EndpointError(message, exc.code) from None
-    except TimeoutError:
-        raise EndpointTimeout(late) from None
-    except urllib.error.URLError as exc:
-        if isinstance(exc.reason, TimeoutError):
-            raise EndpointTimeout(late) from None
-        raise EndpointError(f"cannot reach the SPARQL endpoint {url}: {exc.reason}") from None
-    except (OSError, http.client.HTTPException) as exc:  # a connection dropped mid-answer, a broken status line
-        raise EndpointError(f"cannot read the answer of the SPARQL endpoint {url}: {exc!r}") from None
-
-
-def media_type_of(response: http.client.HTTPResponse) -> str:
-    return (response.headers.get("Content-Type") or "").split(";")[0].strip().lower()
-
-
-def _fetch(wrapper: SPARQLWrapper, url: str, timeout: float) -> tuple[bytes, str]:
-    """The body and media type of the answer."""
-    with answer_of(wrapper, url, timeout) as response:  # a failure while reading is the endpoint's too
-        return response.read(), media_type_of(response)
 
 
 def table_prefixes(base: str) -> dict[str, str]:
@@ -244,20 +166,19 @@ def run_remote(
         raise KokoError(exc.message, where) from None
     if form not in ("select", "ask", "construct", "describe"):
         raise KokoError("not a SELECT, ASK, CONSTRUCT or DESCRIBE query (an endpoint is queried read-only)", where)
+    client = endpoint_client(credentials, timeout)
+    with client.sparql(url, text, RESULTS_JSON if form in ("select", "ask") else GRAPH_ACCEPT) as response:
+        body, media_type = response.read(), response.media_type  # a failure while reading is the endpoint's too
     try:
-        body, media_type = _fetch(_request(url, text, form, timeout, credentials), url, timeout)
         return _result(form, body, media_type, url)
-    except KokoError as exc:  # a server may echo what it was sent: never pass a secret on
-        message = exc.message
-        for secret in credentials.secrets() if credentials else ():
-            message = message.replace(secret, "***")
-        raise KokoError(message) from None
+    except KokoError as exc:  # a parser quotes the body, and a server may echo what it was sent
+        raise KokoError(client.scrub(exc.message)) from None
 
 
 def _result(form: str, body: bytes, media_type: str, url: str) -> Result:
     try:
         if form in ("select", "ask"):
-            if media_type not in (RESULTS_JSON, "application/json"):
+            if media_type not in JSON_RESULTS.media_types:
                 raise KokoError(f"the answer is {media_type or 'untyped'}, not {RESULTS_JSON}")
             return results_from_json(body)
         if media_type not in GRAPH_TYPES:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from koko.config import read_environ
@@ -47,7 +48,7 @@ ENVIRONMENT = {
 OPTIONS = {"service_allow": "--allow-service"}
 
 
-def _number(kind: type, value: str, name: str, low: float, high: float) -> float | int:
+def _number(kind: type[int] | type[float], value: str, name: str, low: float, high: float) -> float | int:
     try:
         number = kind(value)
     except (TypeError, ValueError):
@@ -125,10 +126,12 @@ def load_server_config(flags: Mapping[str, object] | None = None, environ: Mappi
     known = {f.name for f in fields(ServerConfig)}
     for name, variable in ENVIRONMENT.items():
         if env.get(variable):
-            config = replace(config, **{name: check(name, env[variable], variable)})
+            setting: Any = check(name, env[variable], variable)  # check() gives each setting its field's type
+            config = replace(config, **{name: setting})
     for name, value in (flags or {}).items():
         if name not in known:
             raise KokoError(f"unknown server setting {name!r}")
         if value is not None and value != ():
-            config = replace(config, **{name: check(name, value, OPTIONS.get(name, "--" + name.replace("_", "-")))})
+            setting = check(name, value, OPTIONS.get(name, "--" + name.replace("_", "-")))
+            config = replace(config, **{name: setting})
     return config
