@@ -4,10 +4,14 @@ forged Host header) that a test does not want to run on a socket."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 
 
-def asgi_call(app, scope: dict) -> tuple[int, dict[str, str], bytes]:
-    """The status, headers and body of the app's answer to ``scope`` (an HTTP request without a body)."""
+def asgi_call(app, scope: dict, after_answer: Callable[[Exception], object] | None = None) -> tuple[int, dict[str, str], bytes]:
+    """The status, headers and body of the app's answer to ``scope`` (an HTTP request without a body).
+
+    An error the app raises once it has answered goes to ``after_answer`` where one is given, to be checked
+    there: Starlette re-raises the error its 500 answer was for."""
     sent: list[dict] = []
 
     async def receive():
@@ -16,6 +20,11 @@ def asgi_call(app, scope: dict) -> tuple[int, dict[str, str], bytes]:
     async def send(message):
         sent.append(message)
 
-    asyncio.run(app({"type": "http", "http_version": "1.1", **scope}, receive, send))
+    try:
+        asyncio.run(app({"type": "http", "http_version": "1.1", **scope}, receive, send))
+    except Exception as exc:
+        if after_answer is None or not sent:
+            raise
+        after_answer(exc)
     headers = {k.decode(): v.decode() for k, v in sent[0]["headers"]}
     return sent[0]["status"], headers, b"".join(m.get("body", b"") for m in sent[1:])

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from helpers import no_connection
 from koko.config import Config, load_config
 from koko.release.build import Knowledge, assemble
 from koko.source.catalogue import Catalogue, load_catalogue
@@ -47,21 +49,10 @@ def site_named(brochure, name: str):
 
 
 @pytest.fixture
-def listener():
-    """A socket on 127.0.0.1 that must never be connected to."""
-    import socket
-
-    server = socket.socket()
-    server.bind(("127.0.0.1", 0))
-    server.listen(1)
-    server.settimeout(0.2)
-    yield f"http://127.0.0.1:{server.getsockname()[1]}/"
-    try:
-        connection, _ = server.accept()
-    except TimeoutError:
-        connection = None
-    server.close()
-    assert connection is None, "the query engine connected to the listener"
+def listener() -> Iterator[str]:
+    """A URL on 127.0.0.1 that nothing may connect to during the test (helpers.no_connection)."""
+    with no_connection() as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

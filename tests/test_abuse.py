@@ -10,13 +10,13 @@ import http.client
 import re
 import threading
 import time
-from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from helpers import Answer, call, sparql_get
 from koko.sparql.protocol import MAX_DEPTH, MAX_TOKENS, Operation, ProtocolError, plan
 
 BASE = "https://w3id.org/koko-kg/id/"
@@ -25,32 +25,6 @@ DIRECT = "application/sparql-query"
 LEAKS = re.compile(rb"Traceback|File \"|\b\w+(Error|Exception)\b|RecursionError")
 BOUND = 10.0  # seconds any answer may take: timeout 3 s, plus a wait for a free worker, plus a slow machine
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
-
-
-@dataclass
-class Answer:
-    status: int
-    headers: dict[str, str]
-    raw_headers: list[tuple[str, str]]
-    body: bytes
-    took: float
-
-
-def call(root: str, method: str, target: str, body: bytes | None = None, **headers: str) -> Answer:
-    address = urlsplit(root)
-    connection = http.client.HTTPConnection(address.hostname, address.port, timeout=60)
-    started = time.monotonic()
-    try:
-        connection.request(method, target, body=body, headers={k.replace("_", "-"): v for k, v in headers.items()})
-        response = connection.getresponse()
-        raw = response.getheaders()
-        return Answer(response.status, {k.lower(): v for k, v in raw}, raw, response.read(), time.monotonic() - started)
-    finally:
-        connection.close()
-
-
-def sparql_get(root: str, query: str, **params: str) -> Answer:
-    return call(root, "GET", "/sparql?" + urlencode({"query": query, **params}))
 
 
 def clean(answer: Answer, status: int, message: str | bytes = b"", bound: float = BOUND) -> None:

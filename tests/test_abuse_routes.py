@@ -1,5 +1,5 @@
 """The endpoint abuse suite, part two: the resource routes, header injection, canned-query parameters that try
-to escape their binding, and hostile Accept headers (the helpers and part one are in tests/test_abuse.py)."""
+to escape their binding, and hostile Accept headers (part one and its ``clean`` check are in tests/test_abuse.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from test_abuse import Answer, call, clean
+from helpers import Answer, call
+from test_abuse import clean
 
 # --- path traversal and odd IRIs on the resource routes ---------------------------------------------------------
 

@@ -12,9 +12,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-import koko.cli.commands
+from helpers import koko
+from koko.cli import commands
 from test_broken_curated import _snapshot, latin_1, line_of, sub
 from test_broken_curated import project as project  # the fixture: a copy of data/, ontology/ and shapes/
 
@@ -96,7 +96,7 @@ def test_broken_config_file_exits_2_names_file_line_column_and_keeps_the_release
     before = _snapshot(out)
     args = [str(data) if arg == "{data}" else arg for arg in command]
 
-    result = CliRunner().invoke(koko.cli.commands.main, args + (["--out", str(out)] if command[0] == "build" else []))
+    result = koko(*args, *(["--out", str(out)] if command[0] == "build" else []))
 
     assert result.exit_code == 2, result.output
     assert isinstance(result.exception, SystemExit)  # an uncaught exception would be kept here instead
@@ -113,7 +113,7 @@ def test_the_context_and_the_ontology_of_the_unbroken_copy_load(project):
     from koko.checks.infer import load_ontology
     from koko.graph.formats import load_context
 
-    config = koko.cli.commands.load_config()
+    config = commands.load_config()
     assert config.root == project
     assert "koko" in load_context(config.context)
     assert len(load_ontology(config)) > 0
@@ -121,7 +121,7 @@ def test_the_context_and_the_ontology_of_the_unbroken_copy_load(project):
 
 def test_an_ontology_that_is_not_there_is_named(project: Path):
     (project / ONTOLOGY).unlink()
-    result = CliRunner().invoke(koko.cli.commands.main, ["build", "--infer", "--out", str(project / "dist")])
+    result = koko("build", "--infer", "--out", str(project / "dist"))
     assert result.exit_code == 2
     assert result.stderr == f"koko: error: {project / ONTOLOGY}: ontology file not found\n"
     assert not (project / "dist").exists()

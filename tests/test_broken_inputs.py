@@ -10,10 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from click.testing import CliRunner
 
 from conftest import SOURCE
-from koko.cli import main
+from helpers import koko
 from koko.errors import KokoError
 from koko.source.parse import parse_file
 
@@ -215,7 +214,7 @@ def test_build_refuses_an_unreadable_source_with_exit_2_and_keeps_the_release(tm
     out = tmp_path / "dist"
     out.mkdir()
     (out / "koko.ttl").write_bytes(b"previous release\n")
-    result = CliRunner().invoke(main, ["build", "--source", str(source), "--out", str(out)])
+    result = koko("build", "--source", str(source), "--out", str(out))
     assert result.exit_code == 2
     assert isinstance(result.exception, SystemExit)
     assert result.stderr.startswith(f"koko: error: {source}:{line}: ")
@@ -229,7 +228,7 @@ def test_a_folder_given_as_source_is_refused_without_a_traceback(tmp_path, catal
         parse_file(tmp_path, catalogue)
     assert (error.value.path, error.value.line) == (str(tmp_path), None)
     assert error.value.message == "cannot read source: Is a directory"
-    result = CliRunner().invoke(main, ["build", "--source", str(tmp_path), "--out", str(tmp_path / "dist")])
+    result = koko("build", "--source", str(tmp_path), "--out", str(tmp_path / "dist"))
     assert result.exit_code == 2
     assert result.stderr == f"koko: error: {tmp_path}: cannot read source: Is a directory\n"
     assert not (tmp_path / "dist").exists()
@@ -258,7 +257,7 @@ def test_build_exits_2_and_leaves_the_previous_release_untouched(tmp_path, case)
     out = tmp_path / "dist"
     out.mkdir()
     (out / "koko.ttl").write_text("previous release\n")
-    result = CliRunner().invoke(main, ["build", "--source", str(broken), "--out", str(out)])
+    result = koko("build", "--source", str(broken), "--out", str(out))
     assert result.exit_code == 2
     assert f"{broken}:" in result.stderr
     assert "Traceback" not in result.output + result.stderr
@@ -270,6 +269,6 @@ def test_build_exits_2_and_leaves_the_previous_release_untouched(tmp_path, case)
 def test_build_with_broken_source_creates_no_output_folder(tmp_path):
     broken = tmp_path / "broken.txt"
     broken.write_text(REAL.replace("Programmstart: 10\u2009/\u20092016", "Programmstart: 13 / 2016", 1), encoding="utf-8")
-    result = CliRunner().invoke(main, ["build", "--source", str(broken), "--out", str(tmp_path / "dist")])
+    result = koko("build", "--source", str(broken), "--out", str(tmp_path / "dist"))
     assert result.exit_code == 2
     assert not (tmp_path / "dist").exists()

@@ -3,20 +3,13 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import pytest
-from click.testing import CliRunner
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
-from koko.cli import main
+from helpers import koko, koko_process
 from koko.graph.formats import union
-
-
-def koko(*args: str):
-    return CliRunner().invoke(main, list(args))
 
 
 def test_build_prints_the_summary_and_writes_the_release(tmp_path):
@@ -132,6 +125,6 @@ def test_query_with_base_binds_relative_iris_against_it():
 
 
 def test_console_script_is_installed():
-    done = subprocess.run([sys.executable, "-m", "koko", "--help"], capture_output=True, text=True, check=True)
+    done = koko_process("--help", check=True)
     for command in ("build", "export", "query", "stats"):
         assert command in done.stdout

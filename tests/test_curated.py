@@ -10,6 +10,7 @@ import pytest
 from rdflib import RDF, Literal, URIRef
 from rdflib.namespace import PROV
 
+from helpers import koko
 from koko.errors import KokoError
 from koko.graph.namespace import KOKO
 from koko.source.coverage import KINDS
@@ -300,11 +301,7 @@ def test_prize_money_is_a_finite_number(brochure, tmp_path, value):
 def test_coverage_counts_facts_per_kind_and_lists_answers_without_any(tmp_path):
     import json
 
-    from click.testing import CliRunner
-
-    from koko.cli.commands import main
-
-    result = CliRunner().invoke(main, ["coverage", "--format", "json"])
+    result = koko("coverage", "--format", "json")
     assert result.exit_code == 0
     report = json.loads(result.stdout)
     assert report["facts"]["goerlitz"]["event"] >= 4  # the two fairs, their figures
@@ -313,7 +310,7 @@ def test_coverage_counts_facts_per_kind_and_lists_answers_without_any(tmp_path):
     gaps = {(g["site"], g["question"]): g["reason"] for g in report["answersWithoutFacts"]}
     assert ("magdeburg", "ausgangssituation") in gaps
     assert all(gaps.values()), "every answer without a fact says why"
-    text = CliRunner().invoke(main, ["coverage"]).stdout
+    text = koko("coverage").stdout
     assert text.splitlines()[0].split() == ["part", *KINDS, "total"]
     assert f"answers without a curated fact: {len(gaps)}" in text
 

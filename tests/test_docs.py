@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from helpers import koko
 from koko.cli.commands import main as cli_main
 from koko.cli.docgen import targets
 
@@ -43,15 +44,12 @@ def test_source_folder_has_a_provenance_readme():
 
 def test_the_validation_report_in_the_docs_is_what_koko_prints(tmp_path, monkeypatch):
     """docs/validation.md shows a real report; it must change when the shapes or messages do."""
-    from click.testing import CliRunner
-
     text = (ROOT / "docs" / "validation.md").read_text(encoding="utf-8")
     shown = re.search(r"koko validate dist/koko\.trig docs/examples/my-additions\.ttl.*?```text\n(.*?)```", text, re.S)
     assert shown, "the example report is missing from docs/validation.md"
     monkeypatch.chdir(ROOT)
-    runner = CliRunner()
-    assert runner.invoke(cli_main, ["build", "--out", str(tmp_path / "dist")]).exit_code == 0
-    result = runner.invoke(cli_main, ["validate", str(tmp_path / "dist" / "koko.trig"), "docs/examples/my-additions.ttl"])
+    assert koko("build", "--out", str(tmp_path / "dist")).exit_code == 0
+    result = koko("validate", str(tmp_path / "dist" / "koko.trig"), "docs/examples/my-additions.ttl")
     assert result.exit_code == 1
     assert result.stdout == shown.group(1)
 

@@ -4,12 +4,9 @@
 from __future__ import annotations
 
 import dataclasses
-import http.client
-import json
 import threading
 import time
-from dataclasses import dataclass
-from urllib.parse import quote, urlencode, urlsplit
+from urllib.parse import quote, urlencode
 
 import pyoxigraph as ox
 import pytest
@@ -21,6 +18,7 @@ from SPARQLWrapper import CSV, JSON, N3, RDFXML, TSV, TURTLE, XML, SPARQLWrapper
 from SPARQLWrapper import JSONLD as SW_JSONLD
 
 from asgi_call import asgi_call
+from helpers import Answer, call, sparql_get
 from koko.sparql.lexer import tokens
 from koko.sparql.protocol import ProtocolError, decode_fields, services
 from koko.sparql.workers import Job, WorkerCrashed, WorkersBusy, execute
@@ -45,36 +43,6 @@ SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 ALLOWED = "http://127.0.0.1:1/sparql"  # pyoxigraph refuses port 1 itself: allowed, yet nothing is ever connected
 
 
-@dataclass
-class Answer:
-    status: int
-    headers: dict[str, str]
-    body: bytes
-
-    def json(self) -> dict:
-        return json.loads(self.body)
-
-    def rows(self) -> list[dict[str, str]]:
-        return [{k: v["value"] for k, v in b.items()} for b in self.json()["results"]["bindings"]]
-
-
-def call(root: str, method: str = "GET", target: str = "/sparql", body: bytes | None = None, **headers: str) -> Answer:
-    """One request with exactly these headers (urllib would add a Content-Type to every POST)."""
-    address = urlsplit(root)
-    connection = http.client.HTTPConnection(address.hostname, address.port, timeout=60)
-    try:
-        connection.request(method, target, body=body, headers={k.replace("_", "-"): v for k, v in headers.items()})
-        response = connection.getresponse()
-        return Answer(response.status, {k.lower(): v for k, v in response.getheaders()}, response.read())
-    finally:
-        connection.close()
-
-
-def get(root: str, query: str | None = None, accept: str | None = None, **params: str) -> Answer:
-    fields = ([("query", query)] if query is not None else []) + [(k.replace("_", "-"), v) for k, v in params.items()]
-    return call(root, target="/sparql?" + urlencode(fields), **({"Accept": accept} if accept else {}))
-
-
 def form(root: str, data: bytes, target: str = "/sparql") -> Answer:
     return call(root, "POST", target, data, Content_Type="application/x-www-form-urlencoded")
 
@@ -96,7 +64,7 @@ def limits_server(published):
 @pytest.mark.parametrize(
     "send",
     [
-        lambda root, q: get(root, q),
+        lambda root, q: sparql_get(root, q),
         lambda root, q: form(root, urlencode({"query": q}).encode()),
         lambda root, q: call(root, "POST", "/sparql", q.encode(), Content_Type="application/sparql-query"),
         lambda root, q: call(root, "POST", "/sparql", q.encode(), Content_Type="application/sparql-query; charset=UTF-8"),
@@ -110,7 +78,7 @@ def test_each_way_of_sending_gives_the_sites_per_state(server, send):
 
 
 def test_relative_iris_resolve_against_the_data_base(server):
-    assert get(server, ERFURT_START).rows() == [{"start": "2016-12"}]
+    assert sparql_get(server, ERFURT_START).rows() == [{"start": "2016-12"}]
 
 
 # --- malformed requests -------------------------------------------------------------------------------------
@@ -161,12 +129,8 @@ def test_request_bodies_over_max_body_are_refused(limits_server, size, status):
 
 def test_a_chunked_body_over_max_body_is_refused_while_it_is_read(limits_server):
     chunks = iter([b"ASK {} #" + b"x" * 3000, b"x" * 3000])
-    address = urlsplit(limits_server)
-    connection = http.client.HTTPConnection(address.hostname, address.port, timeout=30)
-    connection.request("POST", "/sparql", body=chunks, headers={"Content-Type": "application/sparql-query"}, encode_chunked=True)
-    response = connection.getresponse()
-    assert (response.status, b"max_body" in response.read()) == (413, True)
-    connection.close()
+    answer = call(limits_server, "POST", "/sparql", chunks, Content_Type="application/sparql-query")
+    assert (answer.status, b"max_body" in answer.body) == (413, True)
 
 
 # --- results: formats, negotiation, headers -----------------------------------------------------------------
@@ -196,7 +160,7 @@ NEGOTIATED = [
 
 @pytest.mark.parametrize(("query", "accept", "fmt", "media"), NEGOTIATED)
 def test_the_format_follows_accept_and_the_format_parameter_overrides_it(server, query, accept, fmt, media):
-    answer = get(server, query, accept, **({"format": fmt} if fmt else {}))
+    answer = sparql_get(server, query, accept, **({"format": fmt} if fmt else {}))
     assert answer.status == 200
     assert answer.headers["content-type"] == f"{media}; charset=utf-8"
     assert answer.headers["vary"] == "Accept"
@@ -205,13 +169,13 @@ def test_the_format_follows_accept_and_the_format_parameter_overrides_it(server,
 
 @pytest.mark.parametrize(("query", "accept"), [(ERFURT_START, "image/png"), (ERFURT_START, "text/turtle"), (MOTTOS, "text/csv")])
 def test_nothing_acceptable_is_406_with_the_offer(server, query, accept):
-    answer = get(server, query, accept)
+    answer = sparql_get(server, query, accept)
     assert answer.status == 406
     assert (b"text/turtle" if query == MOTTOS else b"text/csv") in answer.body
 
 
 def test_turtle_answers_use_the_release_prefixes(server):
-    answer = get(server, "DESCRIBE <site/erfurt>", "text/turtle")
+    answer = sparql_get(server, "DESCRIBE <site/erfurt>", "text/turtle")
     assert b"@prefix site: <https://w3id.org/koko-kg/id/site/> ." in answer.body
     graph = Graph().parse(data=answer.body, format="turtle")
     assert (URIRef(BASE + "site/erfurt"), URIRef(KOKO + "programmeStart"), Literal("2016-12", datatype=XSD.gYearMonth)) in graph
@@ -219,7 +183,7 @@ def test_turtle_answers_use_the_release_prefixes(server):
 
 @pytest.mark.parametrize(("query", "count"), [("SELECT * WHERE { ?s ?p ?o }", 2000), ("CONSTRUCT WHERE { ?s ?p ?o }", 2000)])
 def test_results_cut_at_max_rows_say_so_in_a_header(server, published, query, count):
-    answer = get(server, query, "application/n-triples, application/sparql-results+json")
+    answer = sparql_get(server, query, "application/n-triples, application/sparql-results+json")
     assert published.triples > count
     assert answer.headers[TRUNCATED.lower()] == "2000"
     cut = len(answer.rows()) if query.startswith("SELECT") else len(answer.body.decode().splitlines())
@@ -227,7 +191,7 @@ def test_results_cut_at_max_rows_say_so_in_a_header(server, published, query, co
 
 
 def test_complete_results_have_no_truncation_header(server):
-    answer = get(server, COUNT_SITES)
+    answer = sparql_get(server, COUNT_SITES)
     assert answer.rows() == [{"n": "27"}]
     assert TRUNCATED.lower() not in answer.headers
 
@@ -256,7 +220,7 @@ def test_complete_results_have_no_truncation_header(server):
     ids=["union", "default-graph-uri", "from", "protocol-overrides-from", "named-graph-uri", "from-named-empties-default"],
 )
 def test_graphs_select_local_named_graphs(server, query, params, expected):
-    answer = get(server, query, **params)
+    answer = sparql_get(server, query, **params)
     assert answer.rows() == [{"n": expected}]
 
 
@@ -288,7 +252,7 @@ def test_graph_parameters_repeat_in_a_form_and_beside_a_direct_post(server, send
     ],
 )
 def test_a_graph_we_do_not_hold_is_400_and_never_fetched(server, listener, query, param):
-    answer = get(server, query.format(iri=listener), **({param.replace("-", "_"): listener} if param else {}))
+    answer = sparql_get(server, query.format(iri=listener), **({param.replace("-", "_"): listener} if param else {}))
     assert answer.status == 400
     assert f"{param or 'FROM'} <{listener}>".encode() in answer.body
 
@@ -317,7 +281,7 @@ UPDATES = [
 
 @pytest.mark.parametrize("update", UPDATES)
 def test_update_text_is_refused_with_403(server, update):
-    answer = get(server, update)
+    answer = sparql_get(server, update)
     assert (answer.status, answer.headers["content-type"]) == (403, "text/plain; charset=utf-8")
     assert b"read-only" in answer.body
 
@@ -339,7 +303,7 @@ def test_update_requests_are_refused_with_403(server, method, target, body, cont
 
 
 def test_load_is_refused_without_connecting(server, listener):
-    assert get(server, f"LOAD <{listener}>").status == 403
+    assert sparql_get(server, f"LOAD <{listener}>").status == 403
 
 
 FEDERATED = [
@@ -357,7 +321,7 @@ FEDERATED = [
 
 @pytest.mark.parametrize("query", FEDERATED)
 def test_service_is_refused_before_anything_connects(server, listener, query):
-    answer = get(server, query.format(url=listener))
+    answer = sparql_get(server, query.format(url=listener))
     assert answer.status == 403
     assert b"federated queries are refused" in answer.body
     assert b"allowed: none" in answer.body
@@ -372,18 +336,18 @@ def test_service_is_refused_before_anything_connects(server, listener, query):
     ],
 )
 def test_service_in_strings_comments_iris_and_names_is_not_federation(server, listener, query):
-    assert get(server, query.format(url=listener)).status == 200
+    assert sparql_get(server, query.format(url=listener)).status == 200
 
 
 @pytest.mark.parametrize(("silent", "status"), [("SILENT", 200), ("", 500)])
 def test_an_allowed_endpoint_passes_the_check(limits_server, silent, status):
-    answer = get(limits_server, f"SELECT * WHERE {{ SERVICE {silent} <{ALLOWED}> {{ ?s ?p ?o }} }}")
+    answer = sparql_get(limits_server, f"SELECT * WHERE {{ SERVICE {silent} <{ALLOWED}> {{ ?s ?p ?o }} }}")
     assert answer.status == status
     assert b"could not be evaluated" in answer.body if status == 500 else answer.rows() == [{}]
 
 
 def test_the_allow_list_is_exact(limits_server):
-    answer = get(limits_server, f"SELECT * WHERE {{ SERVICE <{ALLOWED}/other> {{ ?s ?p ?o }} }}")
+    answer = sparql_get(limits_server, f"SELECT * WHERE {{ SERVICE <{ALLOWED}/other> {{ ?s ?p ?o }} }}")
     assert answer.status == 403
     assert f"allowed: <{ALLOWED}>".encode() in answer.body
 
@@ -392,7 +356,7 @@ def test_the_allow_list_is_exact(limits_server):
 
 
 def test_a_malformed_query_is_400_with_the_parsers_position(server):
-    answer = get(server, "SELECT ?x WHERE { ?x ?p }")
+    answer = sparql_get(server, "SELECT ?x WHERE { ?x ?p }")
     assert answer.status == 400
     assert answer.body.startswith(b"malformed query: error at 1:26: expected")
 
@@ -400,10 +364,10 @@ def test_a_malformed_query_is_400_with_the_parsers_position(server):
 @pytest.mark.parametrize(
     "answer",
     [
-        lambda root: get(root, "ASK {}"),
+        lambda root: sparql_get(root, "ASK {}"),
         lambda root: form(root, b"query=ASK%7B%7D"),
-        lambda root: get(root, "ASK {"),
-        lambda root: get(root, "CLEAR ALL"),
+        lambda root: sparql_get(root, "ASK {"),
+        lambda root: sparql_get(root, "CLEAR ALL"),
     ],
     ids=["get", "post", "400", "403"],
 )
@@ -468,9 +432,9 @@ def _timed(send, into: dict, key: str) -> threading.Thread:
 def _race(root: str) -> tuple:
     """A runaway query, and a light one sent while it runs; each answer with when it arrived."""
     answers: dict = {}
-    slow = _timed(lambda: get(root, SLOW), answers, "slow")
+    slow = _timed(lambda: sparql_get(root, SLOW), answers, "slow")
     time.sleep(0.2)  # the slow query holds its worker now
-    light = _timed(lambda: get(root, SITES_PER_STATE), answers, "light")
+    light = _timed(lambda: sparql_get(root, SITES_PER_STATE), answers, "light")
     slow.join(30)
     light.join(30)
     return answers["slow"], answers["light"]
@@ -485,7 +449,7 @@ def test_a_runaway_query_is_stopped_while_light_ones_are_answered(limits_server)
         assert light.status == 200
         assert {r["state"]: int(r["sites"]) for r in light.rows()} == STATES
         assert light_done < slow_done  # answered while the runaway still ran: in the second race, by the replacement
-    assert get(limits_server, COUNT_SITES).rows() == [{"n": "27"}]
+    assert sparql_get(limits_server, COUNT_SITES).rows() == [{"n": "27"}]
 
 
 # --- SPARQLWrapper, a real client ---------------------------------------------------------------------------

@@ -13,9 +13,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from click.testing import CliRunner
 
-from koko.cli import main
+from helpers import koko
 from koko.config import load_config
 from koko.sparql.canned import bindings_for, list_canned
 from koko.sparql.oxigraph import to_ox
@@ -52,7 +51,7 @@ def store(sample: Path) -> ox.Store:
 
 
 def test_the_sample_passes_the_shapes(sample):
-    result = CliRunner().invoke(main, ["validate", str(sample)])
+    result = koko("validate", str(sample))
     assert result.exit_code == 0, result.output
 
 

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from click.testing import CliRunner
 from rdflib import OWL, RDF, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, ORG, PROV, SKOS
 
+from helpers import koko
 from koko.checks.infer import infer, load_ontology
-from koko.cli import main
 from koko.graph.formats import union
 from koko.graph.namespace import KOKO
 
@@ -128,7 +127,7 @@ def test_ontology_uses_only_owl_2_rl_constructs(ontology):
 
 def test_infer_command_writes_the_named_graph(tmp_path):
     out = tmp_path / "inferred.trig"
-    result = CliRunner().invoke(main, ["infer", "--format", "trig", "--out", str(out)])
+    result = koko("infer", "--format", "trig", "--out", str(out))
     assert result.exit_code == 0, result.output
     text = out.read_text(encoding="utf-8")
     assert text.count("{\n") == 1
@@ -137,5 +136,5 @@ def test_infer_command_writes_the_named_graph(tmp_path):
 
 
 def test_inferred_output_is_deterministic(tmp_path):
-    first = CliRunner().invoke(main, ["infer"]).stdout_bytes
-    assert first == CliRunner().invoke(main, ["infer"]).stdout_bytes
+    first = koko("infer").stdout_bytes
+    assert first == koko("infer").stdout_bytes

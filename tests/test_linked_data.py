@@ -5,8 +5,6 @@ facts from the brochure."""
 from __future__ import annotations
 
 import json
-import urllib.error
-import urllib.request
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
@@ -15,6 +13,7 @@ import pytest
 from rdflib import Dataset, Graph, URIRef
 from rdflib.compare import isomorphic
 
+from helpers import Answer, fetch
 from koko.pages.linked_data import script_json
 
 BASE = "https://w3id.org/koko-kg/id/"
@@ -29,30 +28,6 @@ RDF_TYPES = {
 }
 RDFLIB_FORMAT = {"ttl": "turtle", "jsonld": "json-ld", "nt": "nt", "rdf": "xml", "trig": "trig", "nq": "nquads"}
 VOID_ELEMENTS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
-
-
-@dataclass
-class Answer:
-    status: int
-    headers: dict[str, str]
-    body: bytes
-
-    @property
-    def text(self) -> str:
-        return self.body.decode("utf-8")
-
-    @property
-    def media_type(self) -> str:
-        return self.headers.get("content-type", "").split(";")[0]
-
-
-def fetch(server: str, path: str, accept: str | None = None, method: str = "GET") -> Answer:
-    request = urllib.request.Request(server + path.lstrip("/"), method=method, headers={"Accept": accept} if accept else {})
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return Answer(response.status, {k.lower(): v for k, v in response.headers.items()}, response.read())
-    except urllib.error.HTTPError as error:
-        return Answer(error.code, {k.lower(): v for k, v in error.headers.items()}, error.read())
 
 
 @dataclass

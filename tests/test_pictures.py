@@ -4,12 +4,12 @@ network of shared initiatives, checked against the brochure."""
 from __future__ import annotations
 
 import math
-import urllib.request
 import xml.etree.ElementTree as ET
 from itertools import combinations
 
 import pytest
 
+from helpers import fetch
 from koko.pages.backend import embedded
 from koko.pages.overview import SiteRow, shared, sites
 from koko.pages.pictures import network, timeline, wrap
@@ -19,8 +19,10 @@ BASE = "https://w3id.org/koko-kg/id/"
 
 
 def get(server: str, path: str) -> tuple[str, bytes]:
-    with urllib.request.urlopen(server + path.lstrip("/"), timeout=30) as response:
-        return response.headers["content-type"], response.read()
+    """The media type and the body of a page that must be there."""
+    answer = fetch(server, path)
+    assert answer.status == 200, answer.body
+    return answer.headers["content-type"], answer.body
 
 
 def svg(server: str, name: str, lang: str = "de") -> ET.Element:

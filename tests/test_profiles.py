@@ -6,16 +6,14 @@ The names checked are taken from the full graph itself (every ``schema:Person``)
 from __future__ import annotations
 
 import re
-import urllib.request
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from rdflib import RDF, Dataset, Literal, URIRef
 from rdflib.namespace import ORG, PROV
 
-from koko.cli import main
+from helpers import fetch, koko
 from koko.errors import KokoError
 from koko.graph.formats import FORMATS, load_context, parse_rdf, serialise
 from koko.graph.model import SCHEMA
@@ -25,10 +23,6 @@ from koko.release.build import RELEASE_NAME, check_conformance, release_files, w
 
 ROOT = Path(__file__).resolve().parents[1]
 POSTS = (KOKO.CoordinatorPost, KOKO.ConsultantPost)
-
-
-def koko(*args: str):
-    return CliRunner().invoke(main, list(args))
 
 
 @pytest.fixture(scope="module")
@@ -255,9 +249,9 @@ def test_the_server_with_the_minimal_profile_serves_a_site_page_without_the_name
 
     settings = load_server_config({"port": 0, "workers": 1}, {})
     with running(minimal_published, settings) as url:
-        request = urllib.request.Request(url + "id/site/vogtlandkreis", headers={"Accept": "text/html"})
-        with urllib.request.urlopen(request, timeout=30) as response:
-            page = response.read().decode("utf-8")
+        answer = fetch(url, "id/site/vogtlandkreis", "text/html")
+    assert answer.status == 200
+    page = answer.text
     assert "Vogtlandkreis" in page
     assert MARKER in page  # the coordinators are there, as posts without names
     assert not [name for name in persons.values() if name in page]

@@ -9,7 +9,6 @@ refused with a 4xx, never a 2xx or a 5xx, and the requests that would check its 
 from __future__ import annotations
 
 import dataclasses
-import http.client
 import json
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
@@ -19,6 +18,8 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 from rdflib import RDF, RDFS, Graph, Namespace
 from rdflib.collection import Collection
+
+from helpers import call
 
 HERE = Path(__file__).parent / "fixtures" / "sparql11-protocol"
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
@@ -140,17 +141,6 @@ def conformance_server(published):
         yield url
 
 
-def send(root: str, request: Request) -> tuple[int, str, bytes]:
-    address = urlsplit(root)
-    connection = http.client.HTTPConnection(address.hostname, address.port, timeout=30)
-    try:
-        connection.request(request.method, request.target, body=request.body, headers=request.headers)
-        response = connection.getresponse()
-        return response.status, (response.getheader("content-type") or "").split(";")[0], response.read()
-    finally:
-        connection.close()
-
-
 def boolean_of(media: str, body: bytes) -> bool | None:
     if media == "application/sparql-results+json":
         return json.loads(body).get("boolean")
@@ -188,7 +178,8 @@ def test_the_manifest_has_34_tests_of_which_7_update():
 )
 def test_w3c_protocol(conformance_server, case):
     for request in case.requests:  # the requests of one test run in order
-        status, media, body = send(conformance_server, request)
+        answer = call(conformance_server, request.method, request.target, request.body, **request.headers)
+        status, media, body = answer.status, answer.media_type, answer.body
         if request.is_update:  # read-only: refused, and the checks of its effect do not apply
             assert status // 100 == 4, (status, body)
             return

@@ -7,13 +7,12 @@ import csv
 import io
 import json
 import re
-import urllib.error
 import urllib.parse
-import urllib.request
 from html.parser import HTMLParser
 
 import pytest
 
+from helpers import fetch
 from koko.config import load_config
 from koko.pages.query_pages import given_parameters, parameter_problem
 from koko.pages.sparql_examples import EXAMPLES, example_text
@@ -30,19 +29,12 @@ SAXON_SITES = {
 }
 ERFURT_MOTTO = "Koordination heißt, alle Informationen zu bündeln und weiterzuleiten"
 CONFIG = load_config(environ={})
-# No proxy from the environment: the server is on 127.0.0.1.
-OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 
 def get(server: str, path: str, params: dict | list | None = None, accept: str = "text/html") -> tuple[int, dict, str]:
-    url = server + path.lstrip("/") + (f"?{urllib.parse.urlencode(params)}" if params else "")
-    request = urllib.request.Request(url, headers={"Accept": accept})
-    try:
-        with OPENER.open(request, timeout=30) as response:
-            return response.status, response.headers, response.read().decode("utf-8")
-    except urllib.error.HTTPError as error:
-        with error:
-            return error.code, error.headers, error.read().decode("utf-8")
+    """The status, the headers (by lower-case name) and the text of a page asked for with these parameters."""
+    answer = fetch(server, path + (f"?{urllib.parse.urlencode(params)}" if params else ""), accept)
+    return answer.status, answer.headers, answer.text
 
 
 class _Results(HTMLParser):
@@ -113,8 +105,8 @@ def test_the_list_links_every_canned_query(server, published) -> None:
 def test_csv_download_lists_the_seven_saxon_sites(server) -> None:
     status, headers, body = get(server, "/-/queries/sites-by-state", {"state": "Sachsen", "format": "csv"}, accept="*/*")
     assert status == 200
-    assert headers["Content-Type"] == "text/csv; charset=utf-8"
-    assert headers["Content-Disposition"] == 'attachment; filename="sites-by-state.csv"'
+    assert headers["content-type"] == "text/csv; charset=utf-8"
+    assert headers["content-disposition"] == 'attachment; filename="sites-by-state.csv"'
     rows = list(csv.DictReader(io.StringIO(body)))
     assert {row["siteName"] for row in rows} == SAXON_SITES
     assert {row["federalStateName"] for row in rows} == {"Sachsen"}
@@ -124,7 +116,7 @@ def test_csv_download_lists_the_seven_saxon_sites(server) -> None:
 def test_json_download_is_sparql_json_with_typed_terms(server, published) -> None:
     status, headers, body = get(server, "/-/queries/site-profile", {"site": "site/erfurt", "format": "json"}, accept="*/*")
     assert status == 200
-    assert headers["Content-Type"] == "application/sparql-results+json"
+    assert headers["content-type"] == "application/sparql-results+json"
     document = json.loads(body)
     assert "site" in document["head"]["vars"]
     bindings = document["results"]["bindings"]
@@ -145,7 +137,7 @@ def test_json_download_is_sparql_json_with_typed_terms(server, published) -> Non
 )
 def test_other_result_formats(server, fmt, media_type, marker) -> None:
     status, headers, body = get(server, "/-/queries/sites-by-state", {"state": "sachsen", "format": fmt}, accept="*/*")
-    assert (status, headers["Content-Type"]) == (200, media_type)
+    assert (status, headers["content-type"]) == (200, media_type)
     assert marker in body
     assert "Erfurt" not in body
 
@@ -198,7 +190,7 @@ def test_english_page_keeps_the_language_in_the_form(server) -> None:
 def test_a_bad_parameter_is_a_400_page_naming_it_with_the_form(server, path, params, name) -> None:
     status, headers, html = get(server, path, params)
     assert status == 400
-    assert headers["Content-Type"].startswith("text/html")
+    assert headers["content-type"].startswith("text/html")
     assert results(html).error.startswith(f"Fehler: {name}: ")
     assert '<form class="query-form"' in html
     assert '<table class="results"' not in html
@@ -206,7 +198,7 @@ def test_a_bad_parameter_is_a_400_page_naming_it_with_the_form(server, path, par
 
 def test_a_bad_parameter_in_a_download_is_a_plain_400(server) -> None:
     status, headers, body = get(server, "/-/queries/site-profile", {"site": "a b", "format": "csv"}, accept="*/*")
-    assert (status, headers["Content-Type"]) == (400, "text/plain; charset=utf-8")
+    assert (status, headers["content-type"]) == (400, "text/plain; charset=utf-8")
     assert body.startswith("site: 'a b' is not a valid IRI")
 
 
@@ -346,7 +338,7 @@ def test_a_runaway_query_is_stopped_with_retry_after(server) -> None:
         server, "/-/sparql", {"query": "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"}
     )
     assert status == 503
-    assert headers["Retry-After"] == "3"
+    assert headers["retry-after"] == "3"
     assert "longer than 3 s" in results(html).error
 
 

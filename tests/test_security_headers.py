@@ -6,18 +6,15 @@ The static site's rules send the same headers: tests/test_static_site.py checks 
 
 from __future__ import annotations
 
-import asyncio
 import re
-import urllib.error
 import urllib.parse
-import urllib.request
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from starlette.routing import Route
 
-from koko.cli import main
+from asgi_call import asgi_call
+from helpers import call, fetch, koko
 from koko.cli import publishing as cli_publishing
 from koko.pages.backend import embedded
 from koko.pages.render import TEMPLATES
@@ -27,21 +24,6 @@ from koko.web.security_headers import CONTENT_SECURITY_POLICY, HEADERS, style_ha
 from koko.web.serve import running
 
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
-
-
-def fetch(
-    url: str, accept: str | None = None, method: str = "GET", body: bytes | None = None
-) -> tuple[int, dict[str, str], bytes]:
-    headers = {"Accept": accept} if accept else {}
-    if body is not None:
-        headers["Content-Type"] = "application/sparql-query"
-    request = urllib.request.Request(url, data=body, method=method, headers=headers)
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return response.status, {k.lower(): v for k, v in response.headers.items()}, response.read()
-    except urllib.error.HTTPError as error:
-        with error:
-            return error.code, {k.lower(): v for k, v in error.headers.items()}, error.read()
 
 
 ASK = "sparql?" + urllib.parse.urlencode({"query": "ASK { ?s ?p ?o }"})
@@ -62,14 +44,16 @@ ANSWERS = {
 @pytest.mark.parametrize("kind", sorted(ANSWERS))
 def test_every_answer_carries_the_security_headers(server: str, kind: str) -> None:
     path, accept, method, status, media_type = ANSWERS[kind]
-    got, headers, _ = fetch(server + path, accept, method)
-    assert (got, headers["content-type"].split(";")[0]) == (status, media_type)
-    assert {name.lower(): headers.get(name.lower()) for name, _ in HEADERS} == {name.lower(): value for name, value in HEADERS}
+    answer = fetch(server, path, accept, method)
+    assert (answer.status, answer.headers["content-type"].split(";")[0]) == (status, media_type)
+    assert {name.lower(): answer.headers.get(name.lower()) for name, _ in HEADERS} == {
+        name.lower(): value for name, value in HEADERS
+    }
 
 
 @pytest.mark.parametrize(("path", "method"), [(ASK, "GET"), ("sparql", "OPTIONS"), (".well-known/void", "GET")])
 def test_the_cors_headers_of_the_endpoint_and_the_description_stay(server: str, path: str, method: str) -> None:
-    _, headers, _ = fetch(server + path, None, method)
+    headers = fetch(server, path, method=method).headers
     assert headers["access-control-allow-origin"] == "*"
     assert headers["x-content-type-options"] == "nosniff"
 
@@ -85,10 +69,10 @@ def test_the_policy_allows_no_script_and_nothing_from_elsewhere() -> None:
 def test_every_inline_style_is_allowed_by_its_hash(server: str, path: str) -> None:
     """The pictures' <style> elements, as served (inline in the home page, and as SVG files), are in the policy;
     a changed style sheet in templates/_picture_style.svg changes the hash with it."""
-    _, headers, body = fetch(server + path, BROWSER)
-    found = style_hashes(body.decode("utf-8"))
+    answer = fetch(server, path, BROWSER)
+    found = style_hashes(answer.text)
     assert found
-    assert all(h in headers["content-security-policy"].split("; ")[1].split() for h in found)
+    assert all(h in answer.headers["content-security-policy"].split("; ")[1].split() for h in found)
 
 
 def test_no_template_has_a_style_attribute_or_a_script_to_run() -> None:
@@ -103,30 +87,17 @@ def test_no_template_has_a_style_attribute_or_a_script_to_run() -> None:
 # --- answers that never reach the router's handlers ---------------------------------------------------------
 
 
-def _asgi(app, path: str) -> tuple[int, dict[str, str]]:
-    scope = {"type": "http", "method": "GET", "path": path, "query_string": b"", "headers": [], "http_version": "1.1"}
-    sent: list[dict] = []
-
-    async def receive():
-        return {"type": "http.request", "body": b"", "more_body": False}
-
-    async def send(message):
-        sent.append(message)
-
-    try:
-        asyncio.run(app(scope, receive, send))
-    except RuntimeError as exc:
-        assert str(exc) == "boom"  # noqa: PT017 - Starlette re-raises after it has answered 500
-    return sent[0]["status"], {k.decode(): v.decode() for k, v in sent[0]["headers"]}
-
-
 def test_an_unexpected_error_answers_500_with_the_headers_too(published) -> None:
     async def boom(request):
         raise RuntimeError("boom")
 
+    def reraised(exc: Exception) -> None:  # Starlette re-raises after it has answered 500
+        assert repr(exc) == "RuntimeError('boom')"
+
     app = create_app(published, ServerConfig(), embedded(published))
     app.router.routes.insert(0, Route("/-/boom", boom))
-    status, headers = _asgi(app, "/-/boom")
+    scope = {"method": "GET", "path": "/-/boom", "query_string": b"", "headers": []}
+    status, headers, _ = asgi_call(app, scope, reraised)
     assert status == 500
     assert headers["content-security-policy"] == CONTENT_SECURITY_POLICY
 
@@ -174,21 +145,20 @@ def small_body_server(published):
 
 def test_a_body_over_max_body_gets_413(small_body_server: str) -> None:
     query = "ASK { ?s ?p ?o }"
-    small = fetch(small_body_server + "sparql", "application/sparql-results+json", "POST", query.encode())
-    status, headers, body = fetch(
-        small_body_server + "sparql", "application/sparql-results+json", "POST", f"# {'x' * 1000}\n{query}".encode()
-    )
-    assert small[0] == 200
-    assert status == 413
-    assert b"1000 bytes" in body
-    assert headers["x-content-type-options"] == "nosniff"
+    headers = {"Accept": "application/sparql-results+json", "Content-Type": "application/sparql-query"}
+    small = call(small_body_server, "POST", "/sparql", query.encode(), **headers)
+    big = call(small_body_server, "POST", "/sparql", f"# {'x' * 1000}\n{query}".encode(), **headers)
+    assert small.status == 200
+    assert big.status == 413
+    assert b"1000 bytes" in big.body
+    assert big.headers["x-content-type-options"] == "nosniff"
 
 
 def test_max_body_flag_reaches_the_server(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     seen = {}
     monkeypatch.setattr(cli_publishing, "release_to_publish", lambda *args: "release")
     monkeypatch.setattr(cli_publishing.serving, "serve", lambda release, settings, announce: seen.update(settings=settings))
-    result = CliRunner().invoke(main, ["serve", "--max-body", "1000", "--public-url", "https://kg.example/koko/"])
+    result = koko("serve", "--max-body", "1000", "--public-url", "https://kg.example/koko/")
     assert result.exit_code == 0, result.output
     assert (seen["settings"].max_body, seen["settings"].public_url) == (1000, "https://kg.example/koko/")
 
@@ -204,6 +174,6 @@ def test_max_body_flag_reaches_the_server(monkeypatch: pytest.MonkeyPatch, tmp_p
     ],
 )
 def test_bad_serve_limits_are_refused(flags: list[str], message: str) -> None:
-    result = CliRunner().invoke(main, ["serve", *flags])
+    result = koko("serve", *flags)
     assert result.exit_code == 2
     assert message in result.output

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -9,29 +10,21 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from koko.cli import main
+from helpers import call, koko, server_process
+from tools import free_port
 
 
 @pytest.fixture(scope="module")
 def release(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("release") / "dist"
-    result = CliRunner().invoke(main, ["build", "--out", str(out)])
+    result = koko("build", "--out", str(out))
     assert result.exit_code == 0, result.output
     return out
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def children(pid: int) -> list[int]:
@@ -39,39 +32,23 @@ def children(pid: int) -> list[int]:
     return [int(p) for p in path.read_text().split()] if path.exists() else []
 
 
-def wait_for(url: str, process: subprocess.Popen, seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"koko serve exited early: {process.stderr.read() if process.stderr else ''}")
-        try:
-            with urllib.request.urlopen(url, timeout=1):
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise AssertionError(f"no answer from {url}")
+def koko_serve(release: Path, port: int, *flags: str) -> contextlib.AbstractContextManager[subprocess.Popen]:
+    """``python -m koko serve`` on ``port`` as a user starts it, answering when the block begins. Its stderr is
+    to be read inside the block: the pipe closes with it."""
+    command = [sys.executable, "-m", "koko", "serve", "--data", str(release), "--port", str(port), *flags]
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    return server_process(command, f"http://127.0.0.1:{port}/-/static/koko.css", text=True, env=env)
 
 
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads worker processes from /proc")
 def test_serve_answers_and_stops_on_ctrl_c_with_its_workers(release: Path) -> None:
     port = free_port()
-    with subprocess.Popen(
-        [sys.executable, "-m", "koko", "serve", "--data", str(release), "--port", str(port), "--workers", "2"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    ) as process:
-        try:
-            wait_for(f"http://127.0.0.1:{port}/-/static/koko.css", process)
-            workers = children(process.pid)
-            assert len(workers) == 2
-            process.send_signal(signal.SIGINT)
-            assert process.wait(timeout=20) == 0
-        finally:
-            if process.poll() is None:
-                process.kill()
-        said = process.stderr.read() if process.stderr else ""
+    with koko_serve(release, port, "--workers", "2") as process:
+        workers = children(process.pid)
+        assert len(workers) == 2
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=20) == 0
+        said = process.stderr.read()
     assert f"at http://127.0.0.1:{port}/" in said
     assert not [pid for pid in workers if Path(f"/proc/{pid}").exists()]
 
@@ -82,10 +59,7 @@ ENDLESS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 
 def _ask(url: str, answers: list[object]) -> None:
     try:
-        with urllib.request.urlopen(url, timeout=60) as response:
-            answers.append(response.status)
-    except urllib.error.HTTPError as exc:
-        answers.append(exc.code)
+        answers.append(call(url).status)
     except OSError as exc:  # the connection closed without an answer
         answers.append(exc)
 
@@ -97,37 +71,23 @@ def test_serve_stops_on_sigterm_with_its_workers(release: Path, query_in_flight:
     worker is busy with a query that would run far longer than the stop may take (its worker is killed)."""
     port = free_port()
     answers: list[object] = []
-    with subprocess.Popen(
-        [
-            *(sys.executable, "-m", "koko", "serve", "--data", str(release)),
-            *("--port", str(port), "--workers", "2", "--timeout", "60"),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    ) as process:
-        try:
-            wait_for(f"http://127.0.0.1:{port}/-/static/koko.css", process)
-            workers = children(process.pid)
-            assert len(workers) == 2
-            asking = threading.Thread(
-                target=_ask, args=(f"http://127.0.0.1:{port}/sparql?{urllib.parse.urlencode({'query': ENDLESS})}", answers)
-            )
-            if query_in_flight:
-                asking.start()
-                time.sleep(1.0)  # the query reaches a worker
-                assert not answers
-            started = time.monotonic()
-            process.send_signal(signal.SIGTERM)
-            # koko.web.serve.GRACE (2 s) for requests in flight, then the workers are killed; the rest is slack
-            # for a busy machine. Without the fix: exit -15 at once when idle, after the 60 s timeout when not.
-            assert process.wait(timeout=20) == 0
-            took = time.monotonic() - started
-        finally:
-            if process.poll() is None:
-                process.kill()
-        said = process.stderr.read() if process.stderr else ""
+    with koko_serve(release, port, "--workers", "2", "--timeout", "60") as process:
+        workers = children(process.pid)
+        assert len(workers) == 2
+        asking = threading.Thread(
+            target=_ask, args=(f"http://127.0.0.1:{port}/sparql?{urllib.parse.urlencode({'query': ENDLESS})}", answers)
+        )
+        if query_in_flight:
+            asking.start()
+            time.sleep(1.0)  # the query reaches a worker
+            assert not answers
+        started = time.monotonic()
+        process.send_signal(signal.SIGTERM)
+        # koko.web.serve.GRACE (2 s) for requests in flight, then the workers are killed; the rest is slack
+        # for a busy machine. Without the fix: exit -15 at once when idle, after the 60 s timeout when not.
+        assert process.wait(timeout=20) == 0
+        took = time.monotonic() - started
+        said = process.stderr.read()
     if query_in_flight:
         asking.join(10)
         assert answers == [503], "the query cut off by the stop is told to try again"
@@ -153,19 +113,19 @@ def test_serve_stops_on_sigterm_with_its_workers(release: Path, query_in_flight:
     ],
 )
 def test_bad_options_are_named(args: list[str], message: str) -> None:
-    result = CliRunner().invoke(main, ["serve", *args])
+    result = koko("serve", *args)
     assert result.exit_code == 2
     assert message in result.output
 
 
 def test_a_folder_that_is_not_a_release_is_refused(tmp_path: Path) -> None:
-    result = CliRunner().invoke(main, ["serve", "--data", str(tmp_path)])
+    result = koko("serve", "--data", str(tmp_path))
     assert result.exit_code == 2
     assert f"{tmp_path}: not a release folder: koko.nq is missing" in result.output
 
 
 def test_data_and_source_exclude_each_other(release: Path, tmp_path: Path) -> None:
-    result = CliRunner().invoke(main, ["serve", "--data", str(release), "--source", str(tmp_path / "x.txt")])
+    result = koko("serve", "--data", str(release), "--source", str(tmp_path / "x.txt"))
     assert result.exit_code == 2
     assert "--data and --source exclude each other" in result.output
 
@@ -175,7 +135,7 @@ def test_a_taken_port_is_a_clear_error(release: Path) -> None:
         taken.bind(("127.0.0.1", 0))
         taken.listen(1)
         port = taken.getsockname()[1]
-        result = CliRunner().invoke(main, ["serve", "--data", str(release), "--port", str(port)])
+        result = koko("serve", "--data", str(release), "--port", str(port))
     assert result.exit_code == 2
     assert f"cannot listen on 127.0.0.1:{port}" in result.output
 

@@ -15,12 +15,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import SOURCE
-from koko.cli import main
+from helpers import koko
 from koko.errors import KokoError
 from koko.source.parse import parse_file
 from koko.source.records import Brochure
@@ -171,7 +170,7 @@ def test_koko_build_refuses_mutated_sources_with_exit_2_and_keeps_the_release(tm
     for path, _ in cases:
         with pytest.raises(KokoError) as expected:
             parse_file(path, catalogue)
-        result = CliRunner().invoke(main, ["build", "--source", str(path), "--out", str(out)])
+        result = koko("build", "--source", str(path), "--out", str(out))
         assert result.exit_code == 2, (path.name, result.output)
         assert isinstance(result.exception, SystemExit)
         assert result.stderr == f"koko: error: {expected.value}\n"

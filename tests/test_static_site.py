@@ -8,23 +8,18 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
 import tempfile
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
-from koko.cli import main
+from helpers import fetch, koko, server_process
 from koko.site.static_site import site_files, write_site
 from koko.web.security_headers import HEADERS
+from tools import free_port
 
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 ERFURT = "https://w3id.org/koko-kg/id/site/erfurt"
@@ -78,29 +73,21 @@ def test_the_same_release_gives_the_same_bytes(published) -> None:
 
 def test_koko_site_writes_the_folder_and_says_what(published, tmp_path: Path) -> None:
     release = tmp_path / "dist"
-    assert CliRunner().invoke(main, ["build", "--out", str(release)]).exit_code == 0
-    result = CliRunner().invoke(
-        main, ["site", str(tmp_path / "site"), "--data", str(release), "--url", "https://example.org/koko/"]
-    )
+    assert koko("build", "--out", str(release)).exit_code == 0
+    result = koko("site", str(tmp_path / "site"), "--data", str(release), "--url", "https://example.org/koko/")
     assert result.exit_code == 0, result.output
     assert "974 resources" in result.output
     assert "<https://example.org/koko/sparql>" not in (tmp_path / "site/.well-known/void.ttl").read_text(encoding="utf-8")
 
 
 def test_a_bad_url_is_refused_and_nothing_written(tmp_path: Path) -> None:
-    result = CliRunner().invoke(main, ["site", str(tmp_path / "site"), "--url", "example.org"])
+    result = koko("site", str(tmp_path / "site"), "--url", "example.org")
     assert result.exit_code == 2
     assert "--url: 'example.org' is not an absolute http(s) IRI" in result.output
     assert not (tmp_path / "site").exists()
 
 
 # The rules, served for real.
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def nginx_config(site: Path, port: int, run: Path) -> list[str]:
@@ -150,36 +137,8 @@ def hosted(request: pytest.FixtureRequest, site: Path, tmp_path_factory: pytest.
     port = free_port()
     run = tmp_path_factory.mktemp(name)
     command = WEB_SERVERS[name](site, port, run)
-    with subprocess.Popen([binary, *command[1:]], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) as process:
-        try:
-            deadline = time.monotonic() + 20
-            while True:
-                if process.poll() is not None:
-                    raise AssertionError(f"{name} did not start: {process.stderr.read() if process.stderr else ''}")
-                try:
-                    with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                        break
-                except OSError:
-                    if time.monotonic() > deadline:
-                        raise
-                    time.sleep(0.05)
-            yield f"http://127.0.0.1:{port}"
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-
-
-def fetch(url: str, accept: str | None) -> tuple[int, dict[str, str], bytes]:
-    request = urllib.request.Request(url, headers={"Accept": accept} if accept else {})
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return response.status, {k.lower(): v for k, v in response.headers.items()}, response.read()
-    except urllib.error.HTTPError as error:
-        with error:
-            return error.code, {k.lower(): v for k, v in error.headers.items()}, error.read()
+    with server_process([binary, *command[1:]], f"http://127.0.0.1:{port}/"):
+        yield f"http://127.0.0.1:{port}"
 
 
 @pytest.mark.parametrize(
@@ -202,14 +161,14 @@ def fetch(url: str, accept: str | None) -> tuple[int, dict[str, str], bytes]:
     ],
 )
 def test_the_rules_negotiate_like_koko_serve(hosted: str, path: str, accept: str | None, media_type: str, snippet: bytes) -> None:
-    status, headers, body = fetch(hosted + path, accept)
-    assert status == 200
-    assert headers["content-type"].split(";")[0] == media_type
-    assert snippet in body
+    answer = fetch(hosted, path, accept)
+    assert answer.status == 200
+    assert answer.headers["content-type"].split(";")[0] == media_type
+    assert snippet in answer.body
 
 
 def test_negotiated_answers_vary_by_accept(hosted: str) -> None:
-    _, headers, _ = fetch(hosted + "/id/site/erfurt", "text/turtle")
+    headers = fetch(hosted, "/id/site/erfurt", "text/turtle").headers
     assert "accept" in headers["vary"].lower()
 
 
@@ -217,7 +176,7 @@ def test_negotiated_answers_vary_by_accept(hosted: str) -> None:
     ("path", "accept"), [("/id/site/erfurt", "text/turtle"), ("/id/site/erfurt", BROWSER), ("/ontology", "text/turtle")]
 )
 def test_the_static_file_is_what_koko_serve_answers(hosted: str, server: str, path: str, accept: str) -> None:
-    assert fetch(hosted + path, accept)[2] == fetch(server.rstrip("/") + path, accept)[2]
+    assert fetch(hosted, path, accept).body == fetch(server, path, accept).body
 
 
 @pytest.mark.parametrize(
@@ -233,12 +192,12 @@ def test_the_static_file_is_what_koko_serve_answers(hosted: str, server: str, pa
 def test_the_rules_send_the_security_headers_of_koko_serve(hosted: str, path: str, accept: str | None, status: int) -> None:
     """The same values as src/koko/web/security_headers.py, on pages, RDF, static files and the 404 page: nginx's
     location block repeats them, as its add_header lines replace the server block's."""
-    got, headers, _ = fetch(hosted + path, accept)
-    assert got == status
-    assert {name: headers.get(name.lower()) for name, _ in HEADERS} == dict(HEADERS)
+    answer = fetch(hosted, path, accept)
+    assert answer.status == status
+    assert {name: answer.headers.get(name.lower()) for name, _ in HEADERS} == dict(HEADERS)
 
 
 def test_an_unknown_iri_is_the_404_page(hosted: str) -> None:
-    status, _, body = fetch(hosted + "/id/site/atlantis", BROWSER)
-    assert status == 404
-    assert b"Diese Seite gibt es hier nicht." in body
+    answer = fetch(hosted, "/id/site/atlantis", BROWSER)
+    assert answer.status == 404
+    assert b"Diese Seite gibt es hier nicht." in answer.body

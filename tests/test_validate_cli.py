@@ -5,18 +5,13 @@ from __future__ import annotations
 import json
 
 import pytest
-from click.testing import CliRunner
 from rdflib import Graph
 from rdflib.namespace import SH
 
 from conftest import SOURCE
-from koko.cli import main
+from helpers import koko
 
 BASE = "https://w3id.org/koko-kg/id/"
-
-
-def koko(*args: str):
-    return CliRunner().invoke(main, list(args))
 
 
 @pytest.fixture(scope="module")

@@ -7,14 +7,11 @@ rdflib from the N-Triples and N-Quads files.
 from __future__ import annotations
 
 import hashlib
-import http.client
 import json
 import os
 import subprocess
 import sys
-import urllib.error
 import urllib.parse
-import urllib.request
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -22,6 +19,7 @@ import pytest
 from rdflib import RDF, RDFS, BNode, Dataset, Graph, Literal, Namespace, URIRef
 
 from asgi_call import asgi_call
+from helpers import call, fetch
 from koko.graph.formats import FORMATS, lookup
 from koko.pages.dataset_description import describe_dataset, serialise_description
 
@@ -44,17 +42,6 @@ EU_FILE_TYPES = {
 DATA_FILES = {f"koko.{f.extension}": f for f in FORMATS}
 
 
-def fetch(url: str, accept: str | None = None, host: str | None = None) -> tuple[int, dict[str, str], bytes]:
-    headers = {"Accept": accept} if accept else {}
-    if host:
-        headers["Host"] = host
-    try:
-        with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=30) as response:
-            return response.status, {k.lower(): v for k, v in response.headers.items()}, response.read()
-    except urllib.error.HTTPError as error:
-        return error.code, {k.lower(): v for k, v in error.headers.items()}, error.read()
-
-
 @pytest.fixture(scope="module")
 def void_url(server: str) -> str:
     return server + ".well-known/void"
@@ -62,10 +49,10 @@ def void_url(server: str) -> str:
 
 @pytest.fixture(scope="module")
 def turtle(void_url: str) -> bytes:
-    status, headers, body = fetch(void_url)
-    assert status == 200, body
-    assert headers["content-type"] == "text/turtle; charset=utf-8"
-    return body
+    answer = fetch(void_url)
+    assert answer.status == 200, answer.body
+    assert answer.headers["content-type"] == "text/turtle; charset=utf-8"
+    return answer.body
 
 
 @pytest.fixture(scope="module")
@@ -277,10 +264,10 @@ def test_distribution_states_size_type_format_and_checksum(description, distribu
 @pytest.mark.parametrize("name", sorted(DATA_FILES))
 def test_every_download_url_downloads_the_release_file(description, distributions, server, published, name):
     url = on_server(str(description.value(distributions[name], DCAT.downloadURL)), server)
-    status, headers, body = fetch(url)
-    assert status == 200
-    assert body == published.files[name]
-    assert headers["content-type"].split(";")[0] == DATA_FILES[name].media_type
+    answer = fetch(url)
+    assert answer.status == 200
+    assert answer.body == published.files[name]
+    assert answer.headers["content-type"].split(";")[0] == DATA_FILES[name].media_type
 
 
 def test_data_dump_is_the_n_triples_download(description, dataset, server):
@@ -292,17 +279,17 @@ def test_sparql_endpoint_answers_over_the_union(description, dataset, server):
     service = description.value(predicate=DCAT.servesDataset, object=dataset)
     assert description.value(service, DCAT.endpointURL) == URIRef(endpoint)
     query = "SELECT (COUNT(*) AS ?n) { ?s a <https://w3id.org/koko-kg/ontology#Site> }"
-    status, _, body = fetch(
-        on_server(endpoint, server) + "?" + urllib.parse.urlencode({"query": query}), "application/sparql-results+json"
+    answer = fetch(
+        on_server(endpoint, server) + "?" + urllib.parse.urlencode({"query": query}), accept="application/sparql-results+json"
     )
-    assert status == 200, body
-    assert json.loads(body)["results"]["bindings"][0]["n"]["value"] == "27"
+    assert answer.status == 200, answer.body
+    assert json.loads(answer.body)["results"]["bindings"][0]["n"]["value"] == "27"
 
 
 def test_absolute_urls_follow_the_host_the_client_asked(void_url):
-    status, _, body = fetch(void_url, host="koko.example:8080")
-    assert status == 200
-    graph = Graph().parse(data=body, format="turtle")
+    answer = fetch(void_url, Host="koko.example:8080")
+    assert answer.status == 200
+    graph = Graph().parse(data=answer.body, format="turtle")
     endpoints = list(graph.objects(None, VOID.sparqlEndpoint))
     assert endpoints == [URIRef("http://koko.example:8080/sparql")]
     assert all(str(u).startswith("http://koko.example:8080/-/downloads/") for u in graph.objects(None, DCAT.downloadURL))
@@ -349,21 +336,6 @@ def test_a_public_url_is_the_root_of_a_redirect_too(public_app):
     assert headers["location"] == "https://kg.example/koko/sparql"
 
 
-def _raw_request(server: str, path: str, host: str) -> tuple[int, dict[str, str], bytes]:
-    """A GET whose Host header is sent exactly as given (urllib would check or replace it)."""
-    parts = urllib.parse.urlsplit(server)
-    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
-    try:
-        connection.putrequest("GET", path, skip_host=True, skip_accept_encoding=True)
-        connection.putheader("Host", host)
-        connection.putheader("Accept", "text/turtle")
-        connection.endheaders()
-        response = connection.getresponse()
-        return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
-    finally:
-        connection.close()
-
-
 MALFORMED_HOSTS = [
     "evil.example/x",
     "evil.example/-/downloads/",
@@ -382,21 +354,21 @@ MALFORMED_HOSTS = [
 @pytest.mark.parametrize("host", MALFORMED_HOSTS)
 def test_a_malformed_host_never_reaches_the_description(server, host):
     """Either the HTTP layer refuses the request, or the description names the address the server is bound to."""
-    status, _, body = _raw_request(server, "/.well-known/void", host)
+    answer = call(server, "GET", "/.well-known/void", Host=host, Accept="text/turtle")  # the Host sent as given
     if host:
-        assert host.encode() not in body
-    if status == 200:
-        graph = Graph().parse(data=body, format="turtle")
+        assert host.encode() not in answer.body
+    if answer.status == 200:
+        graph = Graph().parse(data=answer.body, format="turtle")
         assert list(graph.objects(None, VOID.sparqlEndpoint)) == [URIRef(server + "sparql")]
     else:
-        assert status == 400
+        assert answer.status == 400
 
 
 def test_a_malformed_host_never_reaches_a_redirect(server):
     """Starlette answers /sparql/ with an absolute redirect to /sparql, written from the Host header."""
-    status, headers, _ = _raw_request(server, "/sparql/", "evil.example/x")
-    assert status == 307
-    assert headers["location"] == server + "sparql"
+    answer = call(server, "GET", "/sparql/", Host="evil.example/x", Accept="text/turtle")
+    assert answer.status == 307
+    assert answer.headers["location"] == server + "sparql"
 
 
 def test_static_root_gives_the_same_description_moved(published, description, server):
@@ -428,28 +400,28 @@ def test_root_url_must_end_in_a_slash(published):
     ],
 )
 def test_every_format_says_the_same(void_url, description, accept, media_type, rdflib_format):
-    status, headers, body = fetch(void_url, accept)
-    assert status == 200
-    assert headers["content-type"] == f"{media_type}; charset=utf-8"
-    assert headers["vary"] == "Accept"
-    assert Graph().parse(data=body, format=rdflib_format).isomorphic(description)
+    answer = fetch(void_url, accept=accept)
+    assert answer.status == 200
+    assert answer.headers["content-type"] == f"{media_type}; charset=utf-8"
+    assert answer.headers["vary"] == "Accept"
+    assert Graph().parse(data=answer.body, format=rdflib_format).isomorphic(description)
 
 
 @pytest.mark.parametrize(
     ("value", "media_type"), [("nt", "application/n-triples"), ("jsonld", "application/ld+json"), ("html", "text/html")]
 )
 def test_format_parameter_overrides_accept(void_url, value, media_type):
-    status, headers, _ = fetch(f"{void_url}?format={value}", "text/turtle")
-    assert (status, headers["content-type"].split(";")[0]) == (200, media_type)
+    answer = fetch(f"{void_url}?format={value}", accept="text/turtle")
+    assert (answer.status, answer.headers["content-type"].split(";")[0]) == (200, media_type)
 
 
 @pytest.mark.parametrize(("query", "accept", "status"), [("?format=pdf", None, 400), ("", "image/png", 406)])
 def test_refuses_what_it_cannot_give(void_url, query, accept, status):
-    assert fetch(void_url + query, accept)[0] == status
+    assert fetch(void_url + query, accept=accept).status == status
 
 
 def test_same_bytes_on_every_request(void_url, turtle):
-    assert fetch(void_url)[2] == turtle
+    assert fetch(void_url).body == turtle
 
 
 @pytest.mark.parametrize("seed", ["1", "2"])
@@ -477,10 +449,10 @@ sys.stdout.buffer.write(serialise_description(describe_dataset(published, sys.ar
 
 @pytest.mark.parametrize(("lang", "heading"), [("de", "Kennzahlen"), ("en", "Key figures")])
 def test_html_page_shows_the_figures(void_url, lang, heading):
-    status, headers, body = fetch(f"{void_url}?lang={lang}", "text/html,application/xhtml+xml,*/*;q=0.8")
-    page = body.decode("utf-8")
-    assert status == 200
-    assert headers["content-type"] == "text/html; charset=utf-8"
+    answer = fetch(f"{void_url}?lang={lang}", accept="text/html,application/xhtml+xml,*/*;q=0.8")
+    page = answer.body.decode("utf-8")
+    assert answer.status == 200
+    assert answer.headers["content-type"] == "text/html; charset=utf-8"
     assert f'<html lang="{lang}">' in page
     assert f"<h2>{heading}</h2>" in page
     assert '<td data-figure="triples">8031</td>' in page
@@ -490,7 +462,7 @@ def test_html_page_shows_the_figures(void_url, lang, heading):
 
 
 def test_html_page_embeds_the_dataset_as_json_ld(void_url, description, dataset):
-    page = fetch(void_url, "text/html")[2].decode("utf-8")
+    page = fetch(void_url, accept="text/html").body.decode("utf-8")
     script = page.split('<script type="application/ld+json">', 1)[1].split("</script>", 1)[0]
     embedded = Graph().parse(data=script, format="json-ld")
     assert set(embedded.objects(dataset, DCTERMS.title)) == set(description.objects(dataset, DCTERMS.title))

@@ -9,7 +9,8 @@ import time
 import pyoxigraph as ox
 import pytest
 
-from koko.sparql.results import RESULT_FORMATS, write_boolean, write_solutions
+from koko.graph.format_table import RESULT_FORMATS
+from koko.sparql.results import write_boolean, write_solutions
 from koko.sparql.workers import Job, QueryTimeout, WorkerPool, execute
 
 KOKO = "PREFIX koko: <https://w3id.org/koko-kg/ontology#>\n"

@@ -25,6 +25,9 @@ from koko.graph.namespace import KOKO
 from koko.pages.vocabulary import DCTERMS, PROV, RDF, RDFS, SCHEMA, SKOS, XSD, Vocabulary, curie
 
 Node = ox.NamedNode | ox.BlankNode | ox.Literal
+# What an object can be. Triple terms (RDF 1.2) are shown as their text; they are never an index key, so
+# nothing is looked up about them (the release has none).
+Term = Node | ox.Triple
 EVIDENCE = str(KOKO.Evidence)
 TEXT_PROPERTIES = frozenset({str(KOKO.text)})  # long texts get paragraphs, not a table cell
 LABEL_PROPERTIES = (RDFS + "label", SKOS + "prefLabel", SCHEMA + "name", DCTERMS + "title", str(KOKO.printedName))
@@ -57,24 +60,26 @@ class Index:
     subjects: Mapping[Node, tuple[ox.Quad, ...]]
     objects: Mapping[Node, tuple[ox.Quad, ...]]
     graphs: Mapping[ox.NamedNode, tuple[ox.Quad, ...]]
-    evidence: Mapping[ox.Triple, tuple[ox.NamedNode, ...]]
+    evidence: Mapping[ox.Triple, tuple[ox.NamedNode | ox.BlankNode, ...]]
 
     def knows(self, iri: str) -> bool:
         """Whether ``iri`` is a subject, an object or a named graph of the release (never, if it is no valid IRI)."""
         node = valid_iri(iri)
         return node is not None and (node in self.subjects or node in self.objects or node in self.graphs)
 
-    def values(self, node: Node, predicate: str) -> list[Node]:
+    def values(self, node: Term, predicate: str) -> list[Term]:
         """The distinct objects of ``node``'s ``predicate`` statements, in a stable order."""
+        if isinstance(node, ox.Triple):  # never a key of the index
+            return []
         found = {q.object for q in self.subjects.get(node, ()) if q.predicate.value == predicate}
         return sorted(found, key=str)
 
-    def value(self, node: Node, predicate: str) -> Node | None:
+    def value(self, node: Term, predicate: str) -> Term | None:
         values = self.values(node, predicate)
         return values[0] if values else None
 
-    def has_type(self, node: Node, type_iri: str) -> bool:
-        return any(v.value == type_iri for v in self.values(node, RDF + "type"))
+    def has_type(self, node: Term, type_iri: str) -> bool:
+        return any(isinstance(v, ox.NamedNode) and v.value == type_iri for v in self.values(node, RDF + "type"))
 
 
 def index_of(nquads: bytes) -> Index:
@@ -88,8 +93,9 @@ def index_of_quads(quads: Iterable[ox.Quad]) -> Index:
     objects: dict[Node, list[ox.Quad]] = defaultdict(list)
     graphs: dict[ox.NamedNode, list[ox.Quad]] = defaultdict(list)
     for quad in quads:
-        subjects[quad.subject].append(quad)
-        if not isinstance(quad.object, ox.Literal):
+        if not isinstance(quad.subject, ox.Triple):
+            subjects[quad.subject].append(quad)
+        if not isinstance(quad.object, ox.Literal | ox.Triple):
             objects[quad.object].append(quad)
         if isinstance(quad.graph_name, ox.NamedNode):
             graphs[quad.graph_name].append(quad)
@@ -99,12 +105,19 @@ def index_of_quads(quads: Iterable[ox.Quad]) -> Index:
         MappingProxyType({k: _sorted_quads(v) for k, v in graphs.items()}),
         MappingProxyType({}),
     )
-    evidence: dict[ox.Triple, list[ox.NamedNode]] = defaultdict(list)
+    evidence: dict[ox.Triple, list[ox.NamedNode | ox.BlankNode]] = defaultdict(list)
     for quad in index.objects.get(ox.NamedNode(EVIDENCE), ()):
         node = quad.subject
-        parts = [index.value(node, RDF + name) for name in ("subject", "predicate", "object")]
-        if quad.predicate.value == RDF + "type" and all(p is not None for p in parts):
-            statement = ox.Triple(*parts)
+        if quad.predicate.value != RDF + "type" or isinstance(node, ox.Triple):
+            continue
+        subject, predicate, obj = (index.value(node, RDF + name) for name in ("subject", "predicate", "object"))
+        # Parts that cannot make a triple (a literal subject, say) describe no statement to quote.
+        if (
+            isinstance(subject, ox.NamedNode | ox.BlankNode | ox.Triple)
+            and isinstance(predicate, ox.NamedNode)
+            and obj is not None
+        ):
+            statement = ox.Triple(subject, predicate, obj)
             if node not in evidence[statement]:
                 evidence[statement].append(node)
     return Index(index.subjects, index.objects, index.graphs, MappingProxyType({k: tuple(v) for k, v in evidence.items()}))
@@ -116,7 +129,8 @@ def resource_quads(index: Index, iri: str) -> tuple[ox.Quad, ...]:
     if node in index.graphs:
         return index.graphs[node]
     found: list[ox.Quad] = list(index.objects.get(node, ()))
-    todo, seen = [node], set()
+    todo: list[ox.NamedNode | ox.BlankNode] = [node]
+    seen: set[ox.NamedNode | ox.BlankNode] = set()
     while todo:  # the concise bounded description: outgoing, and on through blank nodes
         current = todo.pop()
         seen.add(current)
@@ -153,6 +167,12 @@ class Value:
     iri: str | None = None
     datatype: str | None = None  # the prefixed datatype of a typed literal that is not a string
     quotes: tuple[Quote, ...] = ()
+
+
+def _order(value: Value) -> tuple[str, str, str, str, str]:
+    """Label order for people, then every other field, so that values with the same label (two graphs'
+    subjects both called »Antwort«) come out in one order whatever the set they came from."""
+    return (value.text.casefold(), value.text, value.iri or "", value.lang or "", value.datatype or "")
 
 
 @dataclass(frozen=True)
@@ -210,7 +230,7 @@ class Describer:
     prefixes: tuple[tuple[str, str], ...]
     lang: str
 
-    def label(self, node: Node) -> tuple[str, str | None]:
+    def label(self, node: Term) -> tuple[str, str | None]:
         """(text, language) of the best label: ours in the page language, then German, then any."""
         for predicate in LABEL_PROPERTIES:
             literals = [v for v in self.index.values(node, predicate) if isinstance(v, ox.Literal)]
@@ -225,7 +245,7 @@ class Describer:
             return curie(node.value, self.prefixes), None
         return str(node), None
 
-    def value(self, node: Node, quotes: tuple[Quote, ...] = ()) -> Value:
+    def value(self, node: Term, quotes: tuple[Quote, ...] = ()) -> Value:
         if isinstance(node, ox.Literal):
             datatype = None if node.language or node.datatype.value in PLAIN_TYPES else curie(node.datatype.value, self.prefixes)
             return Value(node.value, node.language, None, datatype, quotes)
@@ -235,25 +255,24 @@ class Describer:
     def quotes(self, triple: ox.Triple) -> tuple[Quote, ...]:
         return tuple(self.quote(e) for e in self.index.evidence.get(triple, ()))
 
-    def quote(self, evidence: ox.NamedNode) -> Quote:
+    def quote(self, evidence: ox.NamedNode | ox.BlankNode) -> Quote:
         quoted = self.index.value(evidence, PROV + "value")
         source = self.index.value(evidence, PROV + "wasQuotedFrom")
         site = self.index.value(source, str(KOKO.answerOf)) if source is not None else None
         approximate = self.index.value(evidence, str(KOKO.approximate))
         return Quote(
             evidence=evidence.value,
-            text=quoted.value if quoted is not None else "",
+            text=quoted.value if isinstance(quoted, ox.Literal) else "",  # the quote is a literal
             lang=quoted.language if isinstance(quoted, ox.Literal) else None,
             source=self.value(source) if source is not None else None,
             site=self.value(site) if site is not None else None,
-            approximate=approximate is not None and approximate.value == "true",
+            approximate=isinstance(approximate, ox.Literal) and approximate.value == "true",
         )
 
-    def statement(self, evidence: ox.NamedNode) -> Statement | None:
-        parts = [self.index.value(evidence, RDF + name) for name in ("subject", "predicate", "object")]
-        if any(p is None for p in parts):
+    def statement(self, evidence: ox.NamedNode | ox.BlankNode) -> Statement | None:
+        subject, predicate, obj = (self.index.value(evidence, RDF + name) for name in ("subject", "predicate", "object"))
+        if subject is None or predicate is None or obj is None:
             return None
-        subject, predicate, obj = parts
         return Statement(self.value(subject), self.value(predicate), self.value(obj), self.quote(evidence))
 
     def _groups(self, pairs: Iterable[tuple[str, Value]]) -> tuple[Group, ...]:
@@ -269,12 +288,14 @@ class Describer:
     def answers(self, node: ox.NamedNode) -> tuple[Answer, ...]:
         found = []
         for answer in self.index.values(node, str(KOKO.answer)):
+            if not isinstance(answer, ox.NamedNode | ox.BlankNode):  # nothing is indexed about other terms
+                continue
             position = self.index.value(answer, str(KOKO.position))
             question = self.index.value(answer, str(KOKO.printedQuestion)) or self.index.value(answer, str(KOKO.question))
             text = self.index.value(answer, str(KOKO.text))
             if question is None or not isinstance(text, ox.Literal):
                 continue
-            order = int(position.value) if position is not None else 0
+            order = int(position.value) if isinstance(position, ox.Literal) else 0
             entry = Answer(answer.value, self.value(question), paragraphs(text.value), text.language)
             found.append((order, entry))
         return tuple(entry for _, entry in sorted(found, key=lambda pair: (pair[0], pair[1].iri)))
@@ -304,27 +325,29 @@ class Describer:
             if t.predicate.value in TEXT_PROPERTIES and isinstance(t.object, ox.Literal)
         )
         from_evidence = {t for t in incoming if t.predicate.value in QUOTE_LINKS and self.index.has_type(t.subject, EVIDENCE)}
-        quoted = [t.subject for t in from_evidence if t.predicate.value == PROV + "wasQuotedFrom"]
+        quoted = [
+            t.subject
+            for t in from_evidence
+            if t.predicate.value == PROV + "wasQuotedFrom" and isinstance(t.subject, ox.NamedNode | ox.BlankNode)
+        ]
         references = [(t.predicate.value, self.value(t.subject, self.quotes(t))) for t in incoming if t not in from_evidence]
         graph = self.index.graphs.get(node)
+        # The default graph is no named graph to link to (the release puts nothing in it).
+        named_graphs = {q.graph_name for q in self.index.subjects.get(node, ()) if not isinstance(q.graph_name, ox.DefaultGraph)}
         return Description(
             iri=iri,
             title=Value(title_text, title_lang, iri),
             subtitle=self.value(other[0]) if other else None,
-            types=tuple(
-                sorted({self.value(t.object) for t in outgoing if t.predicate.value == RDF + "type"}, key=lambda v: v.text)
-            ),
+            types=tuple(sorted({self.value(t.object) for t in outgoing if t.predicate.value == RDF + "type"}, key=_order)),
             properties=self._groups(properties),
             texts=texts,
             answers=self.answers(node),
             statement=self.statement(node) if self.index.has_type(node, EVIDENCE) else None,
             quoted=tuple(s for s in (self.statement(e) for e in sorted(set(quoted), key=str)) if s is not None),
             incoming=self._groups(references),
-            graphs=tuple(
-                sorted({self.value(q.graph_name) for q in self.index.subjects.get(node, ())}, key=lambda v: v.iri or "")
-            ),
+            graphs=tuple(sorted({self.value(g) for g in named_graphs}, key=lambda v: v.iri or "")),
             graph_size=len(graph) if graph is not None else None,
-            graph_subjects=tuple(sorted({self.value(q.subject) for q in graph or ()}, key=lambda v: v.text.casefold())),
+            graph_subjects=tuple(sorted({self.value(q.subject) for q in graph or ()}, key=_order)),
         )
 
 
