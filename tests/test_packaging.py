@@ -16,13 +16,12 @@ import shutil
 import subprocess
 import sys
 import sysconfig
-import time
-import urllib.request
 import zipfile
 from pathlib import Path
 
 import pytest
 
+from helpers import fetch, server_process
 from tools import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -142,19 +141,7 @@ def test_site_and_serve_from_the_wheel(installed: Path, empty: Path, wheel_relea
     assert "Erfurt" in (empty / "site" / "id" / "site" / "erfurt.html").read_text(encoding="utf-8")
     port = free_port()
     command = [str(installed / "koko"), "serve", "--data", release, "--port", str(port), "--workers", "1"]
-    with subprocess.Popen(command, cwd=empty, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT) as server:
-        try:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    with urllib.request.urlopen(f"http://127.0.0.1:{port}/id/site/erfurt", timeout=5) as answer:
-                        page = answer.read().decode("utf-8")
-                    break
-                except OSError:
-                    assert server.poll() is None, server.stdout.read() if server.stdout else ""
-                    assert time.monotonic() < deadline, "koko serve from the wheel did not answer within 60 s"
-                    time.sleep(0.2)
-        finally:
-            server.terminate()
-            server.wait(timeout=20)
-    assert "Erfurt" in page
+    with server_process(command, f"http://127.0.0.1:{port}/", cwd=empty, env=env):
+        page = fetch(f"http://127.0.0.1:{port}", "/id/site/erfurt")
+    assert page.status == 200
+    assert "Erfurt" in page.text

@@ -3,23 +3,19 @@ write identical files (page lists whose entries share a label were once ordered 
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
+
+from helpers import koko_process
 
 
 def _site(release: Path, out: Path, seed: str) -> dict[str, bytes]:
-    env = {**os.environ, "PYTHONHASHSEED": seed}
-    subprocess.run(
-        [sys.executable, "-m", "koko", "site", str(out), "--data", str(release)], env=env, check=True, capture_output=True
-    )
+    koko_process("site", str(out), "--data", str(release), env={"PYTHONHASHSEED": seed}, check=True)
     return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
 
 
 def test_two_runs_write_the_same_site(tmp_path: Path) -> None:
     release = tmp_path / "release"
-    subprocess.run([sys.executable, "-m", "koko", "build", "--out", str(release)], check=True, capture_output=True)
+    koko_process("build", "--out", str(release), check=True)
     first = _site(release, tmp_path / "one", "1")
     second = _site(release, tmp_path / "two", "2")
     assert first.keys() == second.keys()
