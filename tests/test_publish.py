@@ -23,7 +23,8 @@ import pytest
 import helpers
 import koko.store.publish as publishing
 from helpers import LocalHTTPServer, call, no_connection
-from koko.store.http import Client, Retry, credentials_from_env
+from koko.store.credentials import credentials_from_env
+from koko.store.http import Client, Retry
 from koko.store.publish import STAGING_PREFIX, Endpoints, derive_endpoints, local_graphs, publish
 from oxigraph_server import oxigraph
 from tools import free_port

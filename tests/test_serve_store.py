@@ -29,7 +29,7 @@ from koko.release.published import release_of
 from koko.site.static_site import resources
 from koko.sparql.workers import Job, QueryTimeout
 from koko.store.backend import RemoteStore, StoreError, StoreUnavailable, connect
-from koko.store.http import credentials_from_env
+from koko.store.credentials import credentials_from_env
 from koko.web.config import load_server_config
 from koko.web.serve import running
 from oxigraph_server import load, oxigraph
@@ -345,7 +345,7 @@ def test_the_row_cap_stops_reading_a_long_answer(fake_store: str) -> None:
 
 @pytest.mark.parametrize("fake_store", [_Failing], indirect=True)
 def test_a_failing_store_is_a_502_with_its_message_and_no_secret(fake_store: str) -> None:
-    from koko.store.http import Credentials
+    from koko.store.credentials import Credentials
 
     store = RemoteStore(fake_store, BASE, Credentials("bearer", secret="s3cr3t"), timeout=5, slots=1)
     with pytest.raises(StoreError) as caught:

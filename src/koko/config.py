@@ -120,7 +120,8 @@ def check_resources(folder: str, name: str = "KOKO_RESOURCES") -> Path:
 
     >>> check_resources("/nonexistent")
     Traceback (most recent call last):
-    koko.errors.KokoError: KOKO_RESOURCES: /nonexistent has no ontology/, shapes/, queries/, data/ (a copy of the project's folders)
+    koko.errors.KokoError: KOKO_RESOURCES: /nonexistent has no ontology/, shapes/, queries/, data/ (a copy of \
+the project's folders)
     """
     root = Path(folder)
     missing = [f"{sub}/" for sub in RESOURCE_FOLDERS if not (root / sub).is_dir()]

@@ -26,7 +26,7 @@ from koko.graph.model import bind_prefixes
 from koko.graph.stats import as_dict, compute, summary_lines
 from koko.release.build import NotConforming, assemble, build_release
 from koko.source import coverage as curated_coverage
-from koko.sparql.canned import RESULT_FORMATS, list_canned, render, resolve, run
+from koko.sparql.canned import SELECT_OUTPUTS, list_canned, render, resolve, run
 from koko.store.query import DEFAULT_TIMEOUT, run_remote, table_prefixes
 
 
@@ -152,7 +152,7 @@ def _load_data(config: Config, data: Path | None, source: Path | None):
     "fmt",
     default="table",
     show_default=True,
-    help=f"SELECT/ASK: {', '.join(RESULT_FORMATS)}; CONSTRUCT/DESCRIBE: an RDF format ({', '.join(f.name for f in FORMATS)}).",
+    help=f"SELECT/ASK: {', '.join(SELECT_OUTPUTS)}; CONSTRUCT/DESCRIBE: an RDF format ({', '.join(f.name for f in FORMATS)}).",
 )
 @OUT
 @click.option(

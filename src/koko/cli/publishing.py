@@ -19,7 +19,8 @@ from koko.release.build import NotConforming
 from koko.release.published import release_of
 from koko.site import static_site
 from koko.store import publish as publishing
-from koko.store.http import Client, Retry, credentials_from_env, redact
+from koko.store.credentials import credentials_from_env
+from koko.store.http import Client, Retry, redact
 from koko.web import serve as serving
 from koko.web.config import load_server_config
 

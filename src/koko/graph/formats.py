@@ -1,9 +1,9 @@
-"""One table of RDF formats (name, extension, media type, rdflib name) and deterministic writers.
+"""The release's RDF writers and readers, over rdflib; the formats are those of :mod:`koko.graph.format_table`.
 
-Export, query and (later) the server all look formats up here. Every writer returns the
-same bytes for the same graph, whatever Python's hash seed: N-Triples/N-Quads are sorted
-line by line, JSON-LD is sorted by node and key, and Turtle/TriG/RDF-XML come from
-rdflib's sorted pretty-printers over a graph that has no blank nodes.
+The release, ``koko export`` and ``koko query`` write with these writers (the server writes with
+pyoxigraph). Every writer returns the same bytes for the same graph, whatever Python's hash seed:
+N-Triples/N-Quads are sorted line by line, JSON-LD is sorted by node and key, and Turtle/TriG/RDF-XML
+come from rdflib's sorted pretty-printers over a graph that has no blank nodes.
 
 Every writer keeps each literal's lexical form: Turtle and TriG abbreviate a literal (``12.5``,
 ``true``) only when the abbreviation reads back as the same literal.
@@ -14,66 +14,21 @@ from __future__ import annotations
 import io
 import json
 import re
-from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from xml.sax.saxutils import escape
 
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.plugins.serializers.turtle import TurtleSerializer
+from rdflib.term import Node
 
 from koko.errors import KokoError, decode_strictly
+from koko.graph.format_table import RDF_FORMATS, TURTLE, RdfFormat
+from koko.graph.format_table import guess as guess  # re-exported for the release and the command line
+from koko.graph.format_table import lookup as lookup
 
-
-@dataclass(frozen=True)
-class RdfFormat:
-    name: str
-    extension: str
-    media_type: str
-    rdflib: str
-    quads: bool
-    oxigraph: str  # the pyoxigraph.RdfFormat member; the server writes with pyoxigraph
-
-
-FORMATS: tuple[RdfFormat, ...] = (
-    RdfFormat("ttl", "ttl", "text/turtle", "turtle", False, "TURTLE"),
-    RdfFormat("jsonld", "jsonld", "application/ld+json", "json-ld", False, "JSON_LD"),
-    RdfFormat("nt", "nt", "application/n-triples", "nt", False, "N_TRIPLES"),
-    RdfFormat("trig", "trig", "application/trig", "trig", True, "TRIG"),
-    RdfFormat("nq", "nq", "application/n-quads", "nquads", True, "N_QUADS"),
-    RdfFormat("xml", "rdf", "application/rdf+xml", "xml", False, "RDF_XML"),
-)
-BY_NAME = {f.name: f for f in FORMATS}
-TURTLE = BY_NAME["ttl"]
-ALIASES = {
-    "turtle": "ttl",
-    "json-ld": "jsonld",
-    "ntriples": "nt",
-    "n-triples": "nt",
-    "nquads": "nq",
-    "n-quads": "nq",
-    "rdf": "xml",
-    "rdfxml": "xml",
-    "rdf/xml": "xml",
-}
-
-
-def lookup(name: str, option: str = "--format") -> RdfFormat:
-    """A format by name, alias, extension or media type."""
-    key = name.lower().strip()
-    key = ALIASES.get(key, key)
-    for fmt in FORMATS:
-        if key in (fmt.name, fmt.extension, fmt.media_type):
-            return fmt
-    choices = ", ".join(f.name for f in FORMATS)
-    raise KokoError(f"{option}: unknown RDF format {name!r}; choose one of {choices}")
-
-
-def guess(path: Path) -> RdfFormat:
-    suffix = path.suffix.lstrip(".").lower()
-    for fmt in FORMATS:
-        if suffix == fmt.extension or suffix == fmt.name:
-            return fmt
-    raise KokoError(f"cannot tell the RDF format from the file name {path.name!r}; pass --format")
+#: The table's RDF formats, by the name the release and the command line import them.
+FORMATS = RDF_FORMATS
 
 
 def union(dataset: Dataset, graph: Graph | None = None) -> Graph:
@@ -91,7 +46,7 @@ def _sorted_lines(data: str) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-def _sort_json(value):
+def _sort_json(value: object) -> object:
     if isinstance(value, dict):
         return {k: (value[k] if k == "@list" else _sort_json(value[k])) for k in sorted(value)}
     if isinstance(value, list):
@@ -100,7 +55,7 @@ def _sort_json(value):
     return value
 
 
-def load_context(path: Path) -> dict:
+def load_context(path: Path) -> dict[str, Any]:
     """The ``@context`` of a JSON-LD context file; a syntax error names its line and column.
 
     >>> import tempfile
@@ -125,7 +80,8 @@ def load_context(path: Path) -> dict:
         raise KokoError("cannot parse the JSON-LD context: nested too deeply", path) from exc
     if not isinstance(document, dict) or not isinstance(document.get("@context"), dict):
         raise KokoError("a JSON-LD context file must be an object with an '@context' object", path)
-    return document["@context"]
+    context: dict[str, Any] = document["@context"]
+    return context
 
 
 def read_turtle(graph: Graph, path: Path, what: str) -> Graph:
@@ -178,10 +134,10 @@ class _ExactTurtleSerializer(TurtleSerializer):
     as the same literal. rdflib writes ``"10000"^^xsd:decimal`` as ``10000.0``, which a reader takes for
     ``"10000.0"^^xsd:decimal``: another term than the one in the N-Quads file and in Oxigraph."""
 
-    def label(self, node, position):
+    def label(self, node: Node, position: int) -> str:
         if isinstance(node, Literal) and node.datatype is not None:
 
-            def pname(datatype):
+            def pname(datatype: URIRef) -> str | None:
                 return self.get_pname(datatype, False)  # as rdflib: no generated prefixes
 
             short = node._literal_n3(use_plain=True, qname_callback=pname)
@@ -212,7 +168,7 @@ def _trig(dataset: Dataset) -> bytes:
         for triple in graph:
             body.add(triple)
         turtle = _turtle(body)
-        lines = []
+        lines: list[str] = []
         for line in turtle.splitlines():
             if line.startswith("@prefix"):
                 used.add(line)
@@ -257,7 +213,7 @@ def _rdfxml(graph: Graph) -> bytes:
     return ("\n".join(out) + "\n").encode("utf-8")
 
 
-def serialise(dataset: Dataset, fmt: RdfFormat, context: dict | None = None) -> bytes:
+def serialise(dataset: Dataset, fmt: RdfFormat, context: dict[str, Any] | None = None) -> bytes:
     """The dataset in ``fmt``; triple formats get the union of all named graphs."""
     if fmt.name == "trig":
         return _trig(dataset)
@@ -310,7 +266,7 @@ def check_safe(data: bytes, fmt: RdfFormat) -> None:
         raise KokoError("RDF/XML with a DOCTYPE or ENTITY declaration is refused (entity expansion)")
 
 
-def parse_rdf(data: bytes, fmt: RdfFormat, context: dict | None = None) -> Dataset:
+def parse_rdf(data: bytes, fmt: RdfFormat, context: dict[str, Any] | None = None) -> Dataset:
     """Read back a serialisation (used by tests and by `koko query --data`)."""
     check_safe(data, fmt)
     dataset = Dataset(default_union=True)
@@ -325,12 +281,14 @@ def parse_rdf(data: bytes, fmt: RdfFormat, context: dict | None = None) -> Datas
 
 def _error_line(exc: Exception, data: bytes, fmt: RdfFormat) -> int | None:
     """The 1-based line of a parse error, from whatever the parser reported."""
-    if isinstance(getattr(exc, "lines", None), int):  # Turtle/TriG BadSyntax: 0-based
-        return exc.lines + 1  # type: ignore[attr-defined]
-    if isinstance(getattr(exc, "lineno", None), int):  # JSON
-        return exc.lineno  # type: ignore[attr-defined]
-    if hasattr(exc, "getLineNumber"):  # RDF/XML SAX
-        return exc.getLineNumber()  # type: ignore[attr-defined]
+    lines, lineno, sax_line = getattr(exc, "lines", None), getattr(exc, "lineno", None), getattr(exc, "getLineNumber", None)
+    if isinstance(lines, int):  # Turtle/TriG BadSyntax: 0-based
+        return lines + 1
+    if isinstance(lineno, int):  # JSON
+        return lineno
+    if sax_line is not None:  # RDF/XML SAX
+        reported = sax_line()
+        return reported if isinstance(reported, int) else None
     if fmt.name in ("nt", "nq"):  # the line-based parsers only quote the bad line
         for number, line in enumerate(data.decode("utf-8", "replace").splitlines(), start=1):
             try:

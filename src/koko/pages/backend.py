@@ -28,8 +28,14 @@ from koko.sparql.workers import Job, Outcome, WorkerPool
 
 
 class Backend(Protocol):
-    graphs: frozenset[str]  # the named graphs: what FROM and default-graph-uri may name
-    triples: int  # quads in the named graphs
+    # Read-only here: Embedded reads them off the release, RemoteStore sets them once when it connects.
+    @property
+    def graphs(self) -> frozenset[str]:  # the named graphs: what FROM and default-graph-uri may name
+        ...
+
+    @property
+    def triples(self) -> int:  # quads in the named graphs
+        ...
 
     def select(self, query: str) -> Sequence[ox.QuerySolution]: ...
 

@@ -23,11 +23,12 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import quote
 
 import pyoxigraph as ox
 
-from koko.graph.formats import FORMATS, RdfFormat
+from koko.graph.format_table import RDF_FORMATS, RdfFormat, engine_serialize
 from koko.graph.model import PREFIXES
 from koko.pages.backend import union_select
 from koko.pages.overview import Select
@@ -57,16 +58,6 @@ DESCRIPTION_PREFIXES = {
     "spdx": SPDX,
     "void": VOID,
 }
-#: The EU file-type authority name of each release format (DCAT-AP's dcterms:format).
-EU_FILE_TYPES = {
-    "ttl": "RDF_TURTLE",
-    "jsonld": "JSON_LD",
-    "nt": "RDF_N_TRIPLES",
-    "trig": "RDF_TRIG",
-    "nq": "RDF_N_QUADS",
-    "xml": "RDF_XML",
-}
-FORMAT_NAMES = {"ttl": "Turtle", "jsonld": "JSON-LD", "nt": "N-Triples", "trig": "TriG", "nq": "N-Quads", "xml": "RDF/XML"}
 #: The dump VoID points at: one file with every triple, one line each (void:triples lines).
 DUMP = f"{RELEASE_NAME}.nt"
 
@@ -166,7 +157,7 @@ def statistics(select: Select, base: str) -> Statistics:
     )
 
 
-def _landmarks(select: Select) -> dict:
+def _landmarks(select: Select) -> dict[str, Any]:
     """What the description points at: the brochure, the states, a site per state, the years."""
     examples = _rows(
         select,
@@ -343,15 +334,15 @@ def describe_dataset(
             DCTERMS + "title",
             *_texts(
                 {
-                    "de": f"KoKo-Wissensgraph als {FORMAT_NAMES[fmt.name]}",
-                    "en": f"KoKo knowledge graph as {FORMAT_NAMES[fmt.name]}",
+                    "de": f"KoKo-Wissensgraph als {fmt.label}",
+                    "en": f"KoKo knowledge graph as {fmt.label}",
                 }
             ),
         )
         t.add(node, DCAT + "accessURL", url)
         t.add(node, DCAT + "downloadURL", url)
         t.add(node, DCAT + "mediaType", IANA + fmt.media_type)
-        t.add(node, DCTERMS + "format", EU + "file-type/" + EU_FILE_TYPES[fmt.name])
+        t.add(node, DCTERMS + "format", EU + "file-type/" + fmt.eu_file_type)
         t.add(node, DCAT + "byteSize", _integer(len(data), "nonNegativeInteger"))
         t.add(node, DCTERMS + "license", LICENSE)
         t.add(node, SPDX + "checksum", checksum)
@@ -382,7 +373,7 @@ def describe_dataset(
 
 def dumps(published: Release) -> dict[str, tuple[RdfFormat, bytes]]:
     """The release files that hold the whole dataset, by file name, in the format table's order."""
-    names = {f"{RELEASE_NAME}.{fmt.extension}": fmt for fmt in FORMATS}
+    names = {f"{RELEASE_NAME}.{fmt.extension}": fmt for fmt in RDF_FORMATS}
     return {name: (fmt, published.files[name]) for name, fmt in names.items() if name in published.files}
 
 
@@ -392,4 +383,4 @@ def serialise_description(triples: Iterable[ox.Triple], fmt: RdfFormat) -> bytes
     iris = {term.value for t in triples for term in (t.subject, t.predicate, t.object) if isinstance(term, ox.NamedNode)}
     iris |= {t.object.datatype.value for t in triples if isinstance(t.object, ox.Literal)}
     used = {p: ns for p, ns in DESCRIPTION_PREFIXES.items() if any(iri.startswith(ns) for iri in iris)}
-    return ox.serialize(triples, format=getattr(ox.RdfFormat, fmt.oxigraph), prefixes=used)
+    return engine_serialize(triples, fmt, used)

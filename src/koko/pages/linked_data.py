@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 from markupsafe import Markup
 
-from koko.graph.formats import FORMATS, RdfFormat
+from koko.graph.format_table import RDF_FORMATS, RdfFormat, engine_serialize, file_media_type, rdf_format
 from koko.graph.model import prefix_table
 from koko.graph.namespace import KOKO
 from koko.pages import overview, pictures
@@ -28,7 +28,6 @@ from koko.pages.urls import Urls
 from koko.pages.vocabulary import RDFS, SCHEMA, SKOS, Vocabulary, load_vocabulary
 from koko.release.published import Published, Release
 
-FORMAT_NAMES = {"ttl": "Turtle", "jsonld": "JSON-LD", "nt": "N-Triples", "xml": "RDF/XML", "trig": "TriG", "nq": "N-Quads"}
 PICTURES = {"network": "/-/pictures/network.svg", "timeline": "/-/pictures/timeline.svg"}
 SVG_TYPE = "image/svg+xml"
 
@@ -105,7 +104,7 @@ def page_context(ld: LinkedData, lang: str, path: str) -> dict[str, object]:
 
 
 def used_prefixes(
-    terms: Iterable[ox.NamedNode | ox.BlankNode | ox.Literal], prefixes: tuple[tuple[str, str], ...]
+    terms: Iterable[ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple], prefixes: tuple[tuple[str, str], ...]
 ) -> dict[str, str]:
     """The prefixes whose namespace some IRI (or datatype) among ``terms`` is in."""
     iris = {t.value for t in terms if isinstance(t, ox.NamedNode)}
@@ -120,7 +119,7 @@ def serialise(items: tuple[ox.Quad, ...] | tuple[ox.Triple, ...], fmt: RdfFormat
     to fetch."""
     terms = [term for item in items for term in (item.subject, item.predicate, item.object)]
     wanted = used_prefixes(terms, prefixes) if fmt.name in ("ttl", "trig", "xml") else None
-    return ox.serialize(items, format=getattr(ox.RdfFormat, fmt.oxigraph), prefixes=wanted)
+    return engine_serialize(items, fmt, wanted)
 
 
 def resource_rdf(ld: LinkedData, iri: str, fmt: RdfFormat, index: Index | None = None) -> bytes:
@@ -146,7 +145,7 @@ def script_json(data: bytes) -> Markup:
 def alternates(urls: Urls, iri: str) -> tuple[tuple[str, str, str], ...]:
     """(name, media type, path) of each RDF serialisation of a resource."""
     path = urls.link(iri)
-    return tuple((FORMAT_NAMES[f.name], f.media_type, urls.with_format(path, f.extension)) for f in FORMATS)
+    return tuple((f.label, f.media_type, urls.with_format(path, f.extension)) for f in RDF_FORMATS)
 
 
 def resource_page(ld: LinkedData, iri: str, lang: str, index: Index | None = None) -> str:
@@ -154,7 +153,7 @@ def resource_page(ld: LinkedData, iri: str, lang: str, index: Index | None = Non
     index = index or ld.backend.about([iri])
     description = ld.describer(lang, index).describe(iri)
     own = tuple(q.triple for q in index.subjects.get(ox.NamedNode(iri), ()))
-    jsonld = next(f for f in FORMATS if f.name == "jsonld")
+    jsonld = rdf_format("jsonld")
     return ld.renderer.page(
         "resource.html",
         lang,
@@ -197,7 +196,8 @@ def home_page(ld: LinkedData, lang: str) -> str:
             if r.state == state
         )
         states.append(StateSites(describer.value(ox.NamedNode(state)), entries))
-    text = index.value(foreword, str(KOKO.text))
+    found = index.value(foreword, str(KOKO.text))
+    text = found if isinstance(found, ox.Literal) else None
     # The foreword's first real paragraph (after "Liebe Leserinnen und Leser,") says what KoKo was.
     introduction = next((p for p in (paragraphs(text.value) if text else ()) if len(p) > 200), None)
     label = describer.label
@@ -205,7 +205,7 @@ def home_page(ld: LinkedData, lang: str) -> str:
         "home.html",
         lang,
         programme=describer.value(programme),
-        programme_labels={v.language: v.value for v in index.values(programme, RDFS + "label")},
+        programme_labels={v.language: v.value for v in index.values(programme, RDFS + "label") if isinstance(v, ox.Literal)},
         short_name=_values(describer, programme, SKOS + "altLabel"),
         funders=_values(describer, programme, SCHEMA + "funder"),
         periods=_values(describer, programme, str(KOKO.fundingPeriod)),
@@ -254,16 +254,6 @@ class Download:
     href: str
 
 
-def media_type_of(name: str) -> str:
-    """The media type a release file is served with.
-
-    >>> media_type_of("koko.ttl"), media_type_of("context.jsonld"), media_type_of("koko.rdf"), media_type_of("x.bin")
-    ('text/turtle', 'application/ld+json', 'application/rdf+xml', 'application/octet-stream')
-    """
-    extension = name.rpartition(".")[2]
-    return next((f.media_type for f in FORMATS if f.extension == extension), "application/octet-stream")
-
-
 def size_label(size: int, lang: str) -> str:
     """A file size for people.
 
@@ -280,7 +270,7 @@ def size_label(size: int, lang: str) -> str:
 
 def downloads(ld: LinkedData) -> tuple[Download, ...]:
     return tuple(
-        Download(name, name.rpartition(".")[2], media_type_of(name), len(data), ld.urls.download(name))
+        Download(name, name.rpartition(".")[2], file_media_type(name), len(data), ld.urls.download(name))
         for name, data in sorted(ld.release.files.items())
     )
 

@@ -15,13 +15,12 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from koko.graph.formats import FORMATS, RdfFormat
+from koko.graph.format_table import TRIPLE_FORMATS, RdfFormat
 from koko.pages.describe import Value
-from koko.pages.linked_data import FORMAT_NAMES, LinkedData, page_context, serialise
+from koko.pages.linked_data import LinkedData, page_context, serialise
 from koko.pages.overview import Select
 from koko.pages.vocabulary import DCTERMS, OWL, VANN, Term, curie
 
-ONTOLOGY_FORMATS: tuple[RdfFormat, ...] = tuple(f for f in FORMATS if not f.quads)
 CHARACTERISTIC_LABELS = {
     OWL + "FunctionalProperty": ("funktional (höchstens ein Wert)", "functional (at most one value)"),
     OWL + "TransitiveProperty": ("transitiv", "transitive"),
@@ -67,7 +66,7 @@ def _usage(select: Select) -> dict[str, int]:
     return {row["term"].value: int(row["uses"].value) for row in select(USAGE_QUERY)}
 
 
-def _text(values: dict, lang: str) -> Value | None:
+def _text(values: dict[str, str], lang: str) -> Value | None:
     return Value(values[lang], lang) if lang in values else None
 
 
@@ -130,9 +129,7 @@ def ontology_page(ld: LinkedData, lang: str) -> str:
         prefix=first(VANN + "preferredNamespacePrefix"),
         namespace=first(VANN + "preferredNamespaceUri"),
         sections=sections,
-        formats=tuple(
-            (FORMAT_NAMES[f.name], f.media_type, ld.urls.with_format(ld.urls.ontology, f.extension)) for f in ONTOLOGY_FORMATS
-        ),
+        formats=tuple((f.label, f.media_type, ld.urls.with_format(ld.urls.ontology, f.extension)) for f in TRIPLE_FORMATS),
         **page_context(ld, lang, ld.urls.ontology),
     )
 

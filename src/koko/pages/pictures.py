@@ -123,10 +123,10 @@ def network(sites: tuple[SiteRow, ...], shared: tuple[Shared, ...], label: Label
     radius, margin = 290.0, 215.0
     centre = radius + margin
     slots: list[SiteRow | None] = []
-    for site in sites:
-        if slots and slots[-1] is not None and slots[-1].state != site.state:
+    for row in sites:
+        if slots and slots[-1] is not None and slots[-1].state != row.state:
             slots.append(None)  # an empty slot between two states
-        slots.append(site)
+        slots.append(row)
     slots.append(None)  # and one between the last state and the first
     step = 2 * math.pi / len(slots)
     nodes: dict[str, Node] = {}
@@ -153,10 +153,10 @@ def network(sites: tuple[SiteRow, ...], shared: tuple[Shared, ...], label: Label
     for initiative in shared:
         hub = hubs[initiative.iri]
         for site_iri, relation in initiative.links:
-            site = nodes[site_iri]
+            node = nodes[site_iri]
             relation_name = relation.rpartition("#")[2]
             edges.append(
-                Edge(site.x, site.y, hub.x, hub.y, site.group, RELATIONS.get(relation_name, "other"), f"{site.text} – {hub.text}")
+                Edge(node.x, node.y, hub.x, hub.y, node.group, RELATIONS.get(relation_name, "other"), f"{node.text} – {hub.text}")
             )
     kinds = tuple(k for k in ("programme", "network", "organisation") if any(s.kind == k for s in shared))
     return Network(2 * centre, tuple(nodes.values()), tuple(hubs.values()), tuple(edges), _states(sites, label), kinds)

@@ -32,6 +32,7 @@ from starlette.responses import HTMLResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from koko.errors import KokoError
+from koko.graph import format_table
 from koko.graph.model import turtle_prefixes
 from koko.pages.render import Renderer, language
 from koko.pages.result_table import Table, result_table
@@ -41,7 +42,6 @@ from koko.release.published import Release
 from koko.sparql.canned import CannedQuery, bindings_for
 from koko.sparql.oxigraph import to_ox
 from koko.sparql.protocol import Operation, Plan, ProtocolError, plan
-from koko.sparql.results import BY_NAME
 from koko.sparql.workers import Job, Outcome, PoolError
 
 RESERVED = ("lang", "format")
@@ -50,7 +50,7 @@ DOWNLOADS = ("csv", "tsv", "json", "xml")
 GRAPH_DOWNLOADS = ("ttl", "nt")
 INPUT_TYPES = {"iri": "text", "string": "text", "integer": "number", "gYearMonth": "month"}
 _PARAM_MESSAGE = re.compile(r"^--param (?P<name>[A-Za-z_]\w*): (?P<detail>.*)$", re.DOTALL)
-PAGE_ACCEPT = "application/sparql-results+json, text/turtle"
+PAGE_ACCEPT = f"{format_table.JSON_RESULTS.media_type}, {format_table.TURTLE.media_type}"
 """What the SPARQL page reads: results as SPARQL JSON, graphs as Turtle."""
 _PREFIX_LINE = re.compile(r"^@prefix (?P<prefix>[\w.-]*): <[^>]*> \.\n", re.MULTILINE)
 
@@ -307,7 +307,9 @@ async def canned_query(request: Request) -> Response:
     fmt = request.query_params.get("format", "html")
     given = given_parameters(request.query_params.multi_items())
 
-    def page(status: int, outcome: Outcome | None = None, error: KokoError | str | None = None, headers=None) -> Response:
+    def page(
+        status: int, outcome: Outcome | None = None, error: KokoError | str | None = None, headers: dict[str, str] | None = None
+    ) -> Response:
         html = query_page(service.release, service.renderer, canned, lang, given, outcome, error)
         return HTMLResponse(html, status_code=status, headers=headers)
 
@@ -331,7 +333,7 @@ async def canned_query(request: Request) -> Response:
         return page(500, outcome)
     if fmt in DOWNLOADS:
         disposition = {"Content-Disposition": f'attachment; filename="{canned.name}.{fmt}"'}
-        return Response(outcome.body, media_type=BY_NAME[fmt].media_type, headers=disposition)
+        return Response(outcome.body, media_type=format_table.result_format(fmt).media_type, headers=disposition)
     return page(200, outcome)
 
 
@@ -340,7 +342,9 @@ async def sparql_form(request: Request) -> Response:
     lang = language(request.query_params.get("lang"))
     text = request.query_params.get("query", "")
 
-    def page(status: int, outcome: Outcome | None = None, error: str | None = None, headers=None) -> Response:
+    def page(
+        status: int, outcome: Outcome | None = None, error: str | None = None, headers: dict[str, str] | None = None
+    ) -> Response:
         html = sparql_page(service.release, service.renderer, lang, text, outcome, error)
         return HTMLResponse(html, status_code=status, headers=headers)
 

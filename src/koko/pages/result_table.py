@@ -11,12 +11,33 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import Literal, NotRequired, TypedDict
 
 from koko.graph.model import prefix_table
 from koko.pages.urls import Urls
 from koko.sparql.workers import Outcome
 
 XSD_NS = "http://www.w3.org/2001/XMLSchema#"
+
+# One term of a SPARQL JSON result. The functional form because "xml:lang" is no identifier.
+_PlainTerm = TypedDict(
+    "_PlainTerm",
+    {"type": Literal["uri", "bnode", "literal"], "value": str, "datatype": NotRequired[str], "xml:lang": NotRequired[str]},
+)
+
+
+class _TripleParts(TypedDict):
+    subject: JsonTerm
+    predicate: JsonTerm
+    object: JsonTerm
+
+
+class _TripleTerm(TypedDict):  # SPARQL 1.2's triple terms, as Oxigraph writes them
+    type: Literal["triple"]
+    value: _TripleParts
+
+
+JsonTerm = _PlainTerm | _TripleTerm
 
 
 @dataclass(frozen=True)
@@ -56,7 +77,7 @@ def compact(iri: str, known: tuple[tuple[str, str], ...]) -> str:
     return iri
 
 
-def cell(term: dict, urls: Urls, known: tuple[tuple[str, str], ...]) -> Cell:
+def cell(term: JsonTerm, urls: Urls, known: tuple[tuple[str, str], ...]) -> Cell:
     """The cell for one term of a SPARQL JSON result.
 
     >>> urls = Urls("https://w3id.org/koko-kg/id/")
@@ -66,13 +87,13 @@ def cell(term: dict, urls: Urls, known: tuple[tuple[str, str], ...]) -> Cell:
     >>> cell({"type": "literal", "value": "2016-12", "datatype": XSD_NS + "gYearMonth"}, urls, known).datatype
     'xsd:gYearMonth'
     """
-    kind = term["type"]
-    if kind == "uri":
+    if term["type"] == "uri":
         return Cell("uri", term["value"], compact(term["value"], known), href=urls.link(term["value"]))
-    if kind == "bnode":
+    if term["type"] == "bnode":
         return Cell("bnode", term["value"], f"_:{term['value']}")
-    if kind == "triple":
-        parts = [cell(term["value"][k], urls, known).text for k in ("subject", "predicate", "object")]
+    if term["type"] == "triple":
+        triple = term["value"]
+        parts = [cell(part, urls, known).text for part in (triple["subject"], triple["predicate"], triple["object"])]
         return Cell("triple", " ".join(parts), f"<< {' '.join(parts)} >>")
     datatype = term.get("datatype")
     return Cell(

@@ -19,7 +19,7 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 
@@ -140,15 +140,20 @@ class Vocabulary:
         return tuple(t for t in self.terms if t.kind == kind)
 
 
-def _objects(triples: list[ox.Triple], subject: ox.NamedNode, predicate: str) -> list[ox.NamedNode | ox.Literal]:
-    return [t.object for t in triples if t.subject == subject and t.predicate.value == predicate]
+def _objects(quads: Sequence[ox.Quad], subject: ox.NamedNode, predicate: str) -> list[ox.NamedNode | ox.Literal]:
+    # Only IRIs and literals: a blank node (an OWL restriction) or a triple term is nothing a term's page shows.
+    return [
+        q.object
+        for q in quads
+        if q.subject == subject and q.predicate.value == predicate and isinstance(q.object, (ox.NamedNode, ox.Literal))
+    ]
 
 
-def _by_language(values: list) -> dict[str, str]:
+def _by_language(values: list[ox.NamedNode | ox.Literal]) -> dict[str, str]:
     return {v.language: v.value for v in values if isinstance(v, ox.Literal) and v.language}
 
 
-def _iris(values: list) -> tuple[str, ...]:
+def _iris(values: list[ox.NamedNode | ox.Literal]) -> tuple[str, ...]:
     return tuple(sorted(v.value for v in values if isinstance(v, ox.NamedNode)))
 
 

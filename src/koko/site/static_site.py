@@ -21,11 +21,11 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from koko.errors import KokoError
-from koko.graph.formats import FORMATS
+from koko.graph.format_table import RDF_FORMATS, TRIPLE_FORMATS, result_format
 from koko.pages.backend import embedded
 from koko.pages.dataset_description import describe_dataset as describe
 from koko.pages.dataset_description import serialise_description, statistics
-from koko.pages.dataset_page import DESCRIPTION_FORMATS, description_page
+from koko.pages.dataset_page import description_page
 from koko.pages.describe import Index
 from koko.pages.linked_data import (
     PICTURES,
@@ -38,8 +38,8 @@ from koko.pages.linked_data import (
     resource_rdf,
     timeline_picture,
 )
-from koko.pages.ontology_page import ONTOLOGY_FORMATS, ontology_rdf
 from koko.pages.ontology_page import ontology_page as ontology_html
+from koko.pages.ontology_page import ontology_rdf
 from koko.pages.query_pages import Link, canned_job, queries_page, query_page, sparql_page
 from koko.pages.render import LANGUAGES, STATIC, make_renderer
 from koko.pages.urls import VOID_PATH, Urls
@@ -48,6 +48,8 @@ from koko.release.published import Published
 from koko.sparql.workers import Outcome, execute
 
 SUFFIX = {"de": "", "en": ".en"}
+#: The result files of each canned query (the last one's outcome is what its page shows): ``.csv`` and ``.srj``.
+RESULT_FILES = (result_format("csv"), result_format("json"))
 NO_ENDPOINT = {
     "de": "Diese statische Kopie hat keinen SPARQL-Endpunkt. Mit »koko serve« läuft dieselbe Seite mit Endpunkt unter /sparql.",
     "en": "This static copy has no SPARQL endpoint. »koko serve« runs the same site with an endpoint at /sparql.",
@@ -98,7 +100,7 @@ def _query_pages(files: dict[str, bytes], published: Published, ld: LinkedData, 
     _pages(files, file_of(ld.urls.queries), lang, queries_page(published, renderer, lang))
     for canned in published.canned:
         outcome = outcomes[canned.name]
-        downloads = (Link("CSV", ld.urls.query(canned.name) + ".csv"), Link("JSON", ld.urls.query(canned.name) + ".srj"))
+        downloads = tuple(Link(f.name.upper(), f"{ld.urls.query(canned.name)}.{f.extension}") for f in RESULT_FILES)
         _pages(
             files,
             file_of(ld.urls.query(canned.name)),
@@ -113,9 +115,9 @@ def _query_results(files: dict[str, bytes], published: Published, urls: Urls) ->
     files, and the JSON outcomes (name → outcome) that both languages' pages show."""
     outcomes = {}
     for canned in published.canned:
-        for fmt, extension in (("csv", "csv"), ("json", "srj")):
-            outcome = execute(published.store, canned_job(published, canned, {}, max_rows=10_000, result_format=fmt))
-            files[f"{file_of(urls.query(canned.name))}.{extension}"] = outcome.body
+        for fmt in RESULT_FILES:
+            outcome = execute(published.store, canned_job(published, canned, {}, max_rows=10_000, result_format=fmt.name))
+            files[f"{file_of(urls.query(canned.name))}.{fmt.extension}"] = outcome.body
         outcomes[canned.name] = outcome
     return outcomes
 
@@ -144,19 +146,19 @@ def site_files(published: Published, root_url: str | None = None) -> tuple[dict[
     files[file_of(PICTURES["network"])] = network_picture(ld, "de").encode("utf-8")
     files[file_of(PICTURES["timeline"])] = timeline_picture(ld, "de").encode("utf-8")
     for iri in iris:
-        for fmt in FORMATS:
+        for fmt in RDF_FORMATS:
             files[f"{file_of(urls.link(iri))}.{fmt.extension}"] = resource_rdf(ld, iri, fmt)
-    for fmt in ONTOLOGY_FORMATS:
+    for fmt in TRIPLE_FORMATS:
         files[f"{file_of(urls.ontology)}.{fmt.extension}"] = ontology_rdf(ld, fmt)
     description = describe(published, root, stats, endpoint=False)
-    for fmt in DESCRIPTION_FORMATS:
+    for fmt in TRIPLE_FORMATS:
         files[f"{file_of(VOID_PATH)}.{fmt.extension}"] = serialise_description(description, fmt)
     for name, data in published.files.items():
         files[file_of(urls.download(name))] = data
     for path in sorted(STATIC.iterdir()):
         files[file_of(urls.static(path.name))] = path.read_bytes()
     for template, name in (("site/htaccess", ".htaccess"), ("site/nginx.conf", "nginx.conf")):
-        text = renderer.environment.get_template(template).render(formats=FORMATS, listen="80", root="/srv/koko-kg")
+        text = renderer.environment.get_template(template).render(formats=RDF_FORMATS, listen="80", root="/srv/koko-kg")
         files[name] = text.encode("utf-8")
     pages = sum(1 for name in files if name.endswith(".html"))
     return files, SiteSummary(len(files), len(iris), pages)

@@ -1,4 +1,4 @@
-"""SPARQL over the graph: canned queries with documented, typed parameters, and result writers.
+"""SPARQL over the graph: canned queries with documented, typed parameters, and ``koko query``'s output.
 
 A canned query is a ``queries/NAME.rq`` file whose header comment carries its metadata::
 
@@ -11,34 +11,38 @@ A canned query is a ``queries/NAME.rq`` file whose header comment carries its me
 
 Parameter values are turned into RDF terms of the declared type and bound with
 ``initBindings``; they are never pasted into the query text.
+
+:func:`render` writes a result for the command line: graphs with the release's writers, CSV, TSV and
+JSON laid out by :mod:`koko.sparql.results` (the server's), the table view for people here.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 from rdflib import XSD, Dataset, Graph, Literal, URIRef
 from rdflib.plugins.sparql.sparql import Query
-from rdflib.query import Result
-from rdflib.term import Node, Variable
+from rdflib.query import Result, ResultRow
+from rdflib.term import Identifier, Node, Variable
 
 from koko.errors import KokoError
 from koko.graph.formats import lookup as lookup_rdf_format
 from koko.graph.formats import serialise
 from koko.sparql.prepare import prepare
+from koko.sparql.results import JsonTerm, csv_document, json_boolean, json_document, tsv_document
 
 PARAM = re.compile(
     r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*) \((?P<type>iri|string|integer|gYearMonth)(?P<optional>, optional)?\)"
     r"(?: = (?P<default>\S[^:]*?))?: (?P<description>\S.*)$"
 )
 HEADER_KEYS = ("title", "description", "param", "example")
-RESULT_FORMATS = ("table", "csv", "tsv", "json")
+#: What ``koko query --format`` writes for SELECT and ASK: the table view for people, then the result
+#: formats of :data:`koko.graph.format_table.RESULT_FORMATS` that the command line writes.
+SELECT_OUTPUTS = ("table", "csv", "tsv", "json")
 _IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|\\^`]')
 
 
@@ -139,7 +143,7 @@ def parse_header_lenient(text: str, path: Path | None, name: str) -> CannedQuery
     return CannedQuery(name, path, name, "", (), (), text)
 
 
-def to_term(param: Parameter, value: str, base: str) -> Node:
+def to_term(param: Parameter, value: str, base: str) -> Identifier:
     """The RDF term for a parameter value, checked against the declared type."""
     where = f"--param {param.name}"
     if param.type == "string":
@@ -167,13 +171,13 @@ def to_term(param: Parameter, value: str, base: str) -> Node:
     return URIRef(iri)
 
 
-def bindings_for(query: CannedQuery, given: dict[str, str], base: str) -> dict[str, Node]:
+def bindings_for(query: CannedQuery, given: dict[str, str], base: str) -> dict[str, Identifier]:
     known = {p.name: p for p in query.parameters}
     for name in given:
         if name not in known:
             takes = ", ".join(known) or "no parameters"
             raise KokoError(f"--param {name}: query {query.name!r} has no such parameter (it takes {takes})")
-    bindings: dict[str, Node] = {}
+    bindings: dict[str, Identifier] = {}
     for param in query.parameters:
         value = given.get(param.name, param.default)
         if value is None:
@@ -238,7 +242,7 @@ def _tsv_cell(term: Node | None) -> str:
     return term.n3().replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
 
 
-def _json_term(term: Node) -> dict[str, str]:
+def _json_term(term: Node) -> JsonTerm:
     if isinstance(term, URIRef):
         return {"type": "uri", "value": str(term)}
     if isinstance(term, Literal):
@@ -258,16 +262,24 @@ def _table(header: list[str], rows: list[list[str]], width: int = 60) -> str:
 
     clipped = [[clip(c) for c in row] for row in rows]
     widths = [max([len(h)] + [len(r[i]) for r in clipped]) for i, h in enumerate(header)]
-    line = lambda cells: "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()  # noqa: E731
+
+    def line(cells: list[str]) -> str:
+        return "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
+
     out = [line(header), line(["-" * w for w in widths])] + [line(r) for r in clipped]
     out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
     return "\n".join(out) + "\n"
 
 
-def render(result: Result, fmt: str, context: dict | None = None, prefixes: dict[str, str] | None = None) -> bytes:
+def render(result: Result, fmt: str, context: dict[str, Any] | None = None, prefixes: dict[str, str] | None = None) -> bytes:
     """Write a result: SELECT as table/csv/tsv/json, ASK as true/false, graphs as RDF.
 
     ``prefixes`` shorten IRIs in the table view only; the data formats keep full IRIs.
+
+    The terms are rdflib's, and written as rdflib writes them, which the server's writers do not (it
+    has pyoxigraph's terms): a CSV cell holds a blank node's label without ``_:``, a TSV cell is
+    rdflib's N3 (a multi-line literal in triple quotes, an explicit ``^^xsd:string`` kept), JSON keeps an
+    explicit ``xsd:string`` and is indented; an ASK answer is ``true`` or ``false`` in CSV and TSV.
     """
     if result.type in ("CONSTRUCT", "DESCRIBE"):
         graph = result.graph
@@ -279,29 +291,21 @@ def render(result: Result, fmt: str, context: dict | None = None, prefixes: dict
         for triple in graph:
             dataset.add(triple)
         return serialise(dataset, rdf_format, context)
-    if fmt not in RESULT_FORMATS:
-        raise KokoError(f"--format: {fmt!r} is not a result format for SELECT/ASK; choose one of {', '.join(RESULT_FORMATS)}")
+    if fmt not in SELECT_OUTPUTS:
+        raise KokoError(f"--format: {fmt!r} is not a result format for SELECT/ASK; choose one of {', '.join(SELECT_OUTPUTS)}")
     if result.type == "ASK":
         if fmt == "json":
-            return (json.dumps({"head": {}, "boolean": bool(result.askAnswer)}) + "\n").encode()
+            return json_boolean(bool(result.askAnswer)) + b"\n"
         return (("true" if result.askAnswer else "false") + "\n").encode()
     header = [str(v) for v in result.vars or []]
-    rows = [[row[v] for v in header] for row in result]  # type: ignore[index]
+    rows = [[row[v] for v in header] for row in result if isinstance(row, ResultRow)]  # a SELECT yields rows only
     if fmt == "table":
         # Longest namespace first, so that site: wins over a shorter base prefix.
         ordered = sorted((prefixes or {}).items(), key=lambda item: -len(item[1]))
         return _table(header, [[_compact(t, ordered) for t in row] for row in rows]).encode("utf-8")
     if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\r\n")
-        writer.writerow(header)
-        writer.writerows([[_cell(t) for t in row] for row in rows])
-        return buffer.getvalue().encode("utf-8")
+        return csv_document(header, [[_cell(t) for t in row] for row in rows])
     if fmt == "tsv":
-        lines = ["\t".join(f"?{h}" for h in header)] + ["\t".join(_tsv_cell(t) for t in row) for row in rows]
-        return ("\n".join(lines) + "\n").encode("utf-8")
-    document = {
-        "head": {"vars": header},
-        "results": {"bindings": [{h: _json_term(t) for h, t in zip(header, row, strict=True) if t is not None} for row in rows]},
-    }
-    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+        return tsv_document(header, [[_tsv_cell(t) for t in row] for row in rows])
+    bindings = [{h: _json_term(t) for h, t in zip(header, row, strict=True) if t is not None} for row in rows]
+    return json_document(header, bindings, indent=2) + b"\n"

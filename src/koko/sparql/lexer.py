@@ -94,10 +94,14 @@ def _plain(content: str, base: str) -> str | None:
 def _resolve(store: ox.Store, content: str, base: str) -> str | None:
     """The absolute IRI of ``<content>``, or None when the engine would not read it as an IRI."""
     try:
-        solution = next(iter(store.query(f"SELECT (<{content}> AS ?i) {{}}", base_iri=base)))
+        solutions = store.query(f"SELECT (<{content}> AS ?i) {{}}", base_iri=base)
+        assert isinstance(solutions, ox.QuerySolutions)  # a SELECT query
+        iri = next(iter(solutions))["i"]
     except SyntaxError:
         return None
-    return solution["i"].value
+    # "(<" cannot start a comparison, so a query that parses read <content> as an IRI, bound in the one solution.
+    assert isinstance(iri, ox.NamedNode)
+    return iri.value
 
 
 def tokens(text: str, base: str, max_asked: int | None = None) -> Iterator[Token]:

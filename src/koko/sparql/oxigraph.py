@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from typing import overload
 
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef, Variable
@@ -20,6 +21,14 @@ from rdflib.term import Node
 PREFIX_DECLARATION = re.compile(r"PREFIX\s+([A-Za-z][\w.-]*)?:", re.IGNORECASE)
 
 
+@overload
+def to_ox(term: URIRef) -> ox.NamedNode: ...
+@overload
+def to_ox(term: BNode) -> ox.BlankNode: ...
+@overload
+def to_ox(term: Literal) -> ox.Literal: ...
+@overload
+def to_ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal: ...
 def to_ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     """The pyoxigraph term for an rdflib term.
 
@@ -39,7 +48,7 @@ def to_ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     raise TypeError(f"not an RDF term: {term!r}")
 
 
-def from_ox(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
+def from_ox(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> URIRef | BNode | Literal:
     """The rdflib term for a pyoxigraph term.
 
     >>> from_ox(to_ox(Literal("2016-10", datatype=XSD.gYearMonth))) == Literal("2016-10", datatype=XSD.gYearMonth)
@@ -82,11 +91,13 @@ def with_prefixes(text: str, namespaces: Mapping[str, object]) -> str:
 def answer(store: ox.Store, text: str, bindings: Mapping[str, Node]) -> Result:
     """A SELECT or ASK query as an rdflib :class:`Result`; ``bindings`` pre-bind variables
     the way SHACL-SPARQL pre-binding requires (inside nested SELECTs too)."""
-    substitutions = {ox.Variable(str(name)): to_ox(value) for name, value in bindings.items()}
+    substitutions: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
+        ox.Variable(str(name)): to_ox(value) for name, value in bindings.items()
+    }
     solutions = store.query(text, substitutions=substitutions)
-    if isinstance(solutions, bool):
+    if isinstance(solutions, ox.QueryBoolean):
         result = Result("ASK")
-        result.askAnswer = solutions
+        result.askAnswer = bool(solutions)
         return result
     if not isinstance(solutions, ox.QuerySolutions):
         raise ValueError("only SELECT and ASK queries are answered by Oxigraph here")

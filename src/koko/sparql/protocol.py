@@ -23,6 +23,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import unquote_to_bytes
 
+from koko.graph.format_table import RESULT_FORMATS, TRIPLE_FORMATS, offered
 from koko.graph.negotiate import choose
 from koko.sparql.lexer import Token, TooManyIris, line_and_column, tokens
 
@@ -42,40 +43,27 @@ UPDATE = "application/sparql-update"
 UPDATE_PARAMETERS = ("update", "using-graph-uri", "using-named-graph-uri")
 READ_ONLY = "this endpoint is read-only: SPARQL Update is refused"
 
-# Media types we answer with, in our order of preference (the first is the default).
-RESULT_TYPES = {
-    "application/sparql-results+json": "json",
-    "application/sparql-results+xml": "xml",
-    "text/csv": "csv",
-    "text/tab-separated-values": "tsv",
-    "application/json": "json",
-    "application/xml": "xml",
-    "text/xml": "xml",
-}
-GRAPH_TYPES = {
-    "text/turtle": "ttl",
-    "application/ld+json": "jsonld",
-    "application/n-triples": "nt",
-    "application/rdf+xml": "xml",
-    "application/turtle": "ttl",
-    "application/x-turtle": "ttl",
-    "text/n3": "ttl",  # Turtle is N3
-    "application/n3": "ttl",
-    "text/plain": "nt",
-    "application/json": "jsonld",
-    "application/xml": "xml",
-}
-# The ``format`` parameter: (results format, graph format); None leaves that family to Accept.
-FORMAT_NAMES: dict[str, tuple[str | None, str | None]] = {
-    "json": ("json", "jsonld"),
-    "xml": ("xml", "xml"),
-    "csv": ("csv", None),
-    "tsv": ("tsv", None),
-    **dict.fromkeys(("ttl", "turtle", "n3"), (None, "ttl")),
-    **dict.fromkeys(("jsonld", "json-ld"), (None, "jsonld")),
-    **dict.fromkeys(("nt", "ntriples", "n-triples"), (None, "nt")),
-    **dict.fromkeys(("rdf", "rdfxml", "rdf+xml", "rdf/xml"), (None, "xml")),
-}
+# Media type → format name of what we answer with, in our order of preference (the first is the default):
+# SELECT and ASK with the result formats, CONSTRUCT and DESCRIBE with the RDF formats without graphs.
+RESULT_TYPES = offered(RESULT_FORMATS)
+GRAPH_TYPES = offered(TRIPLE_FORMATS)
+
+
+def _format_names() -> dict[str, tuple[str | None, str | None]]:
+    """The ``format`` parameter: name → (results format, graph format); None leaves that family to Accept.
+    ``json`` and ``xml`` name one format of each family.
+
+    >>> list(_format_names())[:8], _format_names()["json"]
+    (['json', 'xml', 'csv', 'tsv', 'ttl', 'turtle', 'n3', 'jsonld'], ('json', 'jsonld'))
+    """
+    names: dict[str, tuple[str | None, str | None]] = {f.name: (f.name, None) for f in RESULT_FORMATS}
+    for fmt in TRIPLE_FORMATS:
+        for name in fmt.endpoint_names:
+            names[name] = (names.get(name, (None, None))[0], fmt.name)
+    return names
+
+
+FORMAT_NAMES = _format_names()
 QUERY_FORMS = ("select", "construct", "describe", "ask")
 UPDATE_FORMS = ("insert", "delete", "load", "clear", "create", "drop", "copy", "move", "add", "with")
 
@@ -294,7 +282,8 @@ def choose_formats(formats: Sequence[str], accept: str | None, form: str | None)
     koko.sparql.protocol.ProtocolError: not acceptable: this query's results can be sent as application/sparql-results+json, \
 application/sparql-results+xml, text/csv, text/tab-separated-values, application/json, application/xml, text/xml
     """
-    results, graphs = set(), set()
+    results: set[str] = set()
+    graphs: set[str] = set()
     for value in formats:
         key = value.strip().lower()
         pair = FORMAT_NAMES.get(key)
@@ -304,8 +293,8 @@ application/sparql-results+xml, text/csv, text/tab-separated-values, application
                 names = ", ".join(FORMAT_NAMES)
                 raise ProtocolError(400, f"format: unknown format {value!r}; use one of {names} or a media type")
             pair = (RESULT_TYPES.get(known[0]), GRAPH_TYPES.get(known[0]))
-        results |= {pair[0]} - {None}
-        graphs |= {pair[1]} - {None}
+        results |= {pair[0]} if pair[0] is not None else set()
+        graphs |= {pair[1]} if pair[1] is not None else set()
     if len(results) > 1 or len(graphs) > 1:
         raise ProtocolError(400, f"format: the values {', '.join(formats)} ask for different formats")
     chosen = []

@@ -2,7 +2,11 @@
 
 pyoxigraph's own writers take the whole iterator, so a result cannot be cut at the row cap
 with them; these writers take the rows already read (at most the cap) and produce the W3C
-formats (SPARQL 1.1 Query Results JSON, XML, CSV/TSV).
+formats (SPARQL 1.1 Query Results JSON, XML, CSV/TSV) of :data:`koko.graph.format_table.RESULT_FORMATS`.
+
+The layout of a CSV, TSV or JSON result (:func:`csv_document`, :func:`tsv_document`,
+:func:`json_document`) is written here only: ``koko query`` (:func:`koko.sparql.canned.render`) lays
+out its rdflib terms with the same functions.
 """
 
 from __future__ import annotations
@@ -10,8 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
 from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
@@ -20,31 +23,44 @@ Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 Row = Sequence[Term | None]
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+#: A term as SPARQL JSON writes it: ``{"type": "uri", "value": …}``.
+JsonTerm = Mapping[str, object]
 
 
-@dataclass(frozen=True)
-class ResultFormat:
-    name: str
-    media_type: str
+def csv_document(variables: Sequence[str], cells: Iterable[Sequence[str]]) -> bytes:
+    """SPARQL 1.1 CSV: the variable names, then a line per row of ``cells``; CRLF, quoted where RFC 4180 asks."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(variables)
+    writer.writerows(cells)
+    return buffer.getvalue().encode("utf-8")
 
 
-RESULT_FORMATS: tuple[ResultFormat, ...] = (
-    ResultFormat("json", "application/sparql-results+json"),
-    ResultFormat("xml", "application/sparql-results+xml"),
-    ResultFormat("csv", "text/csv"),
-    ResultFormat("tsv", "text/tab-separated-values"),
-)
-BY_NAME = {f.name: f for f in RESULT_FORMATS}
+def tsv_document(variables: Sequence[str], cells: Iterable[Sequence[str]]) -> bytes:
+    """SPARQL 1.1 TSV: the ``?variables``, then a line per row of ``cells`` (terms in Turtle syntax, no tab or newline)."""
+    lines = ["\t".join(f"?{v}" for v in variables)] + ["\t".join(row) for row in cells]
+    return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-def _json_term(term: Term) -> dict:
+def json_document(variables: Sequence[str], bindings: Iterable[Mapping[str, JsonTerm]], indent: int | None = None) -> bytes:
+    """SPARQL 1.1 JSON: the head, then one object of bound variables per row."""
+    document = {"head": {"vars": list(variables)}, "results": {"bindings": list(bindings)}}
+    return json.dumps(document, ensure_ascii=False, indent=indent).encode("utf-8")
+
+
+def json_boolean(answer: bool) -> bytes:
+    """An ASK result in SPARQL 1.1 JSON."""
+    return json.dumps({"head": {}, "boolean": answer}).encode()
+
+
+def _json_term(term: Term) -> JsonTerm:
     if isinstance(term, ox.NamedNode):
         return {"type": "uri", "value": term.value}
     if isinstance(term, ox.BlankNode):
         return {"type": "bnode", "value": term.value}
     if isinstance(term, ox.Triple):
         return {"type": "triple", "value": {k: _json_term(getattr(term, k)) for k in ("subject", "predicate", "object")}}
-    out = {"type": "literal", "value": term.value}
+    out: dict[str, object] = {"type": "literal", "value": term.value}
     if term.language:
         out["xml:lang"] = term.language
     elif term.datatype.value != XSD_STRING:
@@ -82,7 +98,7 @@ def _tsv_cell(term: Term | None) -> str:
 
 
 def write_solutions(variables: Sequence[str], rows: Sequence[Row], fmt: str) -> bytes:
-    r"""A SELECT result in one of :data:`RESULT_FORMATS`.
+    r"""A SELECT result in one of :data:`koko.graph.format_table.RESULT_FORMATS`, by its name.
 
     >>> rows = [(ox.NamedNode("https://w3id.org/koko-kg/id/site/erfurt"), ox.Literal("Erfurt", language="de"))]
     >>> write_solutions(["site", "name"], rows, "csv")
@@ -92,8 +108,7 @@ def write_solutions(variables: Sequence[str], rows: Sequence[Row], fmt: str) -> 
     """
     if fmt == "json":
         bindings = [{v: _json_term(t) for v, t in zip(variables, row, strict=True) if t is not None} for row in rows]
-        document = {"head": {"vars": list(variables)}, "results": {"bindings": bindings}}
-        return json.dumps(document, ensure_ascii=False).encode("utf-8")
+        return json_document(variables, bindings)
     if fmt == "xml":
         head = "".join(f"<variable name={quoteattr(v)}/>" for v in variables)
         results = "".join(
@@ -111,21 +126,16 @@ def write_solutions(variables: Sequence[str], rows: Sequence[Row], fmt: str) -> 
             f"<head>{head}</head><results>{results}</results></sparql>\n"
         ).encode()
     if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\r\n")
-        writer.writerow(variables)
-        writer.writerows([_csv_cell(t) for t in row] for row in rows)
-        return buffer.getvalue().encode("utf-8")
+        return csv_document(variables, ([_csv_cell(t) for t in row] for row in rows))
     if fmt == "tsv":
-        lines = ["\t".join(f"?{v}" for v in variables)] + ["\t".join(_tsv_cell(t) for t in row) for row in rows]
-        return ("\n".join(lines) + "\n").encode("utf-8")
+        return tsv_document(variables, ([_tsv_cell(t) for t in row] for row in rows))
     raise ValueError(f"not a result format: {fmt!r}")
 
 
 def write_boolean(answer: bool, fmt: str) -> bytes:
     """An ASK result; CSV and TSV carry it as a one-cell table, as Jena and Oxigraph do."""
     if fmt == "json":
-        return json.dumps({"head": {}, "boolean": answer}).encode()
+        return json_boolean(answer)
     if fmt == "xml":
         value = "true" if answer else "false"
         return f'<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head/><boolean>{value}</boolean></sparql>\n'.encode()

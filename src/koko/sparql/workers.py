@@ -7,8 +7,9 @@ its deadline gets its worker killed and replaced while the client is told at onc
 requests go on in the other workers meanwhile.
 
 Workers are plain ``python -m koko.sparql.workers`` processes talking over a socket pair, not
-``multiprocessing`` children: they import nothing but pyoxigraph and this module, and they
-do not re-run the server's ``__main__``, so a replacement is ready in a fraction of a second.
+``multiprocessing`` children: they import nothing but pyoxigraph, this module, its result writers and
+the format table, and they do not re-run the server's ``__main__``, so a replacement is ready in a
+fraction of a second.
 """
 
 from __future__ import annotations
@@ -24,19 +25,12 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
+from typing import Any
 
 import pyoxigraph as ox
 
-from koko.sparql.results import write_boolean, write_solutions
-
-RDF_WRITERS = {
-    "ttl": ox.RdfFormat.TURTLE,
-    "jsonld": ox.RdfFormat.JSON_LD,
-    "nt": ox.RdfFormat.N_TRIPLES,
-    "xml": ox.RdfFormat.RDF_XML,
-    "trig": ox.RdfFormat.TRIG,
-    "nq": ox.RdfFormat.N_QUADS,
-}
+from koko.graph.format_table import engine_serialize, rdf_format
+from koko.sparql.results import Row, write_boolean, write_solutions
 
 
 @dataclass(frozen=True)
@@ -108,17 +102,19 @@ class WorkerCrashed(PoolError):
     status = 500
 
 
-def _dataset_options(job: Job) -> dict:
+def _dataset_options(job: Job) -> dict[str, Any]:
     if job.default_graphs is None and job.named_graphs is None:
         return {"use_default_graph_as_union": True}
-    options: dict = {"default_graph": [ox.NamedNode(g) for g in job.default_graphs or ()]}
+    options: dict[str, Any] = {"default_graph": [ox.NamedNode(g) for g in job.default_graphs or ()]}
     options["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs or ()]
     return options
 
 
 def execute(store: ox.Store, job: Job) -> Outcome:
     """Run one job on a store and write its result, at most ``max_rows`` rows or triples."""
-    substitutions = {ox.Variable(name): term for name, term in job.substitutions}
+    substitutions: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
+        ox.Variable(name): term for name, term in job.substitutions
+    }
     try:
         answer = store.query(job.query, substitutions=substitutions, base_iri=job.base_iri, **_dataset_options(job))
         return outcome_of(answer, job)
@@ -135,7 +131,7 @@ def outcome_of(answer: ox.QueryBoolean | ox.QuerySolutions | Iterable[ox.Triple]
         return Outcome("boolean", write_boolean(bool(answer), job.result_format), rows=1)
     if isinstance(answer, ox.QuerySolutions):
         variables = tuple(v.value for v in answer.variables)
-        rows = []
+        rows: list[Row] = []
         for solution in answer:
             if len(rows) == job.max_rows:
                 return Outcome(
@@ -143,7 +139,7 @@ def outcome_of(answer: ox.QueryBoolean | ox.QuerySolutions | Iterable[ox.Triple]
                 )
             rows.append(tuple(solution[v] for v in variables))
         return Outcome("solutions", write_solutions(variables, rows, job.result_format), len(rows), variables=variables)
-    triples = []
+    triples: list[ox.Triple] = []
     truncated = False
     for triple in answer:
         if len(triples) == job.max_rows:
@@ -151,7 +147,7 @@ def outcome_of(answer: ox.QueryBoolean | ox.QuerySolutions | Iterable[ox.Triple]
             break
         triples.append(triple)
     prefixes = dict(job.prefixes) or None
-    body = ox.serialize(triples, format=RDF_WRITERS[job.graph_format], prefixes=prefixes if job.graph_format == "ttl" else None)
+    body = engine_serialize(triples, rdf_format(job.graph_format), prefixes if job.graph_format == "ttl" else None)
     return Outcome("graph", body, len(triples), truncated)
 
 
@@ -229,7 +225,7 @@ class WorkerPool:
                 raise QueryTimeout(
                     f"the query took longer than {timeout:g} s and was stopped", retry_after=max(1, round(timeout))
                 )
-            outcome = worker.conn.recv()
+            outcome: Outcome = worker.conn.recv()
         except (EOFError, OSError):
             self._replace(worker)
             if self._closed:

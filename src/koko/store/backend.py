@@ -42,15 +42,14 @@ from koko.sparql.binding import bind_values, term_text
 from koko.sparql.lexer import tokens
 from koko.sparql.protocol import query_form
 from koko.sparql.workers import Job, Outcome, PoolError, QueryTimeout, WorkersBusy, malformed, outcome_of
+from koko.store.credentials import Credentials, credentials_from_env
 from koko.store.http import (
     Client,
-    Credentials,
     RemoteError,
     RemoteStatus,
     RemoteTimeout,
     Response,
     check_url,
-    credentials_from_env,
 )
 from koko.store.query import GRAPH_ACCEPT, REMOTE_GRAPHS, RESULTS_JSON, endpoint_client
 

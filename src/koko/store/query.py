@@ -39,7 +39,8 @@ from koko.sparql.binding import bind_values
 from koko.sparql.canned import CannedQuery, bindings_for
 from koko.sparql.lexer import tokens
 from koko.sparql.protocol import query_form
-from koko.store.http import ONCE, Client, Credentials, check_port, credentials_from_env
+from koko.store.credentials import Credentials, credentials_from_env
+from koko.store.http import ONCE, Client, check_port
 
 DEFAULT_TIMEOUT = 30.0
 RESULTS_JSON = JSON_RESULTS.media_type

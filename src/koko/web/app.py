@@ -15,15 +15,16 @@ module-level state, so tests build as many apps as they like.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, Response
-from starlette.routing import Mount
+from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
-from starlette.types import ASGIApp
+from starlette.types import ASGIApp, ExceptionHandler
 
 from koko.graph.negotiate import accepts_html
 from koko.pages import query_pages
@@ -53,7 +54,9 @@ class Service:
 
 
 def service_of(request: Request) -> Service:
-    return request.app.state.service
+    service = request.app.state.service  # Starlette types its app and state as Any
+    assert isinstance(service, Service)  # set by create_app, before any request
+    return service
 
 
 async def _not_found(request: Request, exc: Exception) -> Response:
@@ -72,8 +75,13 @@ async def _method_not_allowed(request: Request, exc: Exception) -> Response:
 
 
 class _App(Starlette):
-    def __init__(self, public_url: str | None, **kwargs) -> None:
-        super().__init__(**kwargs)
+    def __init__(
+        self,
+        public_url: str | None,
+        routes: Sequence[BaseRoute],
+        exception_handlers: Mapping[int | type[Exception], ExceptionHandler],
+    ) -> None:
+        super().__init__(routes=routes, exception_handlers=exception_handlers)
         self.public_url = public_url
 
     def build_middleware_stack(self) -> ASGIApp:
@@ -90,7 +98,12 @@ def create_app(release: Release, settings: ServerConfig, backend: Backend) -> St
         *resources.ROUTES,
         Mount("/-/static", app=StaticFiles(directory=STATIC), name="static"),
     ]
-    handlers = {404: _not_found, 405: _method_not_allowed, HTTPException: _http_error, StoreUnavailable: _store_unavailable}
+    handlers: dict[int | type[Exception], ExceptionHandler] = {
+        404: _not_found,
+        405: _method_not_allowed,
+        HTTPException: _http_error,
+        StoreUnavailable: _store_unavailable,
+    }
     app = _App(settings.public_url, routes=routes, exception_handlers=handlers)
     renderer = make_renderer(urls)
     pages = linked_data_of(release, renderer, backend)

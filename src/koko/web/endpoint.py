@@ -23,11 +23,10 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from koko.graph.formats import BY_NAME as GRAPH_FORMATS
+from koko.graph import format_table
 from koko.graph.model import turtle_prefixes
 from koko.graph.negotiate import accepts_html
 from koko.sparql.protocol import ProtocolError, plan, read_operation
-from koko.sparql.results import BY_NAME as RESULT_FORMATS
 from koko.sparql.workers import SYNTAX_ERROR, Job, Outcome, PoolError
 
 TRUNCATED = "Koko-Result-Truncated"
@@ -58,7 +57,10 @@ def outcome_response(outcome: Outcome, result_format: str, graph_format: str, ma
         if outcome.malformed:
             return error_response(400, f"malformed query: {outcome.error.removeprefix(SYNTAX_ERROR)}")
         return error_response(500, f"the query could not be evaluated: {outcome.error}")
-    media = GRAPH_FORMATS[graph_format].media_type if outcome.kind == "graph" else RESULT_FORMATS[result_format].media_type
+    if outcome.kind == "graph":
+        media = format_table.rdf_format(graph_format).media_type
+    else:
+        media = format_table.result_format(result_format).media_type
     headers = {**CORS, "Vary": "Accept"}
     if outcome.truncated:
         headers[TRUNCATED] = str(max_rows)

@@ -15,13 +15,15 @@ themselves are built by the pure functions of :mod:`koko.pages.linked_data` and
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from koko.graph.formats import FORMATS, RdfFormat
+from koko.graph.format_table import RDF_FORMATS, TRIPLE_FORMATS, RdfFormat, file_media_type
 from koko.graph.negotiate import choose
 from koko.pages.linked_data import (
     PICTURES,
@@ -29,13 +31,12 @@ from koko.pages.linked_data import (
     LinkedData,
     downloads_page,
     home_page,
-    media_type_of,
     network_picture,
     resource_page,
     resource_rdf,
     timeline_picture,
 )
-from koko.pages.ontology_page import ONTOLOGY_FORMATS, ontology_page, ontology_rdf
+from koko.pages.ontology_page import ontology_page, ontology_rdf
 from koko.pages.render import language
 from koko.pages.urls import ONTOLOGY_IRI, RESOURCE_PREFIX
 from koko.pages.vocabulary import OWL
@@ -45,7 +46,8 @@ VARY = {"Vary": "Accept"}
 
 
 def _linked_data(request: Request) -> LinkedData:
-    return request.app.state.service.linked_data
+    linked_data: LinkedData = request.app.state.service.linked_data
+    return linked_data
 
 
 def _lang(request: Request) -> str:
@@ -65,9 +67,9 @@ def _negotiate(request: Request, formats: tuple[RdfFormat, ...]) -> RdfFormat | 
 def _split_suffix(path: str, formats: tuple[RdfFormat, ...]) -> tuple[str, RdfFormat | str] | None:
     """``site/dresden.ttl`` → (``site/dresden``, Turtle); None without a known suffix.
 
-    >>> _split_suffix("site/dresden.nt", FORMATS)[1].name, _split_suffix("site/dresden.html", FORMATS)
+    >>> _split_suffix("site/dresden.nt", RDF_FORMATS)[1].name, _split_suffix("site/dresden.html", RDF_FORMATS)
     ('nt', ('site/dresden', 'text/html'))
-    >>> _split_suffix("source/koko-brochure-2020.txt", FORMATS) is None
+    >>> _split_suffix("source/koko-brochure-2020.txt", RDF_FORMATS) is None
     True
     """
     stem, dot, extension = path.rpartition(".")
@@ -79,7 +81,14 @@ def _split_suffix(path: str, formats: tuple[RdfFormat, ...]) -> tuple[str, RdfFo
     return (stem, fmt) if fmt is not None else None
 
 
-async def _answer(request: Request, choice: RdfFormat | str, page, rdf, negotiated: bool, variant: str) -> Response:
+async def _answer(
+    request: Request,
+    choice: RdfFormat | str,
+    page: Callable[[str], str],
+    rdf: Callable[[RdfFormat], bytes],
+    negotiated: bool,
+    variant: str,
+) -> Response:
     headers = dict(VARY) if negotiated else {}
     if choice == HTML:
         return HTMLResponse(await run_in_threadpool(page, _lang(request)), headers=headers)
@@ -96,13 +105,13 @@ async def resource(request: Request) -> Response:
     choice: RdfFormat | str | Response
     index = await run_in_threadpool(ld.backend.about, [iri], (), False)  # labels only for a page, below
     if index.knows(iri):
-        choice, negotiated = _negotiate(request, FORMATS), True
+        choice, negotiated = _negotiate(request, RDF_FORMATS), True
     else:  # the exact IRI wins; only an unknown one is read as IRI + format suffix
-        split = _split_suffix(path, FORMATS)
+        split = _split_suffix(path, RDF_FORMATS)
         stem = ld.urls.iri_of(RESOURCE_PREFIX + split[0]) if split is not None else None
         if stem is not None:
             index = await run_in_threadpool(ld.backend.about, [stem], (), False)
-        if split is None or not index.knows(stem):
+        if split is None or stem is None or not index.knows(stem):
             raise HTTPException(404, f"{iri} is not a resource of this knowledge graph")
         iri, choice, negotiated = stem, split[1], False
     if isinstance(choice, Response):
@@ -123,11 +132,11 @@ async def ontology(request: Request) -> Response:
     ld = _linked_data(request)
     extension = request.path_params.get("extension")
     if extension is None:
-        choice = _negotiate(request, ONTOLOGY_FORMATS)
+        choice = _negotiate(request, TRIPLE_FORMATS)
         if isinstance(choice, Response):
             return choice
     else:
-        found = _split_suffix("ontology." + extension, ONTOLOGY_FORMATS)
+        found = _split_suffix("ontology." + extension, TRIPLE_FORMATS)
         if found is None:
             raise HTTPException(404, f"the ontology is not offered as .{extension}")
         choice = found[1]
@@ -166,7 +175,7 @@ async def download(request: Request) -> Response:
     name = request.path_params["name"]
     if name not in files:
         raise HTTPException(404, f"no release file named {name!r}")
-    return Response(files[name], media_type=media_type_of(name))
+    return Response(files[name], media_type=file_media_type(name))
 
 
 async def network(request: Request) -> Response:

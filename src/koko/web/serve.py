@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import math
 import signal
 import socket
 import threading
@@ -17,6 +18,7 @@ from contextlib import AbstractContextManager
 from types import FrameType
 
 import uvicorn
+from starlette.types import ASGIApp
 
 from koko.errors import KokoError
 from koko.pages.backend import Backend, embedded
@@ -51,7 +53,7 @@ class _Server(uvicorn.Server):
         self._stopped()
 
 
-def _uvicorn(app: object, stopped: Callable[[], None] = lambda: None) -> uvicorn.Server:
+def _uvicorn(app: ASGIApp, stopped: Callable[[], None] = lambda: None) -> uvicorn.Server:
     config = uvicorn.Config(
         app,
         log_level="warning",
@@ -60,7 +62,8 @@ def _uvicorn(app: object, stopped: Callable[[], None] = lambda: None) -> uvicorn
         lifespan="off",
         limit_concurrency=1000,
         timeout_keep_alive=5,
-        timeout_graceful_shutdown=GRACE + 3,  # a backstop for what the workers do not hold (--store)
+        # A backstop for what the workers do not hold (--store), in the whole seconds uvicorn takes.
+        timeout_graceful_shutdown=math.ceil(GRACE) + 3,
     )
     return _Server(config, stopped)
 

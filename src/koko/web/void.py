@@ -14,9 +14,10 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from koko.graph.format_table import TRIPLE_FORMATS
 from koko.graph.negotiate import choose
 from koko.pages.dataset_description import describe_dataset, serialise_description
-from koko.pages.dataset_page import DESCRIPTION_FORMATS, description_page
+from koko.pages.dataset_page import description_page
 from koko.pages.render import language
 from koko.pages.urls import VOID_PATH
 from koko.web.security_headers import public_root
@@ -32,12 +33,12 @@ def _negotiate(request: Request) -> str | None:
     if requested is not None:
         if requested.lower() == "html":
             return HTML
-        match = [f.media_type for f in DESCRIPTION_FORMATS if requested.lower() in (f.name, f.extension, f.media_type)]
+        match = [f.media_type for f in TRIPLE_FORMATS if requested.lower() in (f.name, f.extension, f.media_type)]
         if not match:
-            choices = ", ".join([f.name for f in DESCRIPTION_FORMATS] + ["html"])
+            choices = ", ".join([f.name for f in TRIPLE_FORMATS] + ["html"])
             raise HTTPException(400, f"format: unknown format {requested!r}; choose one of {choices}")
         return match[0]
-    return choose(request.headers.get("accept"), [*(f.media_type for f in DESCRIPTION_FORMATS), HTML])
+    return choose(request.headers.get("accept"), [*(f.media_type for f in TRIPLE_FORMATS), HTML])
 
 
 async def dataset_description(request: Request) -> Response:
@@ -46,7 +47,7 @@ async def dataset_description(request: Request) -> Response:
     media = _negotiate(request)
     headers = {"Vary": "Accept", "Access-Control-Allow-Origin": "*"}
     if media is None:
-        offered = ", ".join([*(f.media_type for f in DESCRIPTION_FORMATS), HTML])
+        offered = ", ".join([*(f.media_type for f in TRIPLE_FORMATS), HTML])
         return PlainTextResponse(f"not acceptable; this resource is offered as {offered}\n", status_code=406, headers=headers)
     stats = service.statistics
     root = public_root(request, service.settings.public_url)
@@ -55,7 +56,7 @@ async def dataset_description(request: Request) -> Response:
         html = await run_in_threadpool(description_page, service.release, service.renderer, root, stats, lang)
         return HTMLResponse(html, headers=headers)
     triples = await run_in_threadpool(describe_dataset, service.release, root, stats)
-    fmt = next(f for f in DESCRIPTION_FORMATS if f.media_type == media)
+    fmt = next(f for f in TRIPLE_FORMATS if f.media_type == media)
     body = serialise_description(triples, fmt)
     return Response(body, media_type=f"{media}; charset=utf-8", headers=headers)
 
