@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import click
-from rdflib import Dataset
+from rdflib import Dataset, Graph
 from rdflib.namespace import NamespaceManager
 
 from koko import __version__
@@ -138,7 +138,7 @@ def _params(values: tuple[str, ...]) -> dict[str, str]:
     return params
 
 
-def _load_data(config: Config, data: Path | None, source: Path | None):
+def _load_data(config: Config, data: Path | None, source: Path | None) -> Dataset:
     if data is None:
         return assemble(config, source).dataset
     return read_rdf_file(data / "koko.trig" if data.is_dir() else data)
@@ -166,7 +166,8 @@ def _load_data(config: Config, data: Path | None, source: Path | None):
     "--endpoint",
     metavar="URL",
     default=None,
-    help="Query a remote SPARQL endpoint instead (credentials: $KOKO_STORE_USER and $KOKO_STORE_PASSWORD, or $KOKO_STORE_TOKEN).",
+    help="Query a remote SPARQL endpoint instead (credentials: $KOKO_STORE_USER and $KOKO_STORE_PASSWORD, basic or with "
+    "$KOKO_STORE_AUTH=digest; or $KOKO_STORE_TOKEN).",
 )
 @click.option(
     "--timeout", type=float, default=DEFAULT_TIMEOUT, show_default=True, metavar="SECONDS", help="With --endpoint: time to wait."
@@ -224,7 +225,7 @@ def query(
         fail(exc)
 
 
-def _read_data(paths: tuple[Path, ...], config: Config, source: Path | None):
+def _read_data(paths: tuple[Path, ...], config: Config, source: Path | None) -> Dataset:
     """The user's RDF files merged into one dataset (graphs kept apart), or our release."""
     if not paths:
         return assemble(config, source).dataset
@@ -233,7 +234,7 @@ def _read_data(paths: tuple[Path, ...], config: Config, source: Path | None):
     bind_prefixes(merged, config.base)
     for path in paths:
         for s, p, o, g in read_rdf_file(path).quads((None, None, None, None)):
-            merged.graph(g.identifier if hasattr(g, "identifier") else g).add((s, p, o))
+            merged.graph(g.identifier if isinstance(g, Graph) else g).add((s, p, o))
     return merged
 
 

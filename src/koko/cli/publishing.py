@@ -8,7 +8,9 @@ each parses its options and calls :mod:`koko.web.serve`, :mod:`koko.site.static_
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import click
 
@@ -23,6 +25,8 @@ from koko.store.credentials import credentials_from_env
 from koko.store.http import Client, Retry, redact
 from koko.web import serve as serving
 from koko.web.config import load_server_config
+
+T = TypeVar("T")
 
 
 @click.command()
@@ -165,7 +169,7 @@ def site(out: Path, url: str | None, data: Path | None, profile: str, source: Pa
     click.echo(f"{summary.files} files ({summary.pages} pages, {summary.resources} resources) written to {out}/")
 
 
-def _with_progress(total: int, send):
+def _with_progress(total: int, send: Callable[[Callable[[int], None] | None], T]) -> T:
     """A progress bar of triples sent, on stderr and only on a terminal (logs and tests stay clean)."""
     if not sys.stderr.isatty():
         return send(None)
