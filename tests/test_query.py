@@ -11,7 +11,8 @@ from rdflib import Literal, URIRef
 
 from koko.config import load_config
 from koko.errors import KokoError
-from koko.sparql.canned import bindings_for, list_canned, load_canned, parse_header, render, resolve, run
+from koko.sparql.canned import bindings_for, list_canned, load_canned, parse_header, resolve, run
+from koko.sparql.output import render
 
 CONFIG = load_config(environ={})
 CANNED = list_canned(CONFIG.queries)

@@ -32,8 +32,9 @@ from rdflib.plugins.sparql.parserutils import CompValue
 from helpers import LocalHTTPServer, koko
 from koko.errors import KokoError
 from koko.sparql.binding import bind_values, term_text
-from koko.sparql.canned import CannedQuery, Parameter, bindings_for, render, resolve, run
+from koko.sparql.canned import CannedQuery, Parameter, bindings_for, resolve, run
 from koko.sparql.lexer import tokens
+from koko.sparql.output import render
 from koko.sparql.oxigraph import to_ox
 from koko.store.query import run_remote
 from oxigraph_server import load, oxigraph

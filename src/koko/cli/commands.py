@@ -26,7 +26,8 @@ from koko.graph.model import bind_prefixes
 from koko.graph.stats import as_dict, compute, summary_lines
 from koko.release.build import NotConforming, assemble, build_release
 from koko.source import coverage as curated_coverage
-from koko.sparql.canned import SELECT_OUTPUTS, list_canned, render, resolve, run
+from koko.sparql.canned import list_canned, resolve, run
+from koko.sparql.output import SELECT_OUTPUTS, render
 from koko.store.query import DEFAULT_TIMEOUT, run_remote, table_prefixes
 
 

@@ -5,7 +5,7 @@ with them; these writers take the rows already read (at most the cap) and produc
 formats (SPARQL 1.1 Query Results JSON, XML, CSV/TSV) of :data:`koko.graph.format_table.RESULT_FORMATS`.
 
 The layout of a CSV, TSV or JSON result (:func:`csv_document`, :func:`tsv_document`,
-:func:`json_document`) is written here only: ``koko query`` (:func:`koko.sparql.canned.render`) lays
+:func:`json_document`) is written here only: ``koko query`` (:func:`koko.sparql.output.render`) lays
 out its rdflib terms with the same functions.
 """
 

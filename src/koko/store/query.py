@@ -1,7 +1,7 @@
 """Queries against a remote SPARQL endpoint (``koko query --endpoint``, SPARQL 1.1 Protocol).
 
 The answer comes back as SPARQL JSON (SELECT, ASK) or N-Triples/Turtle (CONSTRUCT, DESCRIBE)
-and is turned into an rdflib ``Result``, so :func:`koko.sparql.canned.render` writes it exactly as it
+and is turned into an rdflib ``Result``, so :func:`koko.sparql.output.render` writes it exactly as it
 writes a local one. Parameters are bound as RDF terms in a VALUES block (:mod:`koko.sparql.binding`).
 
 The request goes through the store client of ``koko publish`` (:class:`koko.store.http.Client`), with
