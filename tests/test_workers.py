@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import io
 import json
+import signal
 import time
 
 import pyoxigraph as ox
 import pytest
 
 from koko.graph.format_table import RESULT_FORMATS
+from koko.sparql import workers
 from koko.sparql.results import write_boolean, write_solutions
 from koko.sparql.workers import Job, QueryTimeout, WorkerPool, execute
 
@@ -126,3 +128,19 @@ def test_closing_the_pool_ends_its_processes(published) -> None:
     process = next(iter(single._all)).process
     single.close()
     assert process.poll() is not None
+
+
+def test_a_worker_whose_pool_died_mid_query_ends_itself(published) -> None:
+    """A killed server cannot kill its workers: one left running a runaway query (seen spinning for an hour
+    after its test run was killed) ends itself once the query's timeout and ORPHAN_GRACE have passed."""
+    worker = workers._Worker(published.nquads)
+    worker.conn.send((Job(RUNAWAY), 0.5))
+    worker.conn.close()  # the pool is gone: nothing will read the answer or kill the process
+    started = time.monotonic()
+    try:
+        worker.process.wait(timeout=30)
+    finally:
+        if worker.process.poll() is None:
+            worker.process.kill()
+    assert worker.process.returncode == -signal.SIGALRM
+    assert time.monotonic() - started < 0.5 + workers.ORPHAN_GRACE + 5

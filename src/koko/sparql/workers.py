@@ -151,6 +151,11 @@ def outcome_of(answer: ox.QueryBoolean | ox.QuerySolutions | Iterable[ox.Triple]
     return Outcome("graph", body, len(triples), truncated)
 
 
+#: Seconds a worker's query may run past its timeout before the worker ends itself: the pool, if alive,
+#: has killed it by then.
+ORPHAN_GRACE = 5.0
+
+
 class _Worker:
     def __init__(self, nquads: bytes):
         parent, child = socket.socketpair()
@@ -219,7 +224,7 @@ class WorkerPool:
         except queue.Empty:
             raise WorkersBusy("all query workers are busy; try again shortly", retry_after=max(1, round(timeout))) from None
         try:
-            worker.conn.send(job)
+            worker.conn.send((job, timeout))
             if not worker.conn.poll(max(0.0, deadline - time.monotonic())):
                 self._replace(worker)
                 raise QueryTimeout(
@@ -256,10 +261,16 @@ def _main(fd: int) -> None:
     conn.send("ready")
     while True:
         try:
-            job = conn.recv()
+            job, timeout = conn.recv()
         except (EOFError, OSError):
             os._exit(0)
-        conn.send(execute(store, job))
+        # The pool kills a worker whose query outlives its timeout. Should the pool's process die first
+        # (killed, crashed), nobody would: the alarm's default action ends this process a little later,
+        # even while the engine holds the GIL, where no Python signal handler could run.
+        signal.setitimer(signal.ITIMER_REAL, timeout + ORPHAN_GRACE)
+        outcome = execute(store, job)
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        conn.send(outcome)
 
 
 if __name__ == "__main__":
