@@ -22,9 +22,11 @@ run: build
 build: $(BIN)/koko
 	$(BIN)/koko build --out dist
 
-## Run the whole test suite.
+## Run the whole test suite, one test module per process on every core (pytest-xdist; TEST_PROCESSES=0
+## runs it in this process alone). Where the time goes: docs/testing.md.
+TEST_PROCESSES ?= auto
 test: $(BIN)/koko
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_PROCESSES) --dist loadfile
 
 ## ruff (rules in pyproject.toml) and mypy, strict on src/.
 lint: $(BIN)/koko
