@@ -167,11 +167,19 @@ class _Worker:
         )
         child.close()
         self.conn = Connection(parent.detach())
+        self._killing = threading.Lock()
+        self._killed = False
         self.conn.send_bytes(nquads)
         if self.conn.recv() != "ready":
             raise RuntimeError("query worker failed to start")
 
     def kill(self) -> None:
+        """End the process and close its connection, once: a stopping pool and the thread whose query the stop
+        cut off both kill the same worker, and a second close of the socket could hit a reused descriptor."""
+        with self._killing:
+            if self._killed:
+                return
+            self._killed = True
         self.process.kill()
         self.process.wait()
         self.conn.close()
