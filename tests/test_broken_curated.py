@@ -312,6 +312,14 @@ CASES: list[tuple[str, str, Callable[[bytes], bytes], str | Callable[[bytes], st
         None,
     ),
     (
+        "section-file-with-a-site",
+        "data/curated/sections/foreword.yaml",
+        sub("section: foreword\n", 'section: foreword\nsite: ""\n'),
+        "site: a section file has no site; its facts are about the section (data/curated/README.md)",
+        line_of('site: ""'),
+        None,
+    ),
+    (
         "municipalities-csv-ags",
         "data/municipalities.csv",
         sub("Landkreis Görlitz,Görlitz,landkreis,14626,", "Landkreis Görlitz,Görlitz,landkreis,14 626,"),

@@ -350,12 +350,14 @@ def _checked_name(data: _YamlMapping, key: str, known: Collection[str], path: Pa
     return value
 
 
-def _stray_site(data: _YamlMapping, path: Path) -> str | None:
-    """A section file's ``site:``, which the format leaves out (data/curated/README.md); if given, a text."""
-    value = data.get("site")
-    if value is not None and not isinstance(value, str):
-        raise KokoError(f"site: must be a text, found {_described(value)}", path, _key_lines(data).get("site", 1))
-    return value
+def _no_site(data: _YamlMapping, path: Path) -> None:
+    """A section file has no ``site:`` (data/curated/README.md): its facts come from the section's own text."""
+    if "site" in data:
+        raise KokoError(
+            "site: a section file has no site; its facts are about the section (data/curated/README.md)",
+            path,
+            _key_lines(data).get("site", 1),
+        )
 
 
 def load_curation(folder: Path, brochure: Brochure) -> Curation:
@@ -379,7 +381,8 @@ def load_curation(folder: Path, brochure: Brochure) -> Curation:
             section = _checked_name(
                 data, "section", SECTIONS, path, f"must be one of {', '.join(SECTIONS)} and match the file name"
             )
-            site = _stray_site(data, path)
+            _no_site(data, path)
+            site = None
         unknown = set(data) - {"site", "section", "entities", "facts", *META}
         if unknown:
             raise KokoError(f"unknown key(s) {', '.join(sorted(map(str, unknown)))}", path, 1)
