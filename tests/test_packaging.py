@@ -22,10 +22,10 @@ from pathlib import Path
 import pytest
 
 from helpers import fetch, server_process
+from koko.config import RESOURCE_FOLDERS
 from tools import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
-RESOURCE_FOLDERS = ("ontology", "shapes", "queries", "data")
 
 
 def run(command: list[str], cwd: Path, env: dict[str, str], timeout: float = 300) -> subprocess.CompletedProcess[str]:

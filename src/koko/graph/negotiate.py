@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+#: The media type of our pages, offered beside the RDF formats.
+HTML = "text/html"
+
 
 def parse_accept(header: str | None) -> list[tuple[str, float, int]]:
     """(media range, q, position) for each entry; malformed q-values count as 0.
@@ -82,4 +85,4 @@ def accepts_html(header: str | None) -> bool:
     >>> accepts_html("text/html,application/xhtml+xml,*/*;q=0.8"), accepts_html("text/turtle, text/html;q=0")
     (True, False)
     """
-    return any(media in ("text/html", "application/xhtml+xml") and q > 0 for media, q, _ in parse_accept(header))
+    return any(media in (HTML, "application/xhtml+xml") and q > 0 for media, q, _ in parse_accept(header))

@@ -24,7 +24,7 @@ from starlette.responses import HTMLResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from koko.graph.format_table import RDF_FORMATS, TRIPLE_FORMATS, RdfFormat, file_media_type
-from koko.graph.negotiate import choose
+from koko.graph.negotiate import HTML, choose
 from koko.pages.linked_data import (
     PICTURES,
     SVG_TYPE,
@@ -41,7 +41,6 @@ from koko.pages.render import language
 from koko.pages.urls import ONTOLOGY_IRI, RESOURCE_PREFIX
 from koko.pages.vocabulary import OWL
 
-HTML = "text/html"
 VARY = {"Vary": "Accept"}
 
 

@@ -15,14 +15,12 @@ from starlette.responses import HTMLResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from koko.graph.format_table import TRIPLE_FORMATS
-from koko.graph.negotiate import choose
+from koko.graph.negotiate import HTML, choose
 from koko.pages.dataset_description import describe_dataset, serialise_description
 from koko.pages.dataset_page import description_page
 from koko.pages.render import language
 from koko.pages.urls import VOID_PATH
 from koko.web.security_headers import public_root
-
-HTML = "text/html"
 
 
 def _negotiate(request: Request) -> str | None:
