@@ -24,7 +24,7 @@ from koko.errors import KokoError
 from koko.graph.formats import FORMATS, load_context, lookup, read_rdf_file, serialise
 from koko.graph.model import bind_prefixes
 from koko.graph.stats import as_dict, compute, summary_lines
-from koko.release.build import NotConforming, assemble, build_release
+from koko.release.build import NotConforming, assemble, build_release, read_curation
 from koko.source import coverage as curated_coverage
 from koko.sparql.canned import list_canned, resolve, run
 from koko.sparql.output import SELECT_OUTPUTS, render
@@ -73,18 +73,26 @@ def build(source: Path | None, out: Path, infer: bool, profile: str, base: str |
 
 @main.command()
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--sentences", "by_sentence", is_flag=True, help="List every sentence no fact quotes and no reason explains.")
+@click.option("--part", default=None, help="With --sentences: only this site (slug) or section.")
 @SOURCE
-def coverage(fmt: str, source: Path | None) -> None:
-    """Curated facts per site and section by kind, and every answer without any.
+def coverage(fmt: str, by_sentence: bool, part: str | None, source: Path | None) -> None:
+    """Curated facts per site and section by kind, and the sentences no fact accounts for.
 
-    An answer may stay without a fact only with a comment in its site's file saying why
-    ("# question-slug: no curatable fact — reason"); it is listed with that reason.
+    Every sentence of the brochure is the evidence of a fact or is listed in its curated file
+    with a reason (data/curated/README.md); the exit code is 1 while any is unaccounted for.
     """
     try:
-        knowledge = assemble(load_config(), source)
+        brochure, curation = read_curation(load_config(), source)
     except KokoError as exc:
         fail(exc)
-    click.echo(curated_coverage.render(curated_coverage.compute(knowledge.curation, knowledge.brochure), fmt), nl=False)
+    result = curated_coverage.compute(curation, brochure)
+    if by_sentence and fmt == "text":
+        click.echo(curated_coverage.render_sentences(result, part), nl=False)
+    else:
+        click.echo(curated_coverage.render(result, fmt), nl=False)
+    if by_sentence and result.unaccounted:
+        sys.exit(1)
 
 
 @main.command()

@@ -65,6 +65,12 @@ def inferred_files(config: Config, dataset: Dataset) -> dict[str, bytes]:
     return {f"{RELEASE_NAME}-inferred.{fmt.extension}": serialise(inferred, fmt, None) for fmt in (lookup("ttl"), lookup("trig"))}
 
 
+def read_curation(config: Config, source: Path | None = None) -> tuple[Brochure, Curation]:
+    """The parsed brochure and the curated layer checked against it, without building the graph."""
+    brochure = parse_file(source or config.source, load_catalogue(config.questions))
+    return brochure, load_curation(config.curated, brochure)
+
+
 def assemble(config: Config, source: Path | None = None, profile: str = DEFAULT_PROFILE) -> Knowledge:
     """Parse the source and the curated tables and build the dataset as ``profile`` publishes it
     (:mod:`koko.graph.profiles`; the default is all of it); writes nothing."""

@@ -20,12 +20,18 @@ import yaml
 
 from koko.errors import KokoError
 from koko.source.records import Brochure
+from koko.source.sentences import Sentence, overlapped, split
 from koko.source.text import normalise_space, site_slug
 from koko.source.yaml_source import UniqueKeyLoader, read_yaml
 
 ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
-DATE = re.compile(r"[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?")
-KINDS = ("programme", "network", "project", "event", "product", "organisation", "unit", "role", "award")
+DATE = re.compile(
+    r"[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?|-(spring|summer|autumn|winter|first-half|second-half))?"
+)
+POST = re.compile(r"post:(?P<site>[a-z0-9-]+)-(?P<position>[1-9][0-9]*)")
+KINDS = ("programme", "network", "project", "event", "product", "organisation", "unit", "role", "award", "place", "measure")
+STATUSES = ("planned", "in-preparation", "ongoing", "completed", "cancelled", "continued")
+REASONS = ("opinion", "general", "repeats", "address")
 CORE = {
     "programme:koko": "programme",
     "org:bmbf": "organisation",
@@ -51,21 +57,33 @@ class Relation:
     subjects: frozenset[str]
     objects: frozenset[str] = frozenset()
     value: str | None = None  # int, number, date, text, true, or a closed list "a|b|c"
+    extras: frozenset[str] = frozenset()  # the extra keys the relation allows (as, measure, date, period)
 
 
-def _r(subjects: str, objects: str = "", value: str | None = None) -> Relation:
-    return Relation(frozenset(subjects.split()), frozenset(objects.split()), value)
+def _r(subjects: str, objects: str = "", value: str | None = None, extras: str = "") -> Relation:
+    return Relation(frozenset(subjects.split()), frozenset(objects.split()), value, frozenset(extras.split()))
+
+
+DATED = "network project product unit programme post"
 
 
 RELATIONS: dict[str, Relation] = {
     "participatesIn": _r("site", "programme"),
     "presentInState": _r("programme", "state"),
-    "memberOf": _r("site", "network"),
+    "memberOf": _r("site", "network", extras="as"),
+    "member": _r("network", "organisation unit role network site", extras="as"),
     "founded": _r("site", "network project"),
     "runs": _r("site", "project"),
+    "contributedTo": _r("site", "project product event network"),
+    "plans": _r("site", "project product event network"),
     "organised": _r("site", "event"),
+    "organisedBy": _r("event", "organisation unit network programme role"),
     "produced": _r("site", "product"),
-    "partner": _r("site", "organisation"),
+    "adapted": _r("site", "product"),
+    "madeBy": _r("product project", "organisation unit network programme role"),
+    "involves": _r("project event product network", "organisation unit role"),
+    "location": _r("event project network organisation unit", "place site"),
+    "partner": _r("site", "organisation unit role network"),
     "postIn": _r("site", "unit"),
     "withinUnit": _r("unit", "unit site"),
     "reportsTo": _r("site unit", "unit role"),
@@ -74,16 +92,32 @@ RELATIONS: dict[str, Relation] = {
     "funder": _r("programme", "organisation"),
     "madePermanent": _r("site", value="true"),
     "staffMovedOn": _r("site", value="text"),
+    "status": _r("project product event network programme site", value="|".join(STATUSES)),
+    "start": _r(DATED, value="date"),
+    "end": _r(DATED, value="date"),
+    "date": _r("event award", value="date"),
+    "heldBy": _r("post", value="text"),
     "level": _r("programme", value="federal|state|foundation|eu|municipal"),
     "scope": _r("organisation", value="national|state|local"),
-    "unitType": _r("unit", value="department|office|division|staff-unit|other"),
-    "productType": _r("product", value="list|overview|info-tool|brochure|newsletter|report|concept|folder|website|other"),
-    "date": _r("event award", value="date"),
+    "unitLevel": _r("unit", value="department|office|division|staff-unit|administration|other"),
+    "unitKind": _r(
+        "unit",
+        value="dezernat|geschaeftsbereich|amt|fachbereich|fachdienst|abteilung|sachgebiet|referat|team|stabsstelle"
+        "|bildungsbuero|auslaenderbehoerde|landratsamt|stadtverwaltung|other",
+    ),
+    "productType": _r(
+        "product", value="list|overview|info-tool|brochure|newsletter|report|concept|folder|website|agreement|guide|other"
+    ),
     "amount": _r("award", value="number"),
     "exhibitors": _r("event", value="int"),
     "visitors": _r("event", value="int"),
     "participants": _r("event", value="int"),
     "registrations": _r("event", value="int"),
+    "figure": _r(
+        "site state programme network project event organisation unit place",
+        value="number",
+        extras="measure date period",
+    ),
 }
 
 
@@ -110,6 +144,22 @@ class Fact:
     quote: str
     file: Path
     line: int
+    role: str | None = None  # as: the capacity of a member (a role entity)
+    measure: str | None = None  # measure: what a figure counts (a measure entity)
+    date: str | None = None  # date: of a figure
+    period: int | None = None  # period: of a figure, the funding period's ordinal
+
+
+@dataclass(frozen=True)
+class SentenceReason:
+    """A sentence that states no fact, and why (data/curated/README.md, "Every sentence is accounted for")."""
+
+    site: str | None
+    part: str
+    starts: str
+    reason: str
+    file: Path
+    line: int
 
 
 @dataclass(frozen=True)
@@ -118,6 +168,7 @@ class CuratedFile:
     site: str | None
     section: str | None
     facts: tuple[Fact, ...]
+    reasons: tuple[SentenceReason, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -254,11 +305,13 @@ def _entities(data: _YamlMapping, path: Path, found: dict[str, Entity]) -> None:
         found[ident] = Entity(ident, kind, labels["de"].strip(), labels["en"].strip(), tuple(aliases), path, line)
 
 
-def _kind(ref: object, entities: Mapping[str, Entity], sites: set[str]) -> str | None:
+def _kind(ref: object, entities: Mapping[str, Entity], sites: set[str], posts: Collection[str] = ()) -> str | None:
     if not isinstance(ref, str):
         return None
     if ref.startswith("site:"):
         return "site" if ref[5:] in sites else None
+    if ref.startswith("post:"):
+        return "post" if ref in posts else None
     if ref in CORE:
         return CORE[ref]
     return entities[ref].kind if ref in entities else None
@@ -274,7 +327,11 @@ def _check_value(relation: str, rule: Relation, value: object, path: Path, line:
         "true": value is True,
     }.get(expected, value in expected.split("|"))
     if not ok:
-        described = {"int": "a whole number", "number": "a number", "date": 'a quoted date "YYYY", "YYYY-MM" or "YYYY-MM-DD"'}
+        described = {
+            "int": "a whole number",
+            "number": "a number",
+            "date": 'a quoted date "YYYY", "YYYY-MM", "YYYY-MM-DD", "YYYY-autumn" (a season) or "YYYY-second-half"',
+        }
         wanted = described.get(expected, "true" if expected == "true" else "a text" if expected == "text" else expected)
         raise KokoError(f"{relation}: value {_described(value)} must be {wanted}", path, line)
 
@@ -285,20 +342,21 @@ class _Context(NamedTuple):
     entities: Mapping[str, Entity]
     sites: set[str]
     texts: dict[tuple[str | None, str], str]
+    posts: frozenset[str]  # post:<site>-<n> for each coordinator of each site's header
 
 
 def _fact(item: _YamlMapping, site: str | None, section: str | None, ctx: _Context, path: Path) -> Fact:
-    entities, sites, texts = ctx
+    entities, sites, texts, posts = ctx
     line = _line(item)
     relation = item.get("relation")
     if not isinstance(relation, str) or relation not in RELATIONS:
         raise KokoError(f"unknown relation {_described(relation)} (see data/curated/README.md)", path, line)
-    unknown = set(item) - {"subject", "relation", "object", "value", "approximate", "from", "quote", *META}
-    if unknown:
-        raise KokoError(f"unknown key(s) {', '.join(sorted(map(str, unknown)))}", path, line)
     rule = RELATIONS[relation]
+    unknown = set(item) - {"subject", "relation", "object", "value", "approximate", "from", "quote", *rule.extras, *META}
+    if unknown:
+        raise KokoError(f"{relation}: unknown key(s) {', '.join(sorted(map(str, unknown)))}", path, line)
     subject = item.get("subject", f"site:{site}" if site else None)
-    subject_kind = _kind(subject, entities, sites)
+    subject_kind = _kind(subject, entities, sites, posts)
     if not isinstance(subject, str) or subject_kind is None:  # _kind knows only texts
         raise KokoError(f"{relation}: unknown subject {_described(subject)}", path, line)
     if subject_kind not in rule.subjects:
@@ -306,7 +364,7 @@ def _fact(item: _YamlMapping, site: str | None, section: str | None, ctx: _Conte
         raise KokoError(f"{relation}: the subject must be a {wanted}, not a {subject_kind}", path, line)
     obj = item.get("object")
     if rule.value is None:
-        object_kind = _kind(obj, entities, sites)
+        object_kind = _kind(obj, entities, sites, posts)
         if not isinstance(obj, str) or object_kind is None:  # _kind knows only texts
             raise KokoError(f"{relation}: unknown object {_described(obj)}", path, line)
         if object_kind not in rule.objects:
@@ -319,8 +377,9 @@ def _fact(item: _YamlMapping, site: str | None, section: str | None, ctx: _Conte
             raise KokoError(f"{relation} takes a value:, not an object:", path, line)
         _check_value(relation, rule, item["value"], path, line)
     approximate = item.get("approximate", False)
-    if approximate not in (True, False) or (approximate and rule.value not in ("int", "number")):
-        raise KokoError("approximate: true is only for figures", path, line)
+    if approximate not in (True, False) or (approximate and rule.value not in ("int", "number", "date")):
+        raise KokoError("approximate: true is only for figures and dates", path, line)
+    extras = _extras(relation, item, ctx, path, line)
     quote = item.get("quote")
     if not isinstance(quote, str) or not quote.strip():
         raise KokoError(f"{relation}: every fact needs a quote:", path, line)
@@ -339,7 +398,106 @@ def _fact(item: _YamlMapping, site: str | None, section: str | None, ctx: _Conte
         where = f"answer {site}/{part}" if site else f"section {part}"
         raise KokoError(f"quote not found verbatim in {where}: {quote!r}", path, line)
     # The check above lets through what equals True or False (1, 0.0, …); only its truth counts.
-    return Fact(subject, relation, obj, item.get("value"), bool(approximate), site, part, normalise_space(quote), path, line)
+    return Fact(
+        subject,
+        relation,
+        obj,
+        item.get("value"),
+        bool(approximate),
+        site,
+        part,
+        normalise_space(quote),
+        path,
+        line,
+        **extras,
+    )
+
+
+def _extras(relation: str, item: _YamlMapping, ctx: _Context, path: Path, line: int) -> dict[str, Any]:
+    """The extra keys of a fact (``as:``, ``measure:``, ``date:``, ``period:``), checked."""
+    extras: dict[str, Any] = {}
+    if "as" in item:
+        role = item["as"]
+        if _kind(role, ctx.entities, ctx.sites) != "role":
+            raise KokoError(f"{relation}: as: {_described(role)} must be a role entity", path, line)
+        extras["role"] = role
+    if relation == "figure":
+        measure = item.get("measure")
+        if _kind(measure, ctx.entities, ctx.sites) != "measure":
+            raise KokoError(f"figure: measure: {_described(measure)} must be a measure entity", path, line)
+        extras["measure"] = measure
+    if "date" in item:
+        _check_value(f"{relation}: date", Relation(frozenset(), value="date"), item["date"], path, line)
+        extras["date"] = item["date"]
+    if "period" in item:
+        if item["period"] not in (1, 2) or isinstance(item["period"], bool):
+            raise KokoError(f"{relation}: period: {_described(item['period'])} must be 1 or 2 (the funding period)", path, line)
+        extras["period"] = item["period"]
+    return extras
+
+
+def evidenced(facts: tuple[Fact, ...], sentences: Mapping[tuple[str | None, str], tuple[Sentence, ...]],
+              texts: Mapping[tuple[str | None, str], str]) -> dict[tuple[str | None, str, int], Fact]:
+    """(site, part, sentence index) → the first fact whose quote overlaps that sentence."""
+    found: dict[tuple[str | None, str, int], Fact] = {}
+    for fact in facts:
+        key = (fact.site, fact.part)
+        for index in overlapped(sentences[key], texts[key], fact.quote):
+            found.setdefault((fact.site, fact.part, index), fact)
+    return found
+
+
+def _reasons(
+    data: _YamlMapping,
+    site: str | None,
+    section: str | None,
+    facts: tuple[Fact, ...],
+    sentences: Mapping[tuple[str | None, str], tuple[Sentence, ...]],
+    texts: Mapping[tuple[str | None, str], str],
+    path: Path,
+) -> tuple[SentenceReason, ...]:
+    """The file's ``sentences:``: each names one sentence of its part that no fact quotes, and a reason."""
+    covered = evidenced(facts, sentences, texts)
+    out: list[SentenceReason] = []
+    seen: dict[tuple[str, int], int] = {}
+    for item, line in _items(data, "sentences", "from: …, starts: …, reason: …", path):
+        unknown = set(item) - {"from", "starts", "reason", *META}
+        if unknown:
+            raise KokoError(f"sentences: unknown key(s) {', '.join(sorted(map(str, unknown)))}", path, line)
+        if site:
+            part = item.get("from")
+            if not isinstance(part, str) or (site, part) not in texts:
+                answered = sorted(q for s, q in texts if s == site)
+                raise KokoError(f"from: {_described(part)} is not an answer of site {site} ({', '.join(answered)})", path, line)
+        else:
+            if "from" in item:
+                raise KokoError("a section's sentences are from the section itself: no from:", path, line)
+            assert section is not None
+            part = section
+        reason = item.get("reason")
+        if reason not in REASONS:
+            raise KokoError(f"sentences: reason {_described(reason)} must be one of {', '.join(REASONS)}", path, line)
+        starts = item.get("starts")
+        if not isinstance(starts, str) or len(starts.split()) < 2:
+            raise KokoError("sentences: starts: must be the sentence's first words (at least two), verbatim", path, line)
+        starts = normalise_space(starts)
+        matches = [s for s in sentences[(site, part)] if s.text.startswith(starts)]
+        if len(matches) != 1:
+            problem = "no sentence" if not matches else f"{len(matches)} sentences"
+            raise KokoError(f"sentences: {problem} of {site or 'section'}/{part} start(s) with {starts!r}", path, line)
+        index = matches[0].index
+        if (site, part, index) in covered:
+            fact = covered[(site, part, index)]
+            raise KokoError(
+                f"sentences: the sentence starting {starts!r} is already the evidence of the fact at line {fact.line}",
+                path,
+                line,
+            )
+        if (part, index) in seen:
+            raise KokoError(f"sentences: the sentence starting {starts!r} is already listed at line {seen[(part, index)]}", path, line)
+        seen[(part, index)] = line
+        out.append(SentenceReason(site, part, starts, str(reason), path, line))
+    return tuple(out)
 
 
 def _checked_name(data: _YamlMapping, key: str, known: Collection[str], path: Path, rule: str) -> str:
@@ -364,6 +522,11 @@ def load_curation(folder: Path, brochure: Brochure) -> Curation:
     """All curated files of ``folder``, checked against each other and against the brochure."""
     texts = part_texts(brochure)
     sites = {site for site, _ in texts if site}
+    posts = frozenset(
+        f"post:{site_slug(site.name)}-{position}"
+        for site in brochure.sites
+        for position in range(1, len(site.coordinators) + 1)
+    )
     entities: dict[str, Entity] = {}
     shared = folder / "shared.yaml"
     if shared.exists():
@@ -383,18 +546,20 @@ def load_curation(folder: Path, brochure: Brochure) -> Curation:
             )
             _no_site(data, path)
             site = None
-        unknown = set(data) - {"site", "section", "entities", "facts", *META}
+        unknown = set(data) - {"site", "section", "entities", "facts", "sentences", *META}
         if unknown:
             raise KokoError(f"unknown key(s) {', '.join(sorted(map(str, unknown)))}", path, 1)
         _entities(data, path, entities)
         documents.append((path, data, site, section))
     files = []
-    context = _Context(entities, sites, texts)
+    context = _Context(entities, sites, texts, posts)
+    sentences = {key: split(text) for key, text in texts.items()}
     for path, data, site, section in documents:
         facts = tuple(
             _fact(item, site, section, context, path) for item, _ in _items(data, "facts", "relation: …, quote: …", path)
         )
-        files.append(CuratedFile(path, site, section, facts))
+        reasons = _reasons(data, site, section, facts, sentences, texts, path)
+        files.append(CuratedFile(path, site, section, facts, reasons))
     mentioned = {ref for f in files for fact in f.facts for ref in (fact.subject, fact.object)}
     for entity in entities.values():
         if entity.id not in mentioned:  # it would be a node without provenance, reachable from nothing
