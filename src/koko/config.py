@@ -78,6 +78,10 @@ class Config:
         return self.root / "data" / "curated"
 
     @property
+    def vocabularies(self) -> Path:
+        return self.root / "data" / "vocabularies.yaml"
+
+    @property
     def ontology(self) -> Path:
         return self.root / "ontology" / "koko.ttl"
 

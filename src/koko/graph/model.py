@@ -22,7 +22,9 @@ from rdflib.namespace import DCTERMS, ORG, OWL, PROV, NamespaceManager
 from koko.config import ONTOLOGY_IRI, Config
 from koko.errors import KokoError
 from koko.graph.namespace import KOKO
+from koko.graph.evidence import add_evidence
 from koko.source.catalogue import Catalogue, Municipality
+from koko.source.identifiers import NutsTable, district_key_uri, state_key_uri
 from koko.source.programme import ProgrammeFacts
 from koko.source.records import Brochure, Chapter, Site
 from koko.source.text import site_slug, slugify
@@ -68,7 +70,10 @@ STATE_INFO = {
     "Thüringen": ("thueringen", "16", "Thuringia", "Freistaat Thüringen"),
 }
 KIND_CLASS = {"landkreis": KOKO.RuralDistrict, "kreisfreie-stadt": KOKO.DistrictFreeCity}
-KIND_LABEL = {"landkreis": ("Landkreis", "rural district"), "kreisfreie-stadt": ("kreisfreie Stadt", "district-free city")}
+KIND_LABEL = {"landkreis": ("Landkreis", "district"), "kreisfreie-stadt": ("kreisfreie Stadt", "district-free city")}
+TIME = Namespace("http://www.w3.org/2006/time#")
+# The date of the brochure: the headers name the coordinators who held the posts then.
+BROCHURE_YEAR = "2020"
 
 
 def prefix_table(base: str) -> tuple[tuple[str, str], ...]:
@@ -169,8 +174,10 @@ class _Builder:
         catalogue: Catalogue,
         municipalities: dict[str, Municipality],
         programme: ProgrammeFacts,
+        nuts: NutsTable,
     ):
         self.iri = Iris(config.base)
+        self.nuts = nuts
         self.config = config
         self.brochure = brochure
         self.catalogue = catalogue
@@ -309,6 +316,7 @@ class _Builder:
         de_en(g, state, chapter.state, state_en)
         g.add((state, SKOS.altLabel, Literal(official, lang="de")))
         g.add((state, KOKO.landesschluessel, Literal(key)))
+        g.add((state, SCHEMA.areaServed, URIRef(state_key_uri(key))))
 
         node = self.iri(f"brochure/chapter/{slug}")
         g.add((node, RDF.type, KOKO.StateChapter))
@@ -370,15 +378,20 @@ class _Builder:
         _lines(g, profile, site.first_line, site.last_line, self.source_file)
 
         g.add((node, RDF.type, KOKO.Site))
-        de_en(g, node, site.name, f"KoKo site {row.official_name}")
+        de_en(g, node, row.site_name, f"KoKo site {row.official_name}")
         g.add((node, KOKO.printedName, Literal(site.name)))
         g.add((node, KOKO.programme, self.programme))
         g.add((node, KOKO.municipality, muni))
         g.add((node, KOKO.chapter, chapter_node))
         g.add((node, KOKO.profile, profile))
-        g.add((node, KOKO.programmeStart, Literal(site.start, datatype=XSD.gYearMonth)))
-        g.add((node, KOKO.motto, Literal(site.motto, lang="de")))
+        start = Literal(site.start, datatype=XSD.gYearMonth)
+        g.add((node, KOKO.programmeStart, start))
+        motto = Literal(site.motto, lang="de")
+        g.add((node, KOKO.motto, motto))
         g.add((node, PROV.wasDerivedFrom, profile))
+        said = f"{row.site_name} – "
+        add_evidence(g, self.iri, slug, (node, KOKO.programmeStart, start), site.start_text, profile, said + f"Programmstart {site.start}")
+        add_evidence(g, self.iri, slug, (node, KOKO.motto, motto), site.motto_text, profile, said + "Motto")
 
         self.municipality(g, muni, row, state_slug, site)
         for position, name in enumerate(site.coordinators, start=1):
@@ -398,10 +411,13 @@ class _Builder:
             g.add((muni, ORG.hasPost, post))
             g.add((post, ORG.heldBy, person))
             g.add((post, PROV.wasDerivedFrom, profile))
+            g.add((post, ORG.role, self.iri("vocabulary/role/bildungskoordination")))
             g.add((person, RDF.type, SCHEMA.Person))
             g.add((person, RDFS.label, Literal(name, lang="de")))
             g.add((person, SCHEMA.name, Literal(name)))
             g.add((person, ORG.holds, post))
+            add_evidence(g, self.iri, slug, (post, ORG.heldBy, person), site.coordination_text, profile, f"{row.site_name} – {name}")
+            self.membership(g, f"{slug}-{position}", person, muni, name, row.site_name, profile)
 
         for answer in site.answers:
             a = self.iri(f"answer/{slug}/{answer.question.slug}")
@@ -424,6 +440,28 @@ class _Builder:
             [profile, self.municipality_table],
         )
 
+    def membership(self, g: Graph, post: str, person: URIRef, muni: URIRef, name: str, site_name: str, profile: URIRef) -> None:
+        """The coordinator's org:Membership of the administration, during an interval that holds
+        the brochure's year; when it began is curated where an answer says it (post:<slug>-<n>)."""
+        node = self.iri(f"membership/{post}")
+        interval = self.iri(f"interval/membership/{post}")
+        year = self.iri(f"time/{BROCHURE_YEAR}")
+        g.add((node, RDF.type, ORG.Membership))
+        de_en(g, node, f"{name}: Bildungskoordination {site_name}", f"{name}: education coordinator, {site_name}")
+        g.add((node, ORG.member, person))
+        g.add((node, ORG.organization, muni))
+        g.add((node, ORG.role, self.iri("vocabulary/role/bildungskoordination")))
+        g.add((node, ORG.memberDuring, interval))
+        g.add((node, PROV.wasDerivedFrom, profile))
+        g.add((interval, RDF.type, TIME.ProperInterval))
+        de_en(g, interval, f"Amtszeit: {name}, {site_name}", f"Tenure: {name}, {site_name}")
+        g.add((interval, TIME.inside, year))
+        g.add((year, RDF.type, TIME.Instant))
+        de_en(g, year, BROCHURE_YEAR, BROCHURE_YEAR)
+        g.add((year, TIME.inXSDgYear, Literal(BROCHURE_YEAR, datatype=XSD.gYear)))
+        g.add((year, TIME.unitType, TIME.unitYear))
+        g.add((year, KOKO.edtf, Literal(BROCHURE_YEAR, datatype=URIRef("http://id.loc.gov/datatypes/edtf/EDTF"))))
+
     def municipality(self, g: Graph, muni: URIRef, row: Municipality, state_slug: str, site: Site) -> None:
         kind_de, kind_en = KIND_LABEL[row.kind]
         g.add((muni, RDF.type, KIND_CLASS[row.kind]))
@@ -431,6 +469,9 @@ class _Builder:
         g.add((muni, SKOS.altLabel, Literal(f"{row.official_name} ({kind_de})", lang="de")))
         g.add((muni, KOKO.printedName, Literal(site.name)))
         g.add((muni, KOKO.kreisschluessel, Literal(row.ags)))
+        g.add((muni, KOKO.municipalityKind, self.iri(f"vocabulary/municipality-kind/{row.kind}")))
+        g.add((muni, SCHEMA.areaServed, URIRef(district_key_uri(row.ags))))
+        g.add((muni, SCHEMA.areaServed, URIRef(self.nuts.uri(row.ags))))
         g.add((muni, KOKO.federalState, self.iri(f"state/{state_slug}")))
         g.add((muni, KOKO.participation, self.iri(f"site/{site_slug(site.name)}")))
         g.add((muni, PROV.wasDerivedFrom, self.municipality_table))
@@ -444,6 +485,9 @@ class _Builder:
             de_en(g, successor, row.successor_name, f"{row.successor_name} ({s_en})")
             g.add((successor, SKOS.altLabel, Literal(f"{row.successor_name} ({s_de})", lang="de")))
             g.add((successor, KOKO.kreisschluessel, Literal(row.successor_ags)))
+            g.add((successor, KOKO.municipalityKind, self.iri(f"vocabulary/municipality-kind/{row.successor_kind}")))
+            # The key outlived the merger; the NUTS-3 code of 2018 describes the district before it.
+            g.add((successor, SCHEMA.areaServed, URIRef(district_key_uri(row.successor_ags))))
             g.add((successor, KOKO.federalState, self.iri(f"state/{state_slug}")))
             g.add((successor, PROV.wasDerivedFrom, self.municipality_table))
             g.add((change, RDF.type, ORG.ChangeEvent))
@@ -464,10 +508,15 @@ class _Builder:
 
 
 def build_dataset(
-    config: Config, brochure: Brochure, catalogue: Catalogue, municipalities: dict[str, Municipality], programme: ProgrammeFacts
+    config: Config,
+    brochure: Brochure,
+    catalogue: Catalogue,
+    municipalities: dict[str, Municipality],
+    programme: ProgrammeFacts,
+    nuts: NutsTable,
 ) -> Dataset:
     """The whole knowledge graph as a dataset of named graphs."""
-    return _Builder(config, brochure, catalogue, municipalities, programme).build()
+    return _Builder(config, brochure, catalogue, municipalities, programme, nuts).build()
 
 
 def ontology_iri() -> URIRef:

@@ -39,6 +39,7 @@ class KOKO(DefinedNamespace):
     Municipality: URIRef  # municipality
     Network: URIRef  # network
     PartnerOrganisation: URIRef  # partner organisation
+    Place: URIRef  # place
     Product: URIRef  # product
     Project: URIRef  # project
     Question: URIRef  # question
@@ -52,28 +53,36 @@ class KOKO(DefinedNamespace):
 
     # Properties (owl:ObjectProperty, owl:DatatypeProperty)
     aboutState: URIRef  # about state
+    adapted: URIRef  # adapted
     answer: URIRef  # has answer
     answerOf: URIRef  # answer of
     approximate: URIRef  # approximate
     chapter: URIRef  # printed in chapter
     colleagueRole: URIRef  # colleague role
+    contributedTo: URIRef  # contributed to
     coordinatorPost: URIRef  # has coordinator post
+    edtf: URIRef  # date as written (EDTF)
     exhibitorCount: URIRef  # number of exhibitors
     federalState: URIRef  # in federal state
+    figure: URIRef  # figure
     firstLine: URIRef  # first line
     fundingPeriod: URIRef  # has funding period
+    inFundingPeriod: URIRef  # in funding period
     initiated: URIRef  # initiated
     introduction: URIRef  # has introduction
+    involves: URIRef  # involves
     kreisschluessel: URIRef  # district key
     landesschluessel: URIRef  # state key
     lastLine: URIRef  # last line
     level: URIRef  # level
     listedSite: URIRef  # listed site
     madePermanent: URIRef  # made permanent
+    measure: URIRef  # measure
     memberOf: URIRef  # member of
     monitoredBy: URIRef  # scientifically monitored by
     motto: URIRef  # site motto
     municipality: URIRef  # participating municipality
+    municipalityKind: URIRef  # kind of local authority
     organised: URIRef  # organised
     participantCount: URIRef  # number of participants
     participatesIn: URIRef  # participates in
@@ -82,9 +91,9 @@ class KOKO(DefinedNamespace):
     periodEnd: URIRef  # end year
     periodOrdinal: URIRef  # period number
     periodStart: URIRef  # start year
+    plans: URIRef  # plans
     position: URIRef  # position
     postForSite: URIRef  # post for site
-    postInUnit: URIRef  # posts in unit
     presentInState: URIRef  # present in state
     printedName: URIRef  # printed name
     printedQuestion: URIRef  # printed question
@@ -99,16 +108,16 @@ class KOKO(DefinedNamespace):
     questionsPerSite: URIRef  # questions per site
     received: URIRef  # received
     registrationCount: URIRef  # number of registrations
-    reportsTo: URIRef  # reports to
     runs: URIRef  # runs
     scope: URIRef  # scope
     sha256: URIRef  # SHA-256 digest
     site: URIRef  # has site
     siteCount: URIRef  # number of sites
     staffMovedOn: URIRef  # staff moved on
+    status: URIRef  # status
     supportedBy: URIRef  # supported by
     text: URIRef  # full text
-    unitType: URIRef  # unit type
+    unitKind: URIRef  # unit kind
+    unitLevel: URIRef  # unit level
     validUntil: URIRef  # valid until
     visitorCount: URIRef  # number of visitors
-    withinUnit: URIRef  # within unit

@@ -21,13 +21,16 @@ from koko.config import Config
 from koko.errors import KokoError
 from koko.graph.curated_graph import add_curation
 from koko.graph.formats import FORMATS, load_context, lookup, serialise
-from koko.graph.model import build_dataset
+from koko.graph.concepts import add_vocabularies
+from koko.graph.model import Iris, build_dataset
 from koko.graph.profiles import DEFAULT_PROFILE, apply_profile
 from koko.source.catalogue import load_catalogue, load_municipalities
 from koko.source.curated import Curation, load_curation
+from koko.source.identifiers import load_nuts
 from koko.source.parse import parse_file
 from koko.source.programme import load_programme
 from koko.source.records import Brochure
+from koko.source.vocabulary import load_vocabularies
 
 RELEASE_NAME = "koko"
 
@@ -78,7 +81,9 @@ def assemble(config: Config, source: Path | None = None, profile: str = DEFAULT_
     brochure = parse_file(source or config.source, catalogue)
     municipalities = load_municipalities(config.municipalities)
     programme = load_programme(config.programme, brochure.foreword.text)
-    dataset = build_dataset(config, brochure, catalogue, municipalities, programme)
+    nuts = load_nuts(config.municipalities.parent)
+    dataset = build_dataset(config, brochure, catalogue, municipalities, programme, nuts)
+    add_vocabularies(dataset, load_vocabularies(config.vocabularies), Iris(config.base))
     curation = load_curation(config.curated, brochure)
     add_curation(dataset, curation, config.base, config.curated)
     # Last: the curated layer needs the persons' labels, and the profile must see every statement.

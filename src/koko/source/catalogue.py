@@ -78,6 +78,7 @@ STATES = ("sachsen", "sachsen-anhalt", "thueringen")
 class Municipality:
     printed_name: str
     official_name: str
+    site_name: str  # the name the graph gives the site: the printed one, unless that is a misprint
     kind: str
     ags: str
     state: str
@@ -103,6 +104,7 @@ def load_municipalities(path: Path) -> dict[str, Municipality]:
     columns = (
         "printed_name",
         "official_name",
+        "site_name",
         "kind",
         "ags",
         "state",
@@ -137,6 +139,7 @@ def load_municipalities(path: Path) -> dict[str, Municipality]:
         table[row["printed_name"]] = Municipality(
             printed_name=row["printed_name"],
             official_name=row["official_name"],
+            site_name=row["site_name"] or row["printed_name"],
             kind=row["kind"],
             ags=row["ags"],
             state=row["state"],

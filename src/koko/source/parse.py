@@ -444,6 +444,10 @@ class _Parser:
             header_lines=(name_line.number, start_line.number, coordination.number, *[ln.number for ln in motto_lines]),
             name_line=name_line.number,
             start_line=start_line.number,
+            start_text=start_line.norm,
+            coordination_text=coordination.norm,
+            coordination_line=coordination.number,
+            motto_text=motto,
         )
 
     def answer(self, question: Question, printed: str, position: int) -> Answer:

@@ -56,6 +56,11 @@ class Site:
     header_lines: tuple[int, ...]
     name_line: int
     start_line: int
+    # The header's lines as printed, the evidence of the start, the coordinators and the motto.
+    start_text: str = ""
+    coordination_text: str = ""
+    coordination_line: int = 0
+    motto_text: str = ""
 
     @property
     def start(self) -> str:
