@@ -9,7 +9,7 @@ entities join the schemes ``role`` and ``measure`` from their own graphs.
 from __future__ import annotations
 
 from rdflib import RDF, Dataset, Literal, URIRef
-from rdflib.namespace import SKOS
+from rdflib.namespace import DCTERMS, PROV, SKOS
 
 from koko.graph.model import Iris, de_en, graph_provenance
 from koko.source.vocabulary import Scheme
@@ -32,6 +32,8 @@ def add_vocabularies(dataset: Dataset, schemes: tuple[Scheme, ...], iri: Iris) -
         de_en(graph, node, scheme.label["de"], scheme.label["en"])
         de_en(graph, node, scheme.label["de"], scheme.label["en"], SKOS.prefLabel)
         de_en(graph, node, scheme.definition["de"], scheme.definition["en"], SKOS.definition)
+        # The scheme's name whatever the base IRI: shapes and queries find a scheme by it.
+        graph.add((node, SKOS.notation, Literal(scheme.id)))
         for concept in scheme.concepts:
             item = concept_iri(iri, scheme.id, concept.id)
             graph.add((item, RDF.type, SKOS.Concept))
@@ -50,5 +52,6 @@ def add_vocabularies(dataset: Dataset, schemes: tuple[Scheme, ...], iri: Iris) -
         [iri("source/vocabularies.yaml")],
     )
     source = iri("source/vocabularies.yaml")
-    graph.add((source, RDF.type, URIRef("http://www.w3.org/ns/prov#Entity")))
+    graph.add((source, RDF.type, PROV.Entity))
     de_en(graph, source, "Kontrollierte Vokabulare (data/vocabularies.yaml)", "Controlled vocabularies (data/vocabularies.yaml)")
+    graph.add((source, DCTERMS.format, Literal("application/yaml")))

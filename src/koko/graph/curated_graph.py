@@ -48,6 +48,7 @@ CLASSES = {
     "role": (KOKO.Role, SKOS.Concept),
     "award": (KOKO.Award,),
     "place": (KOKO.Place,),
+    "law": (SCHEMA.Legislation,),
     "measure": (SKOS.Concept,),
 }
 PATHS = {"organisation": "org", "measure": "vocabulary/measure"}  # the IRI folder of each kind; its own name otherwise
@@ -58,7 +59,6 @@ AGENTS = frozenset({"organisation", "unit", "network", "site"})  # what can be a
 DIRECT = {
     "participatesIn": KOKO.participatesIn,
     "presentInState": KOKO.presentInState,
-    "memberOf": KOKO.memberOf,
     "founded": KOKO.initiated,
     "runs": KOKO.runs,
     "contributedTo": KOKO.contributedTo,
@@ -73,6 +73,7 @@ DIRECT = {
     "colleagueRole": KOKO.colleagueRole,
     "received": KOKO.received,
     "funder": SCHEMA.funder,
+    "derivedFrom": PROV.wasDerivedFrom,
 }
 CONCEPTS = {
     "status": KOKO.status,
@@ -195,6 +196,11 @@ class _Writer:
         if fact.object.startswith("site:") and fact.relation in ("location", "member"):
             return self.terms.municipality(fact.object)
         return self.terms.node(fact.object)
+
+    def _madeBy(self, fact: Fact) -> _Written:
+        # A project is an activity (PROV: associated with its agents); a product or network is made (DCTERMS).
+        predicate = PROV.wasAssociatedWith if self.terms.kind(fact.subject) == "project" else DCTERMS.creator
+        return _Written([(self.terms.node(fact.subject), predicate, self._object(fact))])
 
     # --- W3C ORG -------------------------------------------------------------------------
     def _postIn(self, fact: Fact) -> _Written:

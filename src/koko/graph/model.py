@@ -373,7 +373,7 @@ class _Builder:
         chapter_node = self.iri(f"brochure/chapter/{state_slug}")
 
         g.add((profile, RDF.type, KOKO.SiteProfile))
-        de_en(g, profile, f"Standortbeschreibung {site.name}", f"Site profile {site.name}")
+        de_en(g, profile, f"Standortbeschreibung {row.site_name}", f"Site profile {row.official_name}")
         g.add((profile, DCTERMS.isPartOf, chapter_node))
         _lines(g, profile, site.first_line, site.last_line, self.source_file)
 
@@ -402,8 +402,8 @@ class _Builder:
             de_en(
                 g,
                 post,
-                f"Bildungskoordination {site.name} (Stelle {position})",
-                f"Education coordinator post {row.official_name} ({position})",
+                f"Bildungskoordination {row.site_name} (Stelle {position})",
+                f"Education coordination post {row.official_name} ({position})",
             )
             g.add((post, KOKO.postForSite, node))
             g.add((post, KOKO.position, integer_literal(position)))
@@ -417,13 +417,13 @@ class _Builder:
             g.add((person, SCHEMA.name, Literal(name)))
             g.add((person, ORG.holds, post))
             add_evidence(g, self.iri, slug, (post, ORG.heldBy, person), site.coordination_text, profile, f"{row.site_name} – {name}")
-            self.membership(g, f"{slug}-{position}", person, muni, name, row.site_name, profile)
+            self.membership(g, f"{slug}-{position}", person, muni, name, row, profile)
 
         for answer in site.answers:
             a = self.iri(f"answer/{slug}/{answer.question.slug}")
             g.add((node, KOKO.answer, a))
             g.add((a, RDF.type, KOKO.Answer))
-            de_en(g, a, f"{site.name}: {answer.question.de}", f"{row.official_name}: {answer.question.en}")
+            de_en(g, a, f"{row.site_name}: {answer.question.de}", f"{row.official_name}: {answer.question.en}")
             g.add((a, KOKO.answerOf, node))
             g.add((a, KOKO.question, self.iri(f"question/{answer.question.slug}")))
             g.add((a, KOKO.position, integer_literal(answer.position)))
@@ -435,26 +435,29 @@ class _Builder:
         graph_provenance(
             g,
             self.iri.graph_site(slug),
-            f"Benannter Graph: {site.name}",
+            f"Benannter Graph: {row.site_name}",
             f"Named graph: KoKo site {row.official_name}",
             [profile, self.municipality_table],
         )
 
-    def membership(self, g: Graph, post: str, person: URIRef, muni: URIRef, name: str, site_name: str, profile: URIRef) -> None:
+    def membership(
+        self, g: Graph, post: str, person: URIRef, muni: URIRef, name: str, row: Municipality, profile: URIRef
+    ) -> None:
         """The coordinator's org:Membership of the administration, during an interval that holds
         the brochure's year; when it began is curated where an answer says it (post:<slug>-<n>)."""
         node = self.iri(f"membership/{post}")
         interval = self.iri(f"interval/membership/{post}")
+        site_name, official_name = row.site_name, row.official_name
         year = self.iri(f"time/{BROCHURE_YEAR}")
         g.add((node, RDF.type, ORG.Membership))
-        de_en(g, node, f"{name}: Bildungskoordination {site_name}", f"{name}: education coordinator, {site_name}")
+        de_en(g, node, f"{name}, Bildungskoordination {site_name}", f"{name}, education coordination {official_name}")
         g.add((node, ORG.member, person))
         g.add((node, ORG.organization, muni))
         g.add((node, ORG.role, self.iri("vocabulary/role/bildungskoordination")))
         g.add((node, ORG.memberDuring, interval))
         g.add((node, PROV.wasDerivedFrom, profile))
         g.add((interval, RDF.type, TIME.ProperInterval))
-        de_en(g, interval, f"Amtszeit: {name}, {site_name}", f"Tenure: {name}, {site_name}")
+        de_en(g, interval, f"Amtszeit: {name}, Bildungskoordination {site_name}", f"Term of office: {name}, education coordination {official_name}")
         g.add((interval, TIME.inside, year))
         g.add((year, RDF.type, TIME.Instant))
         de_en(g, year, BROCHURE_YEAR, BROCHURE_YEAR)

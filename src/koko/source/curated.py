@@ -29,7 +29,7 @@ DATE = re.compile(
     r"[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?|-(spring|summer|autumn|winter|first-half|second-half))?"
 )
 POST = re.compile(r"post:(?P<site>[a-z0-9-]+)-(?P<position>[1-9][0-9]*)")
-KINDS = ("programme", "network", "project", "event", "product", "organisation", "unit", "role", "award", "place", "measure")
+KINDS = ("programme", "network", "project", "event", "product", "organisation", "unit", "role", "award", "place", "measure", "law")
 STATUSES = ("planned", "in-preparation", "ongoing", "completed", "cancelled", "continued")
 REASONS = ("opinion", "general", "repeats", "address")
 CORE = {
@@ -80,8 +80,9 @@ RELATIONS: dict[str, Relation] = {
     "organisedBy": _r("event", "organisation unit network programme role"),
     "produced": _r("site", "product"),
     "adapted": _r("site", "product"),
-    "madeBy": _r("product project", "organisation unit network programme role"),
-    "involves": _r("project event product network", "organisation unit role"),
+    "madeBy": _r("product project network", "organisation unit network programme role"),
+    "derivedFrom": _r("network project product", "network project product programme"),
+    "involves": _r("project event product network", "organisation unit role law"),
     "location": _r("event project network organisation unit", "place site"),
     "partner": _r("site", "organisation unit role network"),
     "postIn": _r("site", "unit"),
@@ -89,13 +90,13 @@ RELATIONS: dict[str, Relation] = {
     "reportsTo": _r("site unit", "unit role"),
     "colleagueRole": _r("site", "role"),
     "received": _r("site", "award"),
-    "funder": _r("programme", "organisation"),
+    "funder": _r("programme project network event product role", "organisation programme"),
     "madePermanent": _r("site", value="true"),
     "staffMovedOn": _r("site", value="text"),
     "status": _r("project product event network programme site", value="|".join(STATUSES)),
     "start": _r(DATED, value="date"),
     "end": _r(DATED, value="date"),
-    "date": _r("event award", value="date"),
+    "date": _r("event award law", value="date"),
     "heldBy": _r("post", value="text"),
     "level": _r("programme", value="federal|state|foundation|eu|municipal"),
     "scope": _r("organisation", value="national|state|local"),
@@ -560,7 +561,7 @@ def load_curation(folder: Path, brochure: Brochure) -> Curation:
         )
         reasons = _reasons(data, site, section, facts, sentences, texts, path)
         files.append(CuratedFile(path, site, section, facts, reasons))
-    mentioned = {ref for f in files for fact in f.facts for ref in (fact.subject, fact.object)}
+    mentioned = {ref for f in files for fact in f.facts for ref in (fact.subject, fact.object, fact.role, fact.measure)}
     for entity in entities.values():
         if entity.id not in mentioned:  # it would be a node without provenance, reachable from nothing
             raise KokoError(f"entity {entity.id!r} is declared but no fact mentions it", entity.file, entity.line)
