@@ -89,7 +89,7 @@ RELATIONS: dict[str, Relation] = {
     "withinUnit": _r("unit", "unit site"),
     "reportsTo": _r("site unit", "unit role"),
     "colleagueRole": _r("site", "role"),
-    "received": _r("site", "award"),
+    "received": _r("site project", "award"),
     "funder": _r("programme project network event product role", "organisation programme"),
     "madePermanent": _r("site", value="true"),
     "staffMovedOn": _r("site", value="text"),
