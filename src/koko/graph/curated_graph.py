@@ -30,7 +30,7 @@ from rdflib.term import Node
 from koko.errors import KokoError
 from koko.graph.concepts import concept_iri, scheme_iri
 from koko.graph.evidence import add_evidence
-from koko.graph.model import SCHEMA, Iris, de_en, decimal_literal, graph_provenance, integer_literal
+from koko.graph.model import COORDINATOR_ROLE, SCHEMA, Iris, de_en, decimal_literal, graph_provenance, integer_literal
 from koko.graph.namespace import KOKO
 from koko.graph.values import TIME, WrittenDate, instant
 from koko.source.curated import Curation, Entity, Fact
@@ -96,7 +96,6 @@ SECTION_IRIS = {
     "sachsen-anhalt-introduction": "brochure/chapter/sachsen-anhalt/introduction",
     "thueringen-introduction": "brochure/chapter/thueringen/introduction",
 }
-COORDINATOR_ROLE = ("role", "bildungskoordination")
 
 
 def entity_iri(iri: Iris, entity: Entity) -> URIRef:
@@ -229,7 +228,7 @@ class _Writer:
     def _memberOf(self, fact: Fact) -> _Written:
         site, network = self.terms.node(fact.subject), self._object(fact)
         written = _Written([(site, KOKO.memberOf, network)])
-        role = self.terms.node(fact.role) if fact.role else concept_iri(self.iri, *COORDINATOR_ROLE)
+        role = self.terms.node(fact.role) if fact.role else self.iri(COORDINATOR_ROLE)
         self._membership(written, fact, self.terms.municipality(fact.subject), network, role)
         return written
 
@@ -392,6 +391,9 @@ def add_curation(dataset: Dataset, curation: Curation, base: str, folder: Path) 
     declared_in: dict[Path, list[Entity]] = {}
     for entity in curation.entities.values():
         declared_in.setdefault(entity.file, []).append(entity)
+    coordinator = curation.entities.get(COORDINATOR_ROLE.partition("/")[2])
+    if coordinator is None or coordinator.kind != "role":
+        raise KokoError(f"the role {COORDINATOR_ROLE.partition('/')[2]!r} of the coordinator posts is not declared", folder / "shared.yaml")
     taken = {str(s) for s in dataset.subjects(SKOS.inScheme, scheme_iri(iri, "measure"))}
     for entity in curation.entities.values():
         if entity.kind == "measure" and str(entity_iri(iri, entity)) in taken:

@@ -72,6 +72,9 @@ STATE_INFO = {
 KIND_CLASS = {"landkreis": KOKO.RuralDistrict, "kreisfreie-stadt": KOKO.DistrictFreeCity}
 KIND_LABEL = {"landkreis": ("Landkreis", "district"), "kreisfreie-stadt": ("kreisfreie Stadt", "district-free city")}
 TIME = Namespace("http://www.w3.org/2006/time#")
+# The role of every coordinator post and membership: the curated role of data/curated/shared.yaml
+# (koko.release.build checks that it is there), whose aliases are the brochure's »KoKos«, »Bikos«.
+COORDINATOR_ROLE = "role/bildungskoordination"
 # The date of the brochure: the headers name the coordinators who held the posts then.
 BROCHURE_YEAR = "2020"
 
@@ -411,7 +414,7 @@ class _Builder:
             g.add((muni, ORG.hasPost, post))
             g.add((post, ORG.heldBy, person))
             g.add((post, PROV.wasDerivedFrom, profile))
-            g.add((post, ORG.role, self.iri("vocabulary/role/bildungskoordination")))
+            g.add((post, ORG.role, self.iri(COORDINATOR_ROLE)))
             g.add((person, RDF.type, SCHEMA.Person))
             g.add((person, RDFS.label, Literal(name, lang="de")))
             g.add((person, SCHEMA.name, Literal(name)))
@@ -453,7 +456,7 @@ class _Builder:
         de_en(g, node, f"{name}, Bildungskoordination {site_name}", f"{name}, education coordination {official_name}")
         g.add((node, ORG.member, person))
         g.add((node, ORG.organization, muni))
-        g.add((node, ORG.role, self.iri("vocabulary/role/bildungskoordination")))
+        g.add((node, ORG.role, self.iri(COORDINATOR_ROLE)))
         g.add((node, ORG.memberDuring, interval))
         g.add((node, PROV.wasDerivedFrom, profile))
         g.add((interval, RDF.type, TIME.ProperInterval))
