@@ -67,13 +67,14 @@ def _slug(name: str) -> str:
     return site_slug(name)
 
 
-def test_every_answer_has_a_fact_or_a_reason(brochure):
-    facts = {(f.site, f.part) for f in _facts() if f.site}
-    for path in sorted((CURATED / "sites").glob("*.yaml")):
-        text = path.read_text(encoding="utf-8")
-        for (slug, question), _ in part_texts(brochure).items():
-            if slug == path.stem and (slug, question) not in facts:
-                assert f"# {question}: no curatable fact" in text, f"{path.name}: answer {question} has no fact and no reason"
+def test_every_sentence_is_the_evidence_of_a_fact_or_has_a_reason(brochure):
+    from koko.source import coverage
+
+    curation = load_curation(CURATED, brochure)
+    result = coverage.compute(curation, brochure)
+    assert result.unaccounted == (), "\n".join(f"{u.site or ''}/{u.part} #{u.index + 1}: {u.text}" for u in result.unaccounted)
+    assert sum(c.sentences for c in result.sentences.values()) == 476
+    assert {name for name in result.sentences} == {f.site or f.section for f in curation.files}
 
 
 # --- the graph: evidence and one IRI per real thing --------------------------------------------

@@ -9,9 +9,7 @@ curated file lists it with a reason (data/curated/README.md); the rest are liste
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
-from pathlib import Path
 
 from koko.source.curated import CORE, Curation, Fact, evidenced, part_texts
 from koko.source.records import Brochure
@@ -25,7 +23,7 @@ OUTCOMES = {"madePermanent", "staffMovedOn", "received"}
 class Gap:
     site: str
     question: str
-    reason: str | None  # the curator's comment "# question: no curatable fact — reason", if any
+    reason: str | None  # the reasons of its sentences (data/curated/README.md), "general, opinion"; None if not all have one
 
 
 @dataclass(frozen=True)
@@ -64,11 +62,6 @@ def _kind(fact: Fact, curation: Curation) -> str:
     return "other"  # a figure of a state, a post's start: about nothing of the kinds above
 
 
-def _reasons(path: Path) -> dict[str, str]:
-    pattern = re.compile(r"^#\s*([a-z0-9-]+):\s*no curatable fact\s*[—-]\s*(.+)$", re.MULTILINE)
-    return {m.group(1): m.group(2).strip() for m in pattern.finditer(path.read_text(encoding="utf-8"))}
-
-
 def compute(curation: Curation, brochure: Brochure) -> Coverage:
     counts: dict[str, dict[str, int]] = {}
     for cfile in curation.files:
@@ -79,9 +72,17 @@ def compute(curation: Curation, brochure: Brochure) -> Coverage:
     for site, _ in answers:
         counts.setdefault(site, dict.fromkeys(KINDS, 0))
     covered = {(f.site, f.part) for f in curation.facts if f.site}
-    reasons = {f.site: _reasons(f.path) for f in curation.files if f.site}
-    gaps = tuple(Gap(site, q, reasons.get(site, {}).get(q)) for site, q in answers if (site, q) not in covered)
     sentences, unaccounted = _sentences(curation, brochure)
+    reasons: dict[tuple[str | None, str], set[str]] = {}
+    for cfile in curation.files:
+        for reason in cfile.reasons:
+            reasons.setdefault((reason.site, reason.part), set()).add(reason.reason)
+    open_parts = {(u.site, u.part) for u in unaccounted}
+    gaps = tuple(
+        Gap(site, q, None if (site, q) in open_parts else ", ".join(sorted(reasons.get((site, q), set()))) or None)
+        for site, q in answers
+        if (site, q) not in covered
+    )
     return Coverage(dict(sorted(counts.items())), gaps, sentences, unaccounted)
 
 

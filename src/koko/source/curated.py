@@ -30,7 +30,7 @@ DATE = re.compile(
 )
 POST = re.compile(r"post:(?P<site>[a-z0-9-]+)-(?P<position>[1-9][0-9]*)")
 KINDS = ("programme", "network", "project", "event", "product", "organisation", "unit", "role", "award", "place", "measure", "law")
-STATUSES = ("planned", "in-preparation", "ongoing", "completed", "cancelled", "continued")
+STATUSES = ("planned", "in-preparation", "ongoing", "completed", "discontinued", "cancelled", "continued")
 REASONS = ("opinion", "general", "repeats", "address")
 CORE = {
     "programme:koko": "programme",
@@ -64,7 +64,7 @@ def _r(subjects: str, objects: str = "", value: str | None = None, extras: str =
     return Relation(frozenset(subjects.split()), frozenset(objects.split()), value, frozenset(extras.split()))
 
 
-DATED = "network project product unit programme post"
+DATED = "network project product unit programme post organisation place"
 
 
 RELATIONS: dict[str, Relation] = {
@@ -83,7 +83,7 @@ RELATIONS: dict[str, Relation] = {
     "madeBy": _r("product project network", "organisation unit network programme role"),
     "derivedFrom": _r("network project product", "network project product programme"),
     "involves": _r("project event product network", "organisation unit role law"),
-    "location": _r("event project network organisation unit", "place site"),
+    "location": _r("event project network organisation unit place", "place site"),
     "partner": _r("site", "organisation unit role network"),
     "postIn": _r("site", "unit"),
     "withinUnit": _r("unit", "unit site"),
