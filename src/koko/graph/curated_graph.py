@@ -143,14 +143,16 @@ class _Terms:
     def posts(self, site_ref: str) -> list[URIRef]:
         return sorted(o for o in self.dataset.objects(self.node(site_ref), KOKO.coordinatorPost) if isinstance(o, URIRef))
 
-    def label(self, node: Node) -> str:
+    def label(self, node: Node, lang: str = "de") -> str:
         if not isinstance(node, URIRef):
             return str(node)
         for label in self.dataset.objects(node, RDFS.label):
-            if isinstance(label, Literal) and label.language == "de":
+            if isinstance(label, Literal) and label.language == lang:
                 return str(label)
         entity = self.entities.get(node)
-        return entity.de if entity else str(node).rsplit("/", 1)[-1]
+        if entity:
+            return entity.de if lang == "de" else entity.en
+        return str(node).rsplit("/", 1)[-1]
 
     def part(self, fact: Fact) -> URIRef:
         return self.iri(f"answer/{fact.site}/{fact.part}" if fact.site else SECTION_IRIS[fact.part])
@@ -254,10 +256,10 @@ class _Writer:
             written.structure.append((node, ORG.member, member))
         if role is not None:
             written.structure.append((node, ORG.role, role))
-        who = self.terms.label(member) if member is not None else self.terms.label(role) if role is not None else "?"
+        who = member if member is not None else role
         written.structure += [
-            (node, RDFS.label, Literal(f"Mitgliedschaft: {who} in {self.terms.label(network)}", lang="de")),
-            (node, RDFS.label, Literal(f"Membership: {who} in {self.terms.label(network)}", lang="en")),
+            (node, RDFS.label, Literal(f"Mitgliedschaft: {self.terms.label(who)} in {self.terms.label(network)}", lang="de")),
+            (node, RDFS.label, Literal(f"Membership: {self.terms.label(who, 'en')} in {self.terms.label(network, 'en')}", lang="en")),
         ]
         return node
 
@@ -282,7 +284,7 @@ class _Writer:
             (subject, TIME.hasTime, interval),
             (interval, RDF.type, TIME.ProperInterval),
             (interval, RDFS.label, Literal(f"Zeitraum: {self.terms.label(subject)}", lang="de")),
-            (interval, RDFS.label, Literal(f"Period: {self.terms.label(subject)}", lang="en")),
+            (interval, RDFS.label, Literal(f"Period: {self.terms.label(subject, 'en')}", lang="en")),
             (interval, bound, point),
         ]
         return written
@@ -340,10 +342,9 @@ class _Writer:
             )
             if part
         )
-        measure_label = self.terms.label(measure)
         written.structure += [
-            (node, RDFS.label, Literal(f"{measure_label}: {about}", lang="de")),
-            (node, RDFS.label, Literal(f"{measure_label}: {about.replace('Förderperiode', 'funding period')}", lang="en")),
+            (node, RDFS.label, Literal(f"{self.terms.label(measure)}: {about}", lang="de")),
+            (node, RDFS.label, Literal(f"{self.terms.label(measure, 'en')}: {about.replace('Förderperiode', 'funding period')}", lang="en")),
         ]
         return node
 

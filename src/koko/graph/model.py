@@ -334,7 +334,8 @@ class _Builder:
 
         intro = self.iri(f"brochure/chapter/{slug}/introduction")
         g.add((intro, RDF.type, KOKO.ChapterIntroduction))
-        de_en(g, intro, chapter.intro_title, f"Introduction to the chapter {state_en}")
+        # The title is the section's own (dcterms:title); the label says what the node is, in both languages.
+        de_en(g, intro, f"Einleitung zum Länderkapitel {chapter.state}", f"Introduction to the chapter {state_en}")
         g.add((intro, DCTERMS.title, Literal(chapter.intro_title, lang="de")))
         g.add((intro, KOKO.text, Literal(chapter.intro_text, lang="de")))
         g.add((intro, DCTERMS.isPartOf, node))
@@ -352,7 +353,7 @@ class _Builder:
             g.add((person, SCHEMA.honorificPrefix, Literal(sig.honorific)))
         g.add((person, ORG.holds, post))
         g.add((post, RDF.type, KOKO.ConsultantPost))
-        de_en(g, post, f"{sig.role} (TransMit)", f"Municipal consulting {state_en} (TransMit)")
+        de_en(g, post, f"{sig.role} (TransMit)", f"Municipal advisory service {state_en} (TransMit)")
         g.add((post, ORG.heldBy, person))
         g.add((post, ORG.postIn, self.iri(f"org/{self.facts.supported_by}")))
         g.add((post, PROV.wasDerivedFrom, intro))

@@ -72,11 +72,40 @@ def found_terms(german: str, terms: Iterable[Term]) -> list[Term]:
     return [term for _, _, term in sorted(spans, key=lambda s: s[0])]
 
 
-def mismatches(labels: Iterable[tuple[str, str, str]], terms: tuple[Term, ...]) -> list[Mismatch]:
-    """For (node, German label, English label) triples: where a German term's English is missing."""
+def _plural(word: str) -> set[str]:
+    if word.endswith("y") and word[-2:-1] not in "aeiou":
+        return {word[:-1] + "ies"}
+    if word.endswith(("s", "x", "ch", "sh")):
+        return {word + "es"}
+    return {word + "s"}
+
+
+def renderings(english: str) -> set[str]:
+    """The term and its plurals: any one word of it in the plural (»offices«, »universities of
+    applied sciences«, »language course providers«), as a German plural label needs."""
+    words = english.lower().split()
+    found = {" ".join(words)}
+    for index, word in enumerate(words):
+        for plural in _plural(word):
+            found.add(" ".join([*words[:index], plural, *words[index + 1 :]]))
+    return found
+
+
+def mismatches(
+    labels: Iterable[tuple[str, str, str]], terms: tuple[Term, ...], names: Iterable[str] = ()
+) -> list[Mismatch]:
+    """For (node, German label, English label) triples: where a German term's English is missing.
+
+    ``names`` are proper names, which are not translated (»Burgenlandkreis«, »Landkreis Görlitz« as
+    the site's name): they are taken out of the German label before its terms are looked for.
+    """
+    proper = sorted(set(names), key=len, reverse=True)
     found: list[Mismatch] = []
     for node, de, en in labels:
-        for term in found_terms(de, terms):
-            if term.en.lower() not in en.lower():
+        german = de
+        for name in proper:
+            german = german.replace(name, " ")
+        for term in found_terms(german, terms):
+            if not any(form in en.lower() for form in renderings(term.en)):
                 found.append(Mismatch(node, de, en, term))
     return found
