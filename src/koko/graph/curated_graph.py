@@ -74,6 +74,8 @@ DIRECT = {
     "received": KOKO.received,
     "funder": SCHEMA.funder,
     "derivedFrom": PROV.wasDerivedFrom,
+    "partOf": DCTERMS.isPartOf,
+    "audience": KOKO.audience,
 }
 CONCEPTS = {
     "status": KOKO.status,
@@ -332,20 +334,13 @@ class _Writer:
             written.structure.append((node, DCTERMS.date, when.literal()))
         if fact.period:
             written.structure.append((node, KOKO.inFundingPeriod, self.iri(f"programme/koko/period/{fact.period}")))
-        about = " ".join(
-            part
-            for part in (
-                "ca." if fact.approximate else "",
-                str(value),
-                f"({fact.date})" if fact.date else "",
-                f"(Förderperiode {fact.period})" if fact.period else "",
-            )
-            if part
-        )
-        written.structure += [
-            (node, RDFS.label, Literal(f"{self.terms.label(measure)}: {about}", lang="de")),
-            (node, RDFS.label, Literal(f"{self.terms.label(measure, 'en')}: {about.replace('Förderperiode', 'funding period')}", lang="en")),
-        ]
+        when = [f"({fact.date})"] if fact.date else []
+        about = {
+            "de": " ".join(["ca."] * fact.approximate + [str(value)] + when + [f"(Förderperiode {fact.period})"] * bool(fact.period)),
+            "en": " ".join(["about"] * fact.approximate + [str(value)] + when + [f"(funding period {fact.period})"] * bool(fact.period)),
+        }
+        for lang in ("de", "en"):
+            written.structure.append((node, RDFS.label, Literal(f"{self.terms.label(measure, lang)}: {about[lang]}", lang=lang)))
         return node
 
     def _figure(self, fact: Fact) -> _Written:

@@ -23,6 +23,7 @@ from koko.config import ONTOLOGY_IRI, Config
 from koko.errors import KokoError
 from koko.graph.namespace import KOKO
 from koko.graph.evidence import add_evidence
+from koko.graph.values import TIME, WrittenDate, instant
 from koko.source.catalogue import Catalogue, Municipality
 from koko.source.identifiers import NutsTable, district_key_uri, state_key_uri
 from koko.source.programme import ProgrammeFacts
@@ -42,6 +43,7 @@ PREFIXES = {
     "rdfs": RDFS,
     "schema": SCHEMA,
     "skos": SKOS,
+    "time": TIME,
     "xsd": XSD,
 }
 # Readable prefixed names for the data IRIs (site:dresden), relative to the base IRI.
@@ -62,6 +64,14 @@ DATA_PREFIXES = (
     "project",
     "role",
     "unit",
+    "place",
+    "law",
+    # the structure of the facts: memberships, periods, dates, figures and the concept schemes
+    "membership",
+    "interval",
+    "date",
+    "figure",
+    "vocabulary",
 )
 
 STATE_INFO = {
@@ -71,7 +81,6 @@ STATE_INFO = {
 }
 KIND_CLASS = {"landkreis": KOKO.RuralDistrict, "kreisfreie-stadt": KOKO.DistrictFreeCity}
 KIND_LABEL = {"landkreis": ("Landkreis", "district"), "kreisfreie-stadt": ("kreisfreie Stadt", "district-free city")}
-TIME = Namespace("http://www.w3.org/2006/time#")
 # The role of every coordinator post and membership: the curated role of data/curated/shared.yaml
 # (koko.release.build checks that it is there), whose aliases are the brochure's »KoKos«, »Bikos«.
 COORDINATOR_ROLE = "role/bildungskoordination"
@@ -452,7 +461,7 @@ class _Builder:
         node = self.iri(f"membership/{post}")
         interval = self.iri(f"interval/membership/{post}")
         site_name, official_name = row.site_name, row.official_name
-        year = self.iri(f"time/{BROCHURE_YEAR}")
+        year = instant(g, self.iri, WrittenDate(BROCHURE_YEAR))
         g.add((node, RDF.type, ORG.Membership))
         de_en(g, node, f"{name}, Bildungskoordination {site_name}", f"{name}, education coordination {official_name}")
         g.add((node, ORG.member, person))
@@ -463,11 +472,6 @@ class _Builder:
         g.add((interval, RDF.type, TIME.ProperInterval))
         de_en(g, interval, f"Amtszeit: {name}, Bildungskoordination {site_name}", f"Term of office: {name}, education coordination {official_name}")
         g.add((interval, TIME.inside, year))
-        g.add((year, RDF.type, TIME.Instant))
-        de_en(g, year, BROCHURE_YEAR, BROCHURE_YEAR)
-        g.add((year, TIME.inXSDgYear, Literal(BROCHURE_YEAR, datatype=XSD.gYear)))
-        g.add((year, TIME.unitType, TIME.unitYear))
-        g.add((year, KOKO.edtf, Literal(BROCHURE_YEAR, datatype=URIRef("http://id.loc.gov/datatypes/edtf/EDTF"))))
 
     def municipality(self, g: Graph, muni: URIRef, row: Municipality, state_slug: str, site: Site) -> None:
         kind_de, kind_en = KIND_LABEL[row.kind]

@@ -26,8 +26,8 @@ class KOKO(DefinedNamespace):
     Brochure: URIRef  # brochure
     BrochureSection: URIRef  # brochure section
     ChapterIntroduction: URIRef  # chapter introduction
-    ConsultantPost: URIRef  # consultant post
-    CoordinatorPost: URIRef  # education coordinator post
+    ConsultantPost: URIRef  # municipal advisory service post
+    CoordinatorPost: URIRef  # education coordination post
     DistrictFreeCity: URIRef  # district-free city
     Event: URIRef  # event
     Evidence: URIRef  # evidence
@@ -57,10 +57,11 @@ class KOKO(DefinedNamespace):
     answer: URIRef  # has answer
     answerOf: URIRef  # answer of
     approximate: URIRef  # approximate
+    audience: URIRef  # audience
     chapter: URIRef  # printed in chapter
     colleagueRole: URIRef  # colleague role
     contributedTo: URIRef  # contributed to
-    coordinatorPost: URIRef  # has coordinator post
+    coordinatorPost: URIRef  # has education coordination post
     edtf: URIRef  # date as written (EDTF)
     exhibitorCount: URIRef  # number of exhibitors
     federalState: URIRef  # in federal state
@@ -89,7 +90,7 @@ class KOKO(DefinedNamespace):
     participation: URIRef  # participation
     partner: URIRef  # partner
     periodEnd: URIRef  # end year
-    periodOrdinal: URIRef  # period number
+    periodOrdinal: URIRef  # funding period number
     periodStart: URIRef  # start year
     plans: URIRef  # plans
     position: URIRef  # position

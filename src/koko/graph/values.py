@@ -6,10 +6,10 @@ becomes two things:
 - a typed literal for simple queries and comparisons, whose datatype is its precision:
   ``xsd:date`` (a day), ``xsd:gYearMonth`` (a month) or ``xsd:gYear`` (a year, a season, a half
   year);
-- an OWL-Time instant, ``time/{edtf}``, that says it exactly: ``time:inXSDgYear`` (or
+- an OWL-Time instant, ``date/{edtf}``, that says it exactly: ``time:inXSDgYear`` (or
   ``…gYearMonth``, ``…Date``), ``time:unitType`` and the date as written in EDTF (ISO 8601-2,
   Library of Congress datatype), which also has seasons (``2016-23``), half years (``2019-41``)
-  and approximation (``2019~``). Instants are shared: every "Juni 2017" is ``time/2017-06``.
+  and approximation (``2019~``). Instants are shared: every "Juni 2017" is ``date/2017-06``.
 
 A figure becomes a ``schema:QuantitativeValue`` with its measure and, where the brochure says
 »ca.«, ``koko:approximate true`` on the value itself; event counts keep a plain integer beside it
@@ -20,9 +20,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rdflib import RDF, XSD, Graph, Literal, Namespace, URIRef
+from collections.abc import Callable
 
-from koko.graph.model import Iris, de_en
+from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
+
+from koko.graph.namespace import KOKO
 
 TIME = Namespace("http://www.w3.org/2006/time#")
 EDTF = URIRef("http://id.loc.gov/datatypes/edtf/EDTF")
@@ -93,19 +95,17 @@ class WrittenDate:
         return de_text, en_text
 
 
-def instant(graph: Graph, iri: Iris, date: WrittenDate) -> URIRef:
-    """The OWL-Time instant of ``date`` (described in ``graph``)."""
-    node = iri(f"time/{date.edtf()}")
+def instant(graph: Graph, mint: Callable[[str], URIRef], date: WrittenDate) -> URIRef:
+    """The OWL-Time instant of ``date`` (described in ``graph``), minted under the base by ``mint``."""
+    node = mint(f"date/{date.edtf()}")
     graph.add((node, RDF.type, TIME.Instant))
     de, en = date.labels()
-    de_en(graph, node, de, en)
+    graph.add((node, RDFS.label, Literal(de, lang="de")))
+    graph.add((node, RDFS.label, Literal(en, lang="en")))
     position = {"day": TIME.inXSDDate, "month": TIME.inXSDgYearMonth, "year": TIME.inXSDgYear}[date.precision]
     graph.add((node, position, date.literal()))
     unit = {"day": TIME.unitDay, "month": TIME.unitMonth, "year": TIME.unitYear}[date.precision]
     graph.add((node, TIME.unitType, unit))
-    graph.add((node, KOKO_EDTF, Literal(date.edtf(), datatype=EDTF)))
+    # Our own property: OWL-Time has no place for a season or an approximation.
+    graph.add((node, KOKO.edtf, Literal(date.edtf(), datatype=EDTF)))
     return node
-
-
-# The EDTF form is our own property: OWL-Time has no place for a season or an approximation.
-KOKO_EDTF = URIRef("https://w3id.org/koko-kg/ontology#edtf")
