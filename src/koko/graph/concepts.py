@@ -26,6 +26,7 @@ def concept_iri(iri: Iris, scheme: str, value: str) -> URIRef:
 def add_vocabularies(dataset: Dataset, schemes: tuple[Scheme, ...], iri: Iris) -> None:
     name = iri("graph/vocabularies")
     graph = dataset.graph(name)
+    source = iri("source/vocabularies.yaml")
     for scheme in schemes:
         node = scheme_iri(iri, scheme.id)
         graph.add((node, RDF.type, SKOS.ConceptScheme))
@@ -34,6 +35,7 @@ def add_vocabularies(dataset: Dataset, schemes: tuple[Scheme, ...], iri: Iris) -
         de_en(graph, node, scheme.definition["de"], scheme.definition["en"], SKOS.definition)
         # The scheme's name whatever the base IRI: shapes and queries find a scheme by it.
         graph.add((node, SKOS.notation, Literal(scheme.id)))
+        graph.add((node, PROV.wasDerivedFrom, source))
         for concept in scheme.concepts:
             item = concept_iri(iri, scheme.id, concept.id)
             graph.add((item, RDF.type, SKOS.Concept))
@@ -49,9 +51,8 @@ def add_vocabularies(dataset: Dataset, schemes: tuple[Scheme, ...], iri: Iris) -
         name,
         "Benannter Graph: kontrollierte Vokabulare",
         "Named graph: controlled vocabularies",
-        [iri("source/vocabularies.yaml")],
+        [source],
     )
-    source = iri("source/vocabularies.yaml")
     graph.add((source, RDF.type, PROV.Entity))
     de_en(graph, source, "Kontrollierte Vokabulare (data/vocabularies.yaml)", "Controlled vocabularies (data/vocabularies.yaml)")
     graph.add((source, DCTERMS.format, Literal("application/yaml")))

@@ -422,6 +422,9 @@ def add_curation(dataset: Dataset, curation: Curation, base: str, folder: Path) 
             written = writer.fact(fact)
             for triple in written.structure:
                 graph.add(triple)
+            for ref in (fact.role, fact.measure):  # a role or measure named only in as: or measure:
+                if ref is not None:
+                    graph.add((terms.node(ref), PROV.wasDerivedFrom, part))
             for subject, predicate, obj in written.proved:
                 graph.add((subject, predicate, obj))
                 for node in (subject, obj):
