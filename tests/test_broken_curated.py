@@ -306,8 +306,11 @@ CASES: list[tuple[str, str, Callable[[bytes], bytes], str | Callable[[bytes], st
     (
         "municipalities-csv-extra-field",
         "data/municipalities.csv",
-        sub("Landkreis Görlitz,Görlitz,landkreis,14626,sachsen,,,,,", "Landkreis Görlitz,Görlitz,landkreis,14626,sachsen,,,,,,"),
-        "more fields than the 10 columns printed_name, official_name",
+        sub(
+            "Landkreis Görlitz,Görlitz,Landkreis Görlitz,landkreis,14626,sachsen,,,,,",
+            "Landkreis Görlitz,Görlitz,Landkreis Görlitz,landkreis,14626,sachsen,,,,,,",
+        ),
+        "more fields than the 11 columns printed_name, official_name",
         line_of("Landkreis Görlitz,"),
         None,
     ),
@@ -322,7 +325,7 @@ CASES: list[tuple[str, str, Callable[[bytes], bytes], str | Callable[[bytes], st
     (
         "municipalities-csv-ags",
         "data/municipalities.csv",
-        sub("Landkreis Görlitz,Görlitz,landkreis,14626,", "Landkreis Görlitz,Görlitz,landkreis,14 626,"),
+        sub("Landkreis Görlitz,landkreis,14626,", "Landkreis Görlitz,landkreis,14 626,"),
         "ags '14 626' must be 5 digits (Kreisschlüssel)",
         line_of("Landkreis Görlitz,"),
         None,

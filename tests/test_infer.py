@@ -87,22 +87,32 @@ def test_disjoint_classes_sharing_a_member_are_reported(knowledge, ontology):
 
 
 def test_user_addition_gets_inverse_and_transitive_unit_hierarchy(ontology):
-    """A curator adds units with withinUnit only; inference climbs to the administration."""
+    """A curator adds units in W3C ORG terms only; ORG's axioms climb to the administration."""
     data = Graph()
     office, department, district = iri("unit/office"), iri("unit/department"), iri("municipality/dresden")
-    data.add((office, KOKO.withinUnit, department))
-    data.add((department, KOKO.withinUnit, district))
+    data.add((office, ORG.subOrganizationOf, department))
+    data.add((department, ORG.unitOf, district))
     data.add((iri("post/extra"), ORG.postIn, office))
     for node in (office, department):
         data.add((node, RDF.type, KOKO.AdministrativeUnit))
         data.add((node, URIRef("http://www.w3.org/2000/01/rdf-schema#label"), Literal("Einheit", lang="de")))
     entailed = infer(data, ontology).entailed
-    assert (office, KOKO.withinUnit, district) in entailed  # transitive
-    assert (office, ORG.unitOf, district) in entailed  # sub-property of org:unitOf
-    assert (office, ORG.transitiveSubOrganizationOf, district) in entailed
+    assert (office, ORG.transitiveSubOrganizationOf, district) in entailed  # transitive, through org:unitOf
+    assert (department, ORG.subOrganizationOf, district) in entailed  # org:unitOf ⊑ org:subOrganizationOf
     assert (district, ORG.hasUnit, department) in entailed  # inverse
+    assert (department, ORG.hasSubOrganization, office) in entailed
     assert (office, ORG.hasPost, iri("post/extra")) in entailed
     assert (office, RDF.type, ORG.Organization) in entailed
+
+
+def test_standard_clients_get_prov_from_koko_terms(inference, knowledge):
+    """What a PROV client reads without knowing koko: (docs/reasoning.md)."""
+    entailed = inference.entailed
+    assert (iri("product/kindergarten-broschuere-eisenach"), RDF.type, PROV.Entity) in entailed
+    assert (iri("product/sprachkurslisten-goerlitz"), PROV.wasGeneratedBy, iri("site/goerlitz")) in entailed
+    partners = list(knowledge.dataset.subject_objects(KOKO.partner))
+    assert partners
+    assert all((site, PROV.wasAssociatedWith, partner) in entailed for site, partner in partners)
 
 
 # Every OWL term the ontology and the imported axioms use; all are allowed in OWL 2 RL.

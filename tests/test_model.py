@@ -140,13 +140,21 @@ def test_saalekreis_motto_is_german_text(knowledge):
     assert str(motto).startswith("Bildung ermöglicht Partizipation – ich setze mich dafür ein")
 
 
-def test_coordinators_hold_posts_in_their_municipality(knowledge):
+def test_coordinators_hold_posts_in_a_unit_of_their_municipality(knowledge):
     rows = ask(
         knowledge,
-        "SELECT ?name WHERE { ?post org:postIn ?m ; org:heldBy ?p . ?p <https://schema.org/name> ?name } ORDER BY ?name",
+        "SELECT ?name WHERE { ?post org:postIn/org:unitOf ?m ; org:heldBy ?p . ?p <https://schema.org/name> ?name } "
+        "ORDER BY ?name",
         m=iri("municipality/magdeburg"),
     )
     assert [str(r.name) for r in rows] == ["Anton Gujo", "Dagmar Bremer"]
+    memberships = ask(
+        knowledge,
+        "SELECT ?name WHERE { ?m a org:Membership ; org:organization ?org ; org:member/<https://schema.org/name> ?name } "
+        "ORDER BY ?name",
+        org=iri("municipality/magdeburg"),
+    )
+    assert [str(r.name) for r in memberships] == ["Anton Gujo", "Dagmar Bremer"]
 
 
 def test_programme_facts_from_the_foreword(knowledge):
@@ -183,7 +191,7 @@ def test_one_named_graph_per_site_plus_the_programme_and_the_curated_files(knowl
     names = {str(g.identifier) for g in knowledge.dataset.graphs() if len(g)}
     sections = {"foreword", "summary", "sachsen-introduction", "sachsen-anhalt-introduction", "thueringen-introduction"}
     assert names == (
-        {BASE + "graph/programme", BASE + "graph/curated/shared"}
+        {BASE + "graph/programme", BASE + "graph/curated/shared", BASE + "graph/vocabularies"}
         | {BASE + f"graph/site/{slug}" for slug in EXPECTED_SLUGS}
         | {BASE + f"graph/curated/{key}" for key in (*EXPECTED_SLUGS, *sections)}
     )

@@ -115,7 +115,7 @@ SECTIONS = ("Classes", "Object properties", "Datatype properties")
 SECTION_TYPES = dict(zip(SECTIONS, TERM_TYPES, strict=False))
 SECTION_HEADING = re.compile(r"^# (Classes|Object properties|Datatype properties)$", re.M)
 # The prefixes the ontology binds, exactly and in this (sorted) order.
-PREFIXES = ("dcterms", "koko", "org", "owl", "prov", "rdf", "rdfs", "schema", "skos", "vann", "xsd")
+PREFIXES = ("dcterms", "koko", "org", "owl", "prov", "rdf", "rdfs", "schema", "skos", "time", "vann", "xsd")
 
 
 def _literals(term: URIRef, predicate: URIRef, lang: str) -> list[Literal]:

@@ -205,7 +205,13 @@ def test_every_status_is_a_concept_with_labels_and_definitions_in_both_languages
     assert (scheme, RDF.type, SKOS.ConceptScheme) in ds
     concepts = set(ds.objects(scheme, SKOS.hasTopConcept))
     assert {str(_value(ds, c, SKOS.notation)) for c in concepts} == {
-        "planned", "in-preparation", "ongoing", "completed", "discontinued", "cancelled", "continued"
+        "planned",
+        "in-preparation",
+        "ongoing",
+        "completed",
+        "discontinued",
+        "cancelled",
+        "continued",
     }
     for concept in concepts:
         for prop in (SKOS.prefLabel, SKOS.definition):
@@ -214,9 +220,15 @@ def test_every_status_is_a_concept_with_labels_and_definitions_in_both_languages
 
 def test_every_concept_value_is_a_concept_of_its_scheme(knowledge):
     ds = knowledge.dataset
-    schemes = {KOKO.status: "status", KOKO.unitLevel: "unit-level", KOKO.unitKind: "unit-kind",
-               KOKO.productType: "product-type", KOKO.level: "programme-level", KOKO.scope: "scope",
-               KOKO.municipalityKind: "municipality-kind"}
+    schemes = {
+        KOKO.status: "status",
+        KOKO.unitLevel: "unit-level",
+        KOKO.unitKind: "unit-kind",
+        KOKO.productType: "product-type",
+        KOKO.level: "programme-level",
+        KOKO.scope: "scope",
+        KOKO.municipalityKind: "municipality-kind",
+    }
     for prop, notation in schemes.items():
         values = set(ds.objects(None, prop))
         assert values, prop
@@ -251,4 +263,5 @@ def test_eisenach_is_labelled_with_its_official_name(knowledge, config):
     change = _value(ds, municipality, ORG.changedBy)
     assert _value(ds, change, ORG.resultingOrganization) == _iri(config, "municipality/wartburgkreis")
     names = {r["siteName"] for r in _rows(knowledge, config, "sites-by-state", state="Thüringen")}
-    assert "Stadt Eisenach" in names and "Landkreis Eisenach" not in names
+    assert "Stadt Eisenach" in names
+    assert "Landkreis Eisenach" not in names

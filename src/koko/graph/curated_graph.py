@@ -258,10 +258,14 @@ class _Writer:
             written.structure.append((node, ORG.member, member))
         if role is not None:
             written.structure.append((node, ORG.role, role))
-        who = member if member is not None else role
+        who: Node = member if member is not None else role if role is not None else network
         written.structure += [
             (node, RDFS.label, Literal(f"Mitgliedschaft: {self.terms.label(who)} in {self.terms.label(network)}", lang="de")),
-            (node, RDFS.label, Literal(f"Membership: {self.terms.label(who, 'en')} in {self.terms.label(network, 'en')}", lang="en")),
+            (
+                node,
+                RDFS.label,
+                Literal(f"Membership: {self.terms.label(who, 'en')} in {self.terms.label(network, 'en')}", lang="en"),
+            ),
         ]
         return node
 
@@ -330,14 +334,17 @@ class _Writer:
         if fact.approximate:
             written.structure.append((node, KOKO.approximate, Literal(True)))
         if fact.date:
-            when = WrittenDate(fact.date)
-            written.structure.append((node, DCTERMS.date, when.literal()))
+            written.structure.append((node, DCTERMS.date, WrittenDate(fact.date).literal()))
         if fact.period:
             written.structure.append((node, KOKO.inFundingPeriod, self.iri(f"programme/koko/period/{fact.period}")))
         when = [f"({fact.date})"] if fact.date else []
         about = {
-            "de": " ".join(["ca."] * fact.approximate + [str(value)] + when + [f"(Förderperiode {fact.period})"] * bool(fact.period)),
-            "en": " ".join(["about"] * fact.approximate + [str(value)] + when + [f"(funding period {fact.period})"] * bool(fact.period)),
+            "de": " ".join(
+                ["ca."] * fact.approximate + [str(value)] + when + [f"(Förderperiode {fact.period})"] * bool(fact.period)
+            ),
+            "en": " ".join(
+                ["about"] * fact.approximate + [str(value)] + when + [f"(funding period {fact.period})"] * bool(fact.period)
+            ),
         }
         for lang in ("de", "en"):
             written.structure.append((node, RDFS.label, Literal(f"{self.terms.label(measure, lang)}: {about[lang]}", lang=lang)))
@@ -345,14 +352,14 @@ class _Writer:
 
     def _figure(self, fact: Fact) -> _Written:
         subject = self.terms.node(fact.subject)
-        assert fact.measure is not None and isinstance(fact.value, (int, float))
+        assert fact.measure is not None
+        assert isinstance(fact.value, (int, float))
         value = integer_literal(fact.value) if isinstance(fact.value, int) else decimal_literal(fact.value)
         written = _Written()
         node = self._add_figure(written, subject, self.terms.node(fact.measure), value, fact)
         written.structure.remove((subject, KOKO.figure, node))
         written.proved.insert(0, (subject, KOKO.figure, node))
         return written
-
 
 
 def _describe(graph: Graph, iri: Iris, node: URIRef, entity: Entity) -> None:
@@ -389,7 +396,9 @@ def add_curation(dataset: Dataset, curation: Curation, base: str, folder: Path) 
         declared_in.setdefault(entity.file, []).append(entity)
     coordinator = curation.entities.get(COORDINATOR_ROLE.partition("/")[2])
     if coordinator is None or coordinator.kind != "role":
-        raise KokoError(f"the role {COORDINATOR_ROLE.partition('/')[2]!r} of the coordinator posts is not declared", folder / "shared.yaml")
+        raise KokoError(
+            f"the role {COORDINATOR_ROLE.partition('/')[2]!r} of the coordinator posts is not declared", folder / "shared.yaml"
+        )
     taken = {str(s) for s in dataset.subjects(SKOS.inScheme, scheme_iri(iri, "measure"))}
     for entity in curation.entities.values():
         if entity.kind == "measure" and str(entity_iri(iri, entity)) in taken:
@@ -422,14 +431,12 @@ def add_curation(dataset: Dataset, curation: Curation, base: str, folder: Path) 
             written = writer.fact(fact)
             for triple in written.structure:
                 graph.add(triple)
-            for ref in (fact.role, fact.measure):  # a role or measure named only in as: or measure:
-                if ref is not None:
+            # Every curated thing the fact names comes from the part it is quoted from.
+            for ref in (fact.subject, fact.object, fact.role, fact.measure):
+                if ref is not None and ref in curation.entities:
                     graph.add((terms.node(ref), PROV.wasDerivedFrom, part))
             for subject, predicate, obj in written.proved:
                 graph.add((subject, predicate, obj))
-                for node in (subject, obj):
-                    if node in terms.entities:
-                        graph.add((node, PROV.wasDerivedFrom, part))
                 said = f"{terms.label(subject)} – {fact.relation} – {terms.label(obj)}"
                 add_evidence(graph, iri, key, (subject, predicate, obj), fact.quote, part, said)
             if fact.relation == "postIn":  # the unit replaces the municipality the site graph names

@@ -21,8 +21,8 @@ from rdflib.namespace import DCTERMS, ORG, OWL, PROV, NamespaceManager
 
 from koko.config import ONTOLOGY_IRI, Config
 from koko.errors import KokoError
-from koko.graph.namespace import KOKO
 from koko.graph.evidence import add_evidence
+from koko.graph.namespace import KOKO
 from koko.graph.values import TIME, WrittenDate, instant
 from koko.source.catalogue import Catalogue, Municipality
 from koko.source.identifiers import NutsTable, district_key_uri, state_key_uri
@@ -403,7 +403,9 @@ class _Builder:
         g.add((node, KOKO.motto, motto))
         g.add((node, PROV.wasDerivedFrom, profile))
         said = f"{row.site_name} – "
-        add_evidence(g, self.iri, slug, (node, KOKO.programmeStart, start), site.start_text, profile, said + f"Programmstart {site.start}")
+        add_evidence(
+            g, self.iri, slug, (node, KOKO.programmeStart, start), site.start_text, profile, said + f"Programmstart {site.start}"
+        )
         add_evidence(g, self.iri, slug, (node, KOKO.motto, motto), site.motto_text, profile, said + "Motto")
 
         self.municipality(g, muni, row, state_slug, site)
@@ -429,7 +431,9 @@ class _Builder:
             g.add((person, RDFS.label, Literal(name, lang="de")))
             g.add((person, SCHEMA.name, Literal(name)))
             g.add((person, ORG.holds, post))
-            add_evidence(g, self.iri, slug, (post, ORG.heldBy, person), site.coordination_text, profile, f"{row.site_name} – {name}")
+            add_evidence(
+                g, self.iri, slug, (post, ORG.heldBy, person), site.coordination_text, profile, f"{row.site_name} – {name}"
+            )
             self.membership(g, f"{slug}-{position}", person, muni, name, row, profile)
 
         for answer in site.answers:
@@ -470,7 +474,12 @@ class _Builder:
         g.add((node, ORG.memberDuring, interval))
         g.add((node, PROV.wasDerivedFrom, profile))
         g.add((interval, RDF.type, TIME.ProperInterval))
-        de_en(g, interval, f"Amtszeit: {name}, Bildungskoordination {site_name}", f"Term of office: {name}, education coordination {official_name}")
+        de_en(
+            g,
+            interval,
+            f"Amtszeit: {name}, Bildungskoordination {site_name}",
+            f"Term of office: {name}, education coordination {official_name}",
+        )
         g.add((interval, TIME.inside, year))
 
     def municipality(self, g: Graph, muni: URIRef, row: Municipality, state_slug: str, site: Site) -> None:

@@ -19,9 +19,9 @@ from koko.checks import infer as reasoning
 from koko.checks.validate import Report, load_shapes, validate_dataset
 from koko.config import Config
 from koko.errors import KokoError
+from koko.graph.concepts import add_vocabularies
 from koko.graph.curated_graph import add_curation
 from koko.graph.formats import FORMATS, load_context, lookup, serialise
-from koko.graph.concepts import add_vocabularies
 from koko.graph.model import Iris, build_dataset
 from koko.graph.profiles import DEFAULT_PROFILE, apply_profile
 from koko.source.catalogue import load_catalogue, load_municipalities

@@ -90,7 +90,13 @@ def _sentences(curation: Curation, brochure: Brochure) -> tuple[dict[str, Senten
     texts = part_texts(brochure)
     split_texts = {key: split(text) for key, text in texts.items()}
     quoted = evidenced(curation.facts, split_texts, texts)
-    listed = {(r.site, r.part, s.index) for f in curation.files for r in f.reasons for s in split_texts[(r.site, r.part)] if s.text.startswith(r.starts)}
+    listed = {
+        (r.site, r.part, s.index)
+        for f in curation.files
+        for r in f.reasons
+        for s in split_texts[(r.site, r.part)]
+        if s.text.startswith(r.starts)
+    }
     counts: dict[str, list[int]] = {}
     missing: list[Unaccounted] = []
     for (site, part), sentences in split_texts.items():
@@ -134,7 +140,9 @@ def render(coverage: Coverage, fmt: str = "text") -> str:
     for gap in coverage.gaps:
         lines.append(f"  {gap.site}/{gap.question}: {gap.reason or 'no reason given'}")
     lines.append("")
-    total = [sum(getattr(c, k) for c in coverage.sentences.values()) for k in ("sentences", "evidence", "reasoned", "unaccounted")]
+    total = [
+        sum(getattr(c, k) for c in coverage.sentences.values()) for k in ("sentences", "evidence", "reasoned", "unaccounted")
+    ]
     lines.append(f"sentences: {total[0]}, evidence of a fact: {total[1]}, with a reason: {total[2]}, unaccounted for: {total[3]}")
     return "\n".join(lines) + "\n"
 

@@ -29,7 +29,20 @@ DATE = re.compile(
     r"[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?|-(spring|summer|autumn|winter|first-half|second-half))?"
 )
 POST = re.compile(r"post:(?P<site>[a-z0-9-]+)-(?P<position>[1-9][0-9]*)")
-KINDS = ("programme", "network", "project", "event", "product", "organisation", "unit", "role", "award", "place", "measure", "law")
+KINDS = (
+    "programme",
+    "network",
+    "project",
+    "event",
+    "product",
+    "organisation",
+    "unit",
+    "role",
+    "award",
+    "place",
+    "measure",
+    "law",
+)
 STATUSES = ("planned", "in-preparation", "ongoing", "completed", "discontinued", "cancelled", "continued")
 REASONS = ("opinion", "general", "repeats", "address")
 CORE = {
@@ -439,8 +452,11 @@ def _extras(relation: str, item: _YamlMapping, ctx: _Context, path: Path, line: 
     return extras
 
 
-def evidenced(facts: tuple[Fact, ...], sentences: Mapping[tuple[str | None, str], tuple[Sentence, ...]],
-              texts: Mapping[tuple[str | None, str], str]) -> dict[tuple[str | None, str, int], Fact]:
+def evidenced(
+    facts: tuple[Fact, ...],
+    sentences: Mapping[tuple[str | None, str], tuple[Sentence, ...]],
+    texts: Mapping[tuple[str | None, str], str],
+) -> dict[tuple[str | None, str, int], Fact]:
     """(site, part, sentence index) → the first fact whose quote overlaps that sentence."""
     found: dict[tuple[str | None, str, int], Fact] = {}
     for fact in facts:
@@ -497,7 +513,9 @@ def _reasons(
                 line,
             )
         if (part, index) in seen:
-            raise KokoError(f"sentences: the sentence starting {starts!r} is already listed at line {seen[(part, index)]}", path, line)
+            raise KokoError(
+                f"sentences: the sentence starting {starts!r} is already listed at line {seen[(part, index)]}", path, line
+            )
         seen[(part, index)] = line
         out.append(SentenceReason(site, part, starts, str(reason), path, line))
     return tuple(out)
@@ -526,9 +544,7 @@ def load_curation(folder: Path, brochure: Brochure) -> Curation:
     texts = part_texts(brochure)
     sites = {site for site, _ in texts if site}
     posts = frozenset(
-        f"post:{site_slug(site.name)}-{position}"
-        for site in brochure.sites
-        for position in range(1, len(site.coordinators) + 1)
+        f"post:{site_slug(site.name)}-{position}" for site in brochure.sites for position in range(1, len(site.coordinators) + 1)
     )
     entities: dict[str, Entity] = {}
     shared = folder / "shared.yaml"

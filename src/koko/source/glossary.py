@@ -91,9 +91,7 @@ def renderings(english: str) -> set[str]:
     return found
 
 
-def mismatches(
-    labels: Iterable[tuple[str, str, str]], terms: tuple[Term, ...], names: Iterable[str] = ()
-) -> list[Mismatch]:
+def mismatches(labels: Iterable[tuple[str, str, str]], terms: tuple[Term, ...], names: Iterable[str] = ()) -> list[Mismatch]:
     """For (node, German label, English label) triples: where a German term's English is missing.
 
     ``names`` are proper names, which are not translated (»Burgenlandkreis«, »Landkreis Görlitz« as

@@ -43,7 +43,11 @@ class Scheme:
 
 
 def _texts(value: object, what: str, path: Path) -> dict[str, str]:
-    if not isinstance(value, dict) or set(value) != set(LANGS) or not all(isinstance(v, str) and v.strip() for v in value.values()):
+    if (
+        not isinstance(value, dict)
+        or set(value) != set(LANGS)
+        or not all(isinstance(v, str) and v.strip() for v in value.values())
+    ):
         raise KokoError(f"{what} must give a German and an English text (de: …, en: …)", path)
     return {lang: value[lang].strip() for lang in LANGS}
 
@@ -93,5 +97,6 @@ def check_against(schemes: tuple[Scheme, ...], path: Path) -> None:
             missing = ", ".join(sorted(values - concepts)) or "none"
             extra = ", ".join(sorted(concepts - values)) or "none"
             raise KokoError(
-                f"scheme {scheme_id!r} must list the values of {relation} exactly (missing: {missing}; not a value: {extra})", path
+                f"scheme {scheme_id!r} must list the values of {relation} exactly (missing: {missing}; not a value: {extra})",
+                path,
             )
