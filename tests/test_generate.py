@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CONFIG = load_config(environ={})
 CANNED = list_canned(CONFIG.queries)
 SITE_COUNT = "https://w3id.org/koko-kg/ontology#siteCount"
-TARGET, DISTRICTS = 12_000, 3
+TARGET, DISTRICTS = 22_000, 3
 
 
 def _script():

@@ -36,6 +36,7 @@ import pyoxigraph as ox
 
 from koko.config import Config
 from koko.release.build import assemble
+from koko.source.identifiers import NUTS
 
 MAX_DISTRICTS = 400
 EXCLUDED_TEMPLATES = frozenset({"eisenach"})  # its municipality merged; the change event is one of a kind
@@ -69,6 +70,7 @@ class Template:
     state_chapter: str  # IRI of the chapter that lists the site
     site_text: str  # placeholders: site, name, key, p0, p1, …
     curated_text: str  # placeholders: site, copy, name, key, p0, …
+    further_text: str  # the same for a further year of offers: nothing about the site's posts
     site_quads: int
     curated_quads: int
     persons: int
@@ -129,8 +131,14 @@ def _text(quads: list[ox.Quad]) -> str:
 
 def _template(slug: str, base: str, graphs: dict[str, list[ox.Quad]], chapters: dict[str, str]) -> Template:
     site_graph, curated_graph = graphs[f"{base}graph/site/{slug}"], graphs.get(f"{base}graph/curated/{slug}", [])
-    site_local = {_value(q.subject) for q in site_graph if q.predicate.value == RDF_TYPE} | {f"{base}graph/site/{slug}"}
-    curated_local = {_value(q.subject) for q in curated_graph if q.predicate.value == RDF_TYPE} - site_local
+    # Instants (date/2020) are shared by every graph that names that date: never a district's own.
+    shared = f"{base}date/"
+    site_local = {
+        _value(q.subject) for q in site_graph if q.predicate.value == RDF_TYPE and not _value(q.subject).startswith(shared)
+    } | {f"{base}graph/site/{slug}"}
+    curated_local = {
+        _value(q.subject) for q in curated_graph if q.predicate.value == RDF_TYPE and not _value(q.subject).startswith(shared)
+    } - site_local
     name = key = None
     persons: list[str] = []
     person_iris = sorted({_value(q.subject) for q in site_graph if q.object == ox.NamedNode("https://schema.org/Person")})
@@ -157,13 +165,34 @@ def _template(slug: str, base: str, graphs: dict[str, list[ox.Quad]], chapters: 
             text = text.replace(f"<{iri}>", f"<{_local_iri(iri, slug, placeholder)}>")
         for index, person in enumerate(persons):
             text = text.replace(person, f"{{p{index}}}")
+        # A made-up district has its own key, so its own DCAT-AP.de URI, and no NUTS region.
+        text = "".join(line for line in text.splitlines(keepends=True) if NUTS not in line)
+        text = text.replace(f"districtKey/{key}>", "districtKey/{key}>")
         return text.replace(f'"{key}"', '"{key}"').replace(name, "{name}")
 
+    # A further year of offers has its own units and events, but the site's posts and their holders
+    # are the same: what the curated graph says about them (org:postIn, org:reportsTo, a tenure's
+    # start, with their evidence) is said once, by the first copy.
+    own = (f"{base}post/{slug}-", f"{base}membership/{slug}-", f"{base}interval/membership/{slug}-")
+    evidence = {_value(q.subject) for q in curated_graph if q.predicate.value == RDF_TYPE and q.object.value == f"{KOKO}Evidence"}
+    about_posts = {
+        _value(q.subject)
+        for q in curated_graph
+        if _value(q.subject) in evidence and isinstance(q.object, ox.NamedNode) and q.object.value.startswith(own)
+    }
+    further = [
+        q
+        for q in curated_graph
+        if not _value(q.subject).startswith(own)
+        and _value(q.subject) not in about_posts
+        and not (isinstance(q.object, ox.NamedNode) and q.object.value.startswith(own))
+    ]
     return Template(
         slug=slug,
         state_chapter=chapters[f"{base}site/{slug}"],
         site_text=fill(_text(site_graph), copy=False),
         curated_text=fill(_text(curated_graph), copy=True),
+        further_text=fill(_text(further), copy=True),
         site_quads=len(site_graph),
         curated_quads=len(curated_graph),
         persons=len(persons),
@@ -234,7 +263,8 @@ def generate(config: Config, out: BinaryIO, target: int, seed: int = 2020, distr
         out.write(district.template.site_text.format(copy=district.slug, **values).encode())
         for year in range(years):
             copy = district.slug if year == 0 else f"{district.slug}-y{year}"
-            out.write(district.template.curated_text.format(copy=copy, **values).encode())
+            text = district.template.curated_text if year == 0 else district.template.further_text
+            out.write(text.format(copy=copy, **values).encode())
     return plan
 
 
