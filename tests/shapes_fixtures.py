@@ -8,7 +8,7 @@ against the configured base, so the fixtures work with any --base.
 A fixture's ``expected`` results are written as ``focus | path | component | severity |
 shape`` (plus ``| value`` for SHACL-SPARQL results, whose focus is an anchor such as the
 programme): focus and value relative to the base (a literal focus in double quotes), path as a prefixed name (``^`` for an
-inverse path, ``-`` for none), the constraint component without ``ConstraintComponent``, the
+inverse path, ``a/b`` for a sequence, ``-`` for none), the constraint component without ``ConstraintComponent``, the
 shape without the kokosh: prefix. The report must hold exactly these results.
 """
 
@@ -17,7 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib import RDF, BNode, Dataset, Graph, Literal, URIRef
+from rdflib.collection import Collection
 from rdflib.namespace import SH
 
 from koko.checks.validate import Finding, Report
@@ -33,6 +34,7 @@ PREFIXES = {
     "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
     "schema": "https://schema.org/",
     "skos": "http://www.w3.org/2004/02/skos/core#",
+    "time": "http://www.w3.org/2006/time#",
     "xsd": "http://www.w3.org/2001/XMLSchema#",
 }
 PROLOGUE = "".join(f"PREFIX {prefix}: <{ns}>\n" for prefix, ns in PREFIXES.items())
@@ -145,15 +147,24 @@ def term(node, base: str) -> str:
     return text
 
 
+def path_term(shapes: Graph, path, base: str) -> str:
+    """A path of the shapes as text: ``^koko:site`` for an inverse, ``org:role/skos:notation`` for a sequence."""
+    if isinstance(path, BNode):
+        inverse = shapes.value(path, SH.inversePath)
+        if inverse is not None:
+            return "^" + path_term(shapes, inverse, base)
+        if shapes.value(path, RDF.first) is not None:
+            return "/".join(path_term(shapes, step, base) for step in Collection(shapes, path))
+    return term(path, base)
+
+
 def shape_path(shapes: Graph, shape, base: str) -> str:
-    path = shapes.value(shape, SH.path)
-    inverse = shapes.value(path, SH.inversePath) if isinstance(path, BNode) else None
-    return "^" + term(inverse, base) if inverse is not None else term(path, base)
+    return path_term(shapes, shapes.value(shape, SH.path), base)
 
 
 def render(finding: Finding, shapes: Graph, base: str) -> str:
     path = term(finding.path, base)
-    if isinstance(finding.path, BNode):  # an inverse path: read it from the shape
+    if isinstance(finding.path, BNode):  # an inverse or a sequence path: read it from the shape
         path = shape_path(shapes, finding.shape, base)
     component = finding.component.removesuffix("ConstraintComponent")
     focus = f'"{finding.focus}"' if isinstance(finding.focus, Literal) else term(finding.focus, base)
@@ -234,8 +245,10 @@ CASES: tuple[Case, ...] = (
             "state/sachsen-anhalt | - | Pattern | Violation | MunicipalityShape",
             "state/sachsen-anhalt | koko:federalState | MinCount | Violation | Municipality-federalState",
             "state/sachsen-anhalt | koko:kreisschluessel | MinCount | Violation | Municipality-kreisschluessel",
+            "state/sachsen-anhalt | koko:municipalityKind | MinCount | Violation | Municipality-municipalityKind",
             "state/sachsen-anhalt | prov:wasDerivedFrom | MinCount | Violation | Common-wasDerivedFrom",
             "state/sachsen-anhalt | rdf:type | QualifiedMinCount | Violation | Municipality-kind",
+            "state/sachsen-anhalt | schema:areaServed | Pattern | Violation | Municipality-areaServed",
         ),
         update=(
             replace(SITE, "koko:programme", "<org/bmbf>"),
@@ -252,9 +265,11 @@ CASES: tuple[Case, ...] = (
         (
             "municipality/halle | koko:federalState | MinCount | Violation | Municipality-federalState",
             "municipality/halle | koko:kreisschluessel | MinCount | Violation | Municipality-kreisschluessel",
+            "municipality/halle | koko:municipalityKind | MinCount | Violation | Municipality-municipalityKind",
             "municipality/halle | prov:wasDerivedFrom | MinCount | Violation | Common-wasDerivedFrom",
             "municipality/halle | rdf:type | QualifiedMinCount | Violation | Municipality-kind",
             "municipality/halle | rdfs:label | MinCount | Violation | Common-label",
+            "municipality/halle | schema:areaServed | MinCount | Violation | Municipality-areaServed",
             "site/saalekreis | koko:answer | Class | Violation | Site-answer",
             "site/saalekreis | koko:answer | MaxCount | Violation | Site-answer",
             "site/saalekreis | koko:chapter | MaxCount | Violation | Site-chapter",
@@ -366,15 +381,24 @@ CASES: tuple[Case, ...] = (
     ),
     Case(
         "municipality-untyped",
-        "Saalekreis loses its type, district key and state (it is still a site's municipality)",
+        "the Saalekreis site's municipality is a new node with labels and provenance only: no type, district key, state, "
+        "kind or area (a new node, because units, memberships and places of the curated layer link to the real one)",
         (
-            "municipality/saalekreis | koko:federalState | MinCount | Violation | Municipality-federalState",
-            "municipality/saalekreis | koko:kreisschluessel | MinCount | Violation | Municipality-kreisschluessel",
-            "municipality/saalekreis | rdf:type | QualifiedMinCount | Violation | Municipality-kind",
-            "post/saalekreis-1 | org:postIn | Or | Violation | CoordinatorPost-postIn",
+            "municipality/saale-test | koko:federalState | MinCount | Violation | Municipality-federalState",
+            "municipality/saale-test | koko:kreisschluessel | MinCount | Violation | Municipality-kreisschluessel",
+            "municipality/saale-test | koko:municipalityKind | MinCount | Violation | Municipality-municipalityKind",
+            "municipality/saale-test | rdf:type | QualifiedMinCount | Violation | Municipality-kind",
+            "municipality/saale-test | schema:areaServed | MinCount | Violation | Municipality-areaServed",
             "site/saalekreis | koko:municipality | Or | Violation | Site-municipality",
         ),
-        update=(delete(MUNI, "rdf:type"), delete(MUNI, "koko:kreisschluessel"), delete(MUNI, "koko:federalState")),
+        update=(
+            replace(SITE, "koko:municipality", "<municipality/saale-test>"),
+            insert(
+                SITE_GRAPH,
+                '<municipality/saale-test> rdfs:label "Saalekreis (Test)"@de , "Saalekreis (test)"@en ; '
+                "prov:wasDerivedFrom <source/municipalities.csv> .",
+            ),
+        ),
     ),
     Case(
         "municipality-both-kinds-and-ended-twice",
@@ -395,22 +419,31 @@ CASES: tuple[Case, ...] = (
     Case(
         "municipality-links-to-wrong-kinds",
         "Saalekreis points to the BMBF as a second state, to a post as participation, a person as post, a state as change, a "
-        "site as origin",
+        "site as origin, a unit kind and a site as kinds, a state key and a text as further areas",
         (
             "municipality/saalekreis | koko:federalState | Class | Violation | Municipality-federalState",
             "municipality/saalekreis | koko:federalState | MaxCount | Violation | Municipality-federalState",
+            "municipality/saalekreis | koko:municipalityKind | Class | Violation | Municipality-municipalityKind",
+            "municipality/saalekreis | koko:municipalityKind | MaxCount | Violation | Municipality-municipalityKind",
             "municipality/saalekreis | koko:participation | Class | Violation | Municipality-participation",
             "municipality/saalekreis | koko:printedName | Datatype | Violation | Municipality-printedName",
             "municipality/saalekreis | koko:printedName | MaxCount | Violation | Municipality-printedName",
             "municipality/saalekreis | org:changedBy | Class | Violation | Municipality-changedBy",
             "municipality/saalekreis | org:hasPost | Class | Violation | Municipality-hasPost",
             "municipality/saalekreis | org:resultedFrom | Class | Violation | Municipality-resultedFrom",
+            "municipality/saalekreis | schema:areaServed | MaxCount | Violation | Municipality-areaServed",
+            "municipality/saalekreis | schema:areaServed | NodeKind | Violation | Municipality-areaServed",
+            "municipality/saalekreis | schema:areaServed | Pattern | Violation | Municipality-areaServed",
+            "site/saalekreis | skos:inScheme/skos:notation | HasValue | Violation | MunicipalityKindValue-scheme",
+            "vocabulary/unit-kind/landratsamt | skos:inScheme/skos:notation | HasValue | Violation | MunicipalityKindValue-scheme",
         ),
         update=(
             insert(
                 SITE_GRAPH,
                 f"{MUNI} koko:federalState <org/bmbf> ; koko:participation {POST} ; org:hasPost <person/kathrin-pellinger> ; "
-                'org:changedBy <state/sachsen-anhalt> ; org:resultedFrom <site/saalekreis> ; koko:printedName "Saalekreis"@de .',
+                'org:changedBy <state/sachsen-anhalt> ; org:resultedFrom <site/saalekreis> ; koko:printedName "Saalekreis"@de ; '
+                "koko:municipalityKind <vocabulary/unit-kind/landratsamt> , <site/saalekreis> ; "
+                'schema:areaServed <http://dcat-ap.de/def/politicalGeocoding/stateKey/15> , "15088" .',
             ),
         ),
     ),
@@ -432,16 +465,21 @@ CASES: tuple[Case, ...] = (
     ),
     Case(
         "state-key-doubled-or-missing",
-        "Sachsen gets its key a second time as a number; Thüringen loses its key",
+        "Sachsen gets its key a second time as a number and as a text area; Thüringen loses its key and its area",
         (
             "state/sachsen | koko:landesschluessel | Datatype | Violation | FederalState-landesschluessel",
             "state/sachsen | koko:landesschluessel | In | Violation | FederalState-landesschluessel",
             "state/sachsen | koko:landesschluessel | MaxCount | Violation | FederalState-landesschluessel",
+            "state/sachsen | schema:areaServed | MaxCount | Violation | FederalState-areaServed",
+            "state/sachsen | schema:areaServed | NodeKind | Violation | FederalState-areaServed",
+            "state/sachsen | schema:areaServed | Pattern | Violation | FederalState-areaServed",
             "state/thueringen | koko:landesschluessel | MinCount | Violation | FederalState-landesschluessel",
+            "state/thueringen | schema:areaServed | MinCount | Violation | FederalState-areaServed",
         ),
         update=(
-            insert(PROGRAMME_GRAPH, '<state/sachsen> koko:landesschluessel "14"^^xsd:integer .'),
+            insert(PROGRAMME_GRAPH, '<state/sachsen> koko:landesschluessel "14"^^xsd:integer ; schema:areaServed "14" .'),
             delete("<state/thueringen>", "koko:landesschluessel"),
+            delete("<state/thueringen>", "schema:areaServed"),
         ),
     ),
     # --- answers -----------------------------------------------------------------------------
@@ -528,17 +566,26 @@ CASES: tuple[Case, ...] = (
     # --- posts and people ----------------------------------------------------------------------
     Case(
         "coordinator-post-without-anything",
-        "Saalekreis's post keeps only its type and labels; its holder is then linked from nowhere",
+        "Saalekreis's post keeps only its type and labels (its holder stays reachable through her membership)",
         (
             "post/saalekreis-1 | koko:position | MinCount | Violation | CoordinatorPost-position",
             "post/saalekreis-1 | koko:postForSite | MinCount | Violation | CoordinatorPost-postForSite",
             "post/saalekreis-1 | org:heldBy | MinCount | Violation | Post-heldBy",
             "post/saalekreis-1 | org:postIn | MinCount | Violation | CoordinatorPost-postIn",
+            "post/saalekreis-1 | org:role | MinCount | Violation | CoordinatorPost-role",
             "post/saalekreis-1 | prov:wasDerivedFrom | MinCount | Violation | CoordinatorPost-wasDerivedFrom",
-            "programme/koko | - | SPARQL | Violation | ReachableShape | person/kathrin-pellinger",
         ),
         update=tuple(
-            delete(POST, p) for p in ("org:heldBy", "org:postIn", "koko:postForSite", "koko:position", "prov:wasDerivedFrom")
+            delete(POST, p)
+            for p in (
+                "org:heldBy",
+                "org:postIn",
+                "org:role",
+                "org:reportsTo",
+                "koko:postForSite",
+                "koko:position",
+                "prov:wasDerivedFrom",
+            )
         ),
     ),
     Case(
@@ -620,7 +667,8 @@ CASES: tuple[Case, ...] = (
     # --- programme, periods, catalogue, questions ----------------------------------------------
     Case(
         "programme-without-numbers-and-periods",
-        "the programme loses its stated numbers, funding periods, funder and origin (periods and BMBF become orphans)",
+        "the programme loses its stated numbers, funding periods, funder and origin, and the figures their funding periods "
+        "(the periods become orphans)",
         (
             "programme/koko | - | SPARQL | Violation | ReachableShape | programme/koko/period/1",
             "programme/koko | - | SPARQL | Violation | ReachableShape | programme/koko/period/2",
@@ -632,9 +680,12 @@ CASES: tuple[Case, ...] = (
             "programme/koko/period/1 | ^koko:fundingPeriod | MinCount | Violation | FundingPeriod-programme",
             "programme/koko/period/2 | ^koko:fundingPeriod | MinCount | Violation | FundingPeriod-programme",
         ),
-        update=tuple(
-            delete("<programme/koko>", p)
-            for p in ("koko:siteCount", "koko:questionsPerSite", "koko:fundingPeriod", "schema:funder", "prov:wasDerivedFrom")
+        update=(
+            *(
+                delete("<programme/koko>", p)
+                for p in ("koko:siteCount", "koko:questionsPerSite", "koko:fundingPeriod", "schema:funder", "prov:wasDerivedFrom")
+            ),
+            delete("?figure", "koko:inFundingPeriod"),  # the curated figures of a funding period would reach it
         ),
     ),
     Case(
@@ -1060,62 +1111,84 @@ CASES: tuple[Case, ...] = (
     ),
     Case(
         "blank-nodes",
-        "a user's annotations written with blank nodes: each kind that may be a blank node nowhere else",
+        "a user's additions written with blank nodes: each kind that may be a blank node nowhere else",
         (
-            "_ | - | NodeKind | Violation | AdministrativeUnitShape",
             "_ | - | NodeKind | Violation | BrochureSectionShape",
+            "_ | - | NodeKind | Violation | ConceptSchemeShape",
+            "_ | - | NodeKind | Violation | ConceptShape",
             "_ | - | NodeKind | Violation | EntityShape",
-            "_ | - | NodeKind | Violation | EventShape",
             "_ | - | NodeKind | Violation | FormalOrganizationShape",
-            "_ | - | NodeKind | Violation | NetworkShape",
-            "_ | - | NodeKind | Violation | PartnerOrganisationShape",
-            "_ | - | NodeKind | Violation | ProductShape",
-            "_ | - | NodeKind | Violation | ProjectShape",
+            "_ | - | Pattern | Violation | AdministrativeUnitShape",
+            "_ | - | Pattern | Violation | EventShape",
+            "_ | - | Pattern | Violation | InstantShape",
+            "_ | - | Pattern | Violation | LegislationShape",
+            "_ | - | Pattern | Violation | MembershipShape",
+            "_ | - | Pattern | Violation | NetworkShape",
+            "_ | - | Pattern | Violation | PartnerOrganisationShape",
+            "_ | - | Pattern | Violation | PlaceShape",
+            "_ | - | Pattern | Violation | ProductShape",
+            "_ | - | Pattern | Violation | ProjectShape",
+            "_ | - | Pattern | Violation | ProperIntervalShape",
+            "_ | - | Pattern | Violation | QuantitativeValueShape",
         ),
         file="blank-nodes.ttl",
     ),
     Case(
         "annotations-wrong",
-        "a user's annotations of the answers (classes the builder does not generate yet), each with one mistake",
+        "a user's annotations of the answers (events, networks, partners, products, projects, units), each with one mistake",
         (
-            "annotation/event/fachforum-2019 | schema:startDate | MaxCount | Violation | Event-startDate",
-            "annotation/event/fachforum-2019 | schema:startDate | Or | Violation | Event-startDate",
-            "annotation/network/netzwerk-integration | org:hasMember | NodeKind | Violation | Network-hasMember",
-            "annotation/partner/jobcenter | prov:wasDerivedFrom | MinCount | Violation | Annotation-wasDerivedFrom",
-            "annotation/product/newsletter | dcterms:creator | NodeKind | Violation | Product-creator",
-            "annotation/product/newsletter | prov:wasDerivedFrom | Or | Violation | Annotation-wasDerivedFrom",
-            "annotation/project/erstorientierung | prov:wasAssociatedWith | NodeKind | Violation | Project-wasAssociatedWith",
-            "annotation/unit/dezernat-2 | koko:withinUnit | NodeKind | Violation | AdministrativeUnit-withinUnit",
-            "annotation/unit/stabsstelle-kultur | koko:withinUnit | MinCount | Violation | AdministrativeUnit-withinUnit",
+            "event/test-fachforum-2019 | schema:startDate | MaxCount | Violation | Common-startDate",
+            "event/test-fachforum-2019 | schema:startDate | Or | Violation | Common-startDate",
+            "network/test-netzwerk-integration | org:hasMember | NodeKind | Violation | Network-hasMember",
+            "network/test-netzwerk-integration | org:hasMember | Or | Violation | Network-hasMember",
+            "org/test-jobcenter | prov:wasDerivedFrom | MinCount | Violation | Annotation-wasDerivedFrom",
+            "product/test-newsletter | dcterms:creator | NodeKind | Violation | Common-creator",
+            "product/test-newsletter | dcterms:creator | Or | Violation | Common-creator",
+            "product/test-newsletter | prov:wasDerivedFrom | Or | Violation | Work-wasDerivedFrom",
+            "product/test-newsletter | prov:wasDerivedFrom | QualifiedMinCount | Violation | Work-wasDerivedFrom",
+            "project/test-erstorientierung | prov:wasAssociatedWith | NodeKind | Violation | Project-wasAssociatedWith",
+            "project/test-erstorientierung | prov:wasAssociatedWith | Or | Violation | Project-wasAssociatedWith",
+            "unit/test-dezernat-2 | org:unitOf | Or | Violation | AdministrativeUnit-unitOf",
+            "unit/test-stabsstelle-kultur | org:unitOf | MinCount | Violation | AdministrativeUnit-unitOf",
         ),
         file="annotations.ttl",
     ),
     Case(
         "curated-wrong",
-        "a curator's hand-written additions to the curated layer (initiative, role, award, evidence, unit, product, "
-        "partner, event, outcomes), each with mistakes",
+        "a curator's hand-written additions to the curated layer (initiative, role, award, evidence, product, partner, "
+        "event, outcomes), each with mistakes",
         (
             "awards/integrationspreis | - | Pattern | Violation | AwardShape",
             "awards/integrationspreis | koko:prizeMoney | Datatype | Violation | Award-prizeMoney",
             "awards/integrationspreis | koko:prizeMoney | MaxCount | Violation | Award-prizeMoney",
+            "event/test-messe | dcterms:isPartOf | Or | Violation | Work-isPartOf",
+            "event/test-messe | koko:audience | Or | Violation | Common-audience",
             "event/test-messe | koko:exhibitorCount | Datatype | Violation | Event-exhibitorCount",
             "event/test-messe | koko:exhibitorCount | MaxCount | Violation | Event-exhibitorCount",
             "event/test-messe | koko:exhibitorCount | MinInclusive | Violation | Event-exhibitorCount",
+            "event/test-messe | koko:involves | Or | Violation | Common-involves",
             "event/test-messe | koko:participantCount | Datatype | Violation | Event-participantCount",
             "event/test-messe | koko:participantCount | MaxCount | Violation | Event-participantCount",
             "event/test-messe | koko:participantCount | MinInclusive | Violation | Event-participantCount",
             "event/test-messe | koko:registrationCount | Datatype | Violation | Event-registrationCount",
             "event/test-messe | koko:registrationCount | MaxCount | Violation | Event-registrationCount",
             "event/test-messe | koko:registrationCount | MinInclusive | Violation | Event-registrationCount",
+            "event/test-messe | koko:status | Class | Violation | Common-status",
             "event/test-messe | koko:visitorCount | Datatype | Violation | Event-visitorCount",
             "event/test-messe | koko:visitorCount | MaxCount | Violation | Event-visitorCount",
             "event/test-messe | koko:visitorCount | MinInclusive | Violation | Event-visitorCount",
+            "event/test-messe | schema:eventStatus | In | Violation | Event-eventStatus",
+            "event/test-messe | schema:eventStatus | MaxCount | Violation | Event-eventStatus",
+            "event/test-messe | schema:funder | Or | Violation | Common-funder",
+            "event/test-messe | schema:location | Or | Violation | Common-location",
+            "event/test-messe | schema:organizer | Or | Violation | Event-organizer",
             "evidence/saalekreis/0123456789 | prov:value | MinCount | Violation | Evidence-value",
             "evidence/saalekreis/0123456789 | prov:wasQuotedFrom | MinCount | Violation | Evidence-wasQuotedFrom",
             "evidence/saalekreis/0123456789 | rdf:object | MinCount | Violation | Evidence-object",
             "evidence/saalekreis/0123456789 | rdf:predicate | MinCount | Violation | Evidence-predicate",
             "evidence/saalekreis/0123456789 | rdf:subject | MinCount | Violation | Evidence-statement",
             "evidence/saalekreis/not-a-digest | - | Pattern | Violation | EvidenceShape",
+            "evidence/saalekreis/not-a-digest | koko:approximate | MaxCount | Violation | Evidence-approximate",
             "evidence/saalekreis/not-a-digest | prov:value | Datatype | Violation | Evidence-value",
             "evidence/saalekreis/not-a-digest | prov:value | LanguageIn | Violation | Evidence-value",
             "evidence/saalekreis/not-a-digest | prov:value | MaxCount | Violation | Evidence-value",
@@ -1127,22 +1200,175 @@ CASES: tuple[Case, ...] = (
             "evidence/saalekreis/not-a-digest | rdf:subject | MaxCount | Violation | Evidence-statement",
             "evidence/saalekreis/not-a-digest | rdf:subject | NodeKind | Violation | Evidence-statement",
             "initiative/integrationsfonds | - | Pattern | Violation | InitiativeShape",
-            "initiative/integrationsfonds | koko:level | In | Violation | Initiative-level",
-            "initiative/integrationsfonds | koko:level | MaxCount | Violation | Initiative-level",
-            "org/test-verein | koko:scope | In | Violation | PartnerOrganisation-scope",
-            "org/test-verein | koko:scope | MaxCount | Violation | PartnerOrganisation-scope",
-            "product/test-flyer | koko:productType | In | Violation | Product-productType",
+            "initiative/integrationsfonds | koko:level | Class | Violation | Programme-level",
+            "initiative/integrationsfonds | koko:level | MaxCount | Violation | Programme-level",
+            "initiative/integrationsfonds | koko:presentInState | Class | Violation | Programme-presentInState",
+            "org/bmbf | skos:inScheme/skos:notation | HasValue | Violation | ScopeValue-scheme",
+            "org/test-verein | koko:scope | Class | Violation | Organisation-scope",
+            "org/test-verein | koko:scope | MaxCount | Violation | Organisation-scope",
+            "product/test-flyer | koko:productType | Class | Violation | Product-productType",
             "product/test-flyer | koko:productType | MaxCount | Violation | Product-productType",
+            "product/test-flyer | koko:status | MaxCount | Violation | Common-status",
             "roles/integrationsbeauftragte | - | Pattern | Violation | RoleShape",
+            "roles/integrationsbeauftragte | prov:wasDerivedFrom | Or | Violation | Annotation-wasDerivedFrom",
             "site/saalekreis | koko:madePermanent | Datatype | Violation | Site-madePermanent",
             "site/saalekreis | koko:madePermanent | In | Violation | Site-madePermanent",
             "site/saalekreis | koko:madePermanent | MaxCount | Violation | Site-madePermanent",
             "site/saalekreis | koko:staffMovedOn | Datatype | Violation | Site-staffMovedOn",
             "site/saalekreis | koko:staffMovedOn | LanguageIn | Violation | Site-staffMovedOn",
-            "unit/amt-fuer-test | koko:unitType | In | Violation | AdministrativeUnit-unitType",
-            "unit/amt-fuer-test | koko:unitType | MaxCount | Violation | AdministrativeUnit-unitType",
+            "site/saalekreis | skos:inScheme/skos:notation | HasValue | Violation | LevelValue-scheme",
+            "site/saalekreis | skos:inScheme/skos:notation | HasValue | Violation | ProductTypeValue-scheme",
+            "site/saalekreis | skos:inScheme/skos:notation | HasValue | Violation | StatusValue-scheme",
+            "vocabulary/product-type/list | skos:inScheme/skos:notation | HasValue | Violation | StatusValue-scheme",
         ),
         file="curated-wrong.ttl",
+    ),
+    Case(
+        "site-relations-wrong",
+        "the Saalekreis site's curated relations point to the BMBF or the brochure instead of programmes, networks, projects, "
+        "events, products, partners, roles and awards; it gets two states",
+        (
+            "site/saalekreis | koko:adapted | Class | Violation | Site-adapted",
+            "site/saalekreis | koko:colleagueRole | Class | Violation | Site-colleagueRole",
+            "site/saalekreis | koko:contributedTo | Or | Violation | Site-contributedTo",
+            "site/saalekreis | koko:initiated | Or | Violation | Site-initiated",
+            "site/saalekreis | koko:memberOf | Class | Violation | Site-memberOf",
+            "site/saalekreis | koko:organised | Class | Violation | Site-organised",
+            "site/saalekreis | koko:participatesIn | Or | Violation | Site-participatesIn",
+            "site/saalekreis | koko:partner | Or | Violation | Site-partner",
+            "site/saalekreis | koko:plans | Or | Violation | Site-plans",
+            "site/saalekreis | koko:produced | Class | Violation | Site-produced",
+            "site/saalekreis | koko:received | Class | Violation | Common-received",
+            "site/saalekreis | koko:runs | Class | Violation | Site-runs",
+            "site/saalekreis | koko:status | MaxCount | Violation | Common-status",
+        ),
+        update=(
+            insert(
+                SITE_GRAPH,
+                f"{SITE} koko:participatesIn <org/bmbf> ; koko:memberOf <org/bmbf> ; koko:initiated <org/bmbf> ; "
+                "koko:runs <org/bmbf> ; koko:contributedTo <org/bmbf> ; koko:plans <org/bmbf> ; koko:organised <org/bmbf> ; "
+                "koko:produced <org/bmbf> ; koko:adapted <org/bmbf> ; koko:partner <brochure> ; koko:colleagueRole <org/bmbf> ; "
+                "koko:received <org/bmbf> ; koko:status <vocabulary/status/ongoing> , <vocabulary/status/planned> .",
+            ),
+        ),
+    ),
+    Case(
+        "administration-wrong",
+        "a curator's units, posts and memberships of Saalekreis in W3C ORG, each with mistakes",
+        (
+            "membership/saalekreis-1 | org:member | MaxCount | Violation | Membership-member",
+            "membership/saalekreis-1 | org:member | Or | Violation | Membership-member",
+            "membership/saalekreis-1 | org:memberDuring | Class | Violation | Membership-memberDuring",
+            "membership/saalekreis-1 | org:memberDuring | MaxCount | Violation | Membership-memberDuring",
+            "membership/saalekreis-1 | org:organization | MaxCount | Violation | Membership-organization",
+            "membership/saalekreis-1 | org:organization | Or | Violation | Membership-organization",
+            "membership/saalekreis-1 | org:role | Class | Violation | Membership-role",
+            "membership/saalekreis-1 | org:role | MaxCount | Violation | Membership-role",
+            "membership/saalekreis-1 | schema:endDate | Or | Violation | Common-endDate",
+            "membership/saalekreis/0123456789 | org:organization | MinCount | Violation | Membership-organization",
+            "membership/test | - | Or | Violation | MembershipPartiesShape",
+            "membership/test | - | Pattern | Violation | MembershipShape",
+            "municipality/saalekreis | org:hasUnit | Class | Violation | Municipality-hasUnit",
+            "org/bmbf | skos:inScheme/skos:notation | HasValue | Violation | UnitKindValue-scheme",
+            "post/saalekreis-1 | org:reportsTo | Or | Violation | Common-reportsTo",
+            "post/saalekreis-1 | org:role | Class | Violation | CoordinatorPost-role",
+            "post/saalekreis-1 | org:role | MaxCount | Violation | CoordinatorPost-role",
+            "post/saalekreis-1 | org:role | Pattern | Violation | CoordinatorPost-role",
+            "post/saalekreis-1 | rdfs:comment | Datatype | Violation | CoordinatorPost-comment",
+            "post/saalekreis-1 | rdfs:comment | LanguageIn | Violation | CoordinatorPost-comment",
+            "site/saalekreis | skos:inScheme/skos:notation | HasValue | Violation | UnitLevelValue-scheme",
+            "unit/test-amt | koko:unitKind | MaxCount | Violation | AdministrativeUnit-unitKind",
+            "unit/test-amt | koko:unitLevel | Class | Violation | AdministrativeUnit-unitLevel",
+            "unit/test-amt | koko:unitLevel | MaxCount | Violation | AdministrativeUnit-unitLevel",
+            "unit/test-amt | org:hasPost | Class | Violation | AdministrativeUnit-hasPost",
+            "unit/test-amt | org:hasSubOrganization | Class | Violation | AdministrativeUnit-hasSubOrganization",
+            "unit/test-amt | org:memberOf | Class | Violation | Agent-memberOf",
+            "unit/test-amt | org:reportsTo | Or | Violation | Common-reportsTo",
+            "unit/test-amt | org:subOrganizationOf | Or | Violation | AdministrativeUnit-subOrganizationOf",
+            "unit/test-amt | org:subOrganizationOf | QualifiedMaxCount | Violation | AdministrativeUnit-subOrganizationOf",
+            "unit/test-amt | org:unitOf | Or | Violation | AdministrativeUnit-unitOf",
+            "unit/test-dezernat | koko:unitKind | Class | Violation | AdministrativeUnit-unitKind",
+            "vocabulary/status/ongoing | skos:inScheme/skos:notation | HasValue | Violation | RoleValue-scheme",
+            "vocabulary/unit-level/office | skos:inScheme/skos:notation | HasValue | Violation | UnitKindValue-scheme",
+        ),
+        file="administration-wrong.ttl",
+    ),
+    Case(
+        "dates-and-figures-wrong",
+        "a curator's periods, instants, dated things and figures, each with mistakes",
+        (
+            "award/test-preis | dcterms:date | MaxCount | Violation | Common-date",
+            "award/test-preis | dcterms:date | Or | Violation | Common-date",
+            "date/2019-13 | - | Xone | Violation | InstantPositionShape",
+            "date/2019-13 | koko:edtf | Datatype | Violation | Instant-edtf",
+            "date/2019-13 | koko:edtf | MaxCount | Violation | Instant-edtf",
+            "date/2019-13 | koko:edtf | Pattern | Violation | Instant-edtf",
+            "date/2019-13 | time:inXSDgYear | Datatype | Violation | Instant-inXSDgYear",
+            "date/2019-13 | time:inXSDgYear | MaxCount | Violation | Instant-inXSDgYear",
+            "date/2019-13 | time:inXSDgYearMonth | Datatype | Violation | Instant-inXSDgYearMonth",
+            "date/2019-13 | time:inXSDgYearMonth | MaxCount | Violation | Instant-inXSDgYearMonth",
+            "date/2019-13 | time:inXSDgYearMonth | Pattern | Violation | Instant-inXSDgYearMonth",
+            "date/2019-13 | time:unitType | In | Violation | Instant-unitType",
+            "date/2019-13 | time:unitType | MaxCount | Violation | Instant-unitType",
+            "event/test-tag | time:hasTime | Class | Violation | Common-hasTimeInstant",
+            "event/test-tag | time:hasTime | MaxCount | Violation | Common-hasTimeInstant",
+            "figure/test/0123456789 | koko:approximate | Datatype | Violation | QuantitativeValue-approximate",
+            "figure/test/0123456789 | koko:approximate | MaxCount | Violation | QuantitativeValue-approximate",
+            "figure/test/0123456789 | koko:inFundingPeriod | Class | Violation | QuantitativeValue-inFundingPeriod",
+            "figure/test/0123456789 | koko:inFundingPeriod | MaxCount | Violation | QuantitativeValue-inFundingPeriod",
+            "figure/test/0123456789 | koko:measure | MaxCount | Violation | QuantitativeValue-measure",
+            "figure/test/0123456789 | schema:value | MaxCount | Violation | QuantitativeValue-value",
+            "figure/test/0123456789 | schema:value | MinInclusive | Violation | QuantitativeValue-value",
+            "figure/test/0123456789 | schema:value | Or | Violation | QuantitativeValue-value",
+            "figure/test/abcdefabcd | koko:measure | Class | Violation | QuantitativeValue-measure",
+            "figures/test | - | Pattern | Violation | QuantitativeValueShape",
+            "figures/test | koko:measure | MinCount | Violation | QuantitativeValue-measure",
+            "figures/test | schema:value | MinCount | Violation | QuantitativeValue-value",
+            "interval/test | - | Pattern | Violation | ProperIntervalShape",
+            "interval/test | time:hasBeginning | Class | Violation | ProperInterval-hasBeginning",
+            "interval/test | time:hasBeginning | MaxCount | Violation | ProperInterval-hasBeginning",
+            "interval/test | time:hasEnd | Class | Violation | ProperInterval-hasEnd",
+            "interval/test | time:hasEnd | MaxCount | Violation | ProperInterval-hasEnd",
+            "interval/test | time:inside | Class | Violation | ProperInterval-inside",
+            "interval/test | time:inside | MaxCount | Violation | ProperInterval-inside",
+            "laws/test-gesetz | - | Pattern | Violation | LegislationShape",
+            "places/test-ort | - | Pattern | Violation | PlaceShape",
+            "places/test-ort | schema:location | Or | Violation | Common-location",
+            "project/test-projekt | schema:endDate | MaxCount | Violation | Common-endDate",
+            "project/test-projekt | schema:endDate | Or | Violation | Common-endDate",
+            "project/test-projekt | time:hasTime | Class | Violation | Common-hasTimeInterval",
+            "project/test-projekt | time:hasTime | MaxCount | Violation | Common-hasTimeInterval",
+            "site/saalekreis | koko:figure | Class | Violation | Common-figure",
+            "site/saalekreis | skos:inScheme/skos:notation | HasValue | Violation | MeasureValue-scheme",
+            "time/2019 | - | Pattern | Violation | InstantShape",
+            "time/2019 | koko:edtf | MinCount | Violation | Instant-edtf",
+            "time/2019 | time:inXSDDate | Datatype | Violation | Instant-inXSDDate",
+            "time/2019 | time:inXSDDate | MaxCount | Violation | Instant-inXSDDate",
+            "time/2019 | time:unitType | MinCount | Violation | Instant-unitType",
+            "vocabulary/status/ongoing | skos:inScheme/skos:notation | HasValue | Violation | MeasureValue-scheme",
+        ),
+        file="dates-and-figures-wrong.ttl",
+    ),
+    Case(
+        "vocabularies-wrong",
+        "a user's additions to the controlled vocabularies: a scheme without notation, concepts without scheme or "
+        "definition, with a site as scheme, a malformed notation and definitions in the wrong languages",
+        (
+            "vocabulary/status/test-one | - | Or | Violation | VocabularyDefinitionShape",
+            "vocabulary/status/test-one | skos:inScheme | MinCount | Violation | Concept-inScheme",
+            "vocabulary/status/test-one | skos:topConceptOf | MinCount | Violation | Concept-topConceptOf",
+            "vocabulary/status/test-two | skos:definition | Datatype | Violation | Vocabulary-definition",
+            "vocabulary/status/test-two | skos:definition | LanguageIn | Violation | Vocabulary-definition",
+            "vocabulary/status/test-two | skos:definition | UniqueLang | Violation | Vocabulary-definition",
+            "vocabulary/status/test-two | skos:inScheme | Class | Violation | Concept-inScheme",
+            "vocabulary/status/test-two | skos:notation | Datatype | Violation | Vocabulary-notation",
+            "vocabulary/status/test-two | skos:notation | MaxCount | Violation | Vocabulary-notation",
+            "vocabulary/status/test-two | skos:notation | Pattern | Violation | Vocabulary-notation",
+            "vocabulary/status/test-two | skos:topConceptOf | Class | Violation | Concept-topConceptOf",
+            "vocabulary/test-scheme | - | Or | Violation | VocabularySchemeShape",
+            "vocabulary/test-scheme | skos:hasTopConcept | Class | Violation | ConceptScheme-hasTopConcept",
+        ),
+        file="vocabularies-wrong.ttl",
     ),
     Case(
         "new-site-leipzig",

@@ -26,7 +26,10 @@ def _pairs(graph: Graph) -> list[tuple[str, str, str]]:
     for node in sorted(set(graph.subjects(RDFS.label, None)), key=str):
         if (node, RDF.type, KOKO.Evidence) in graph:
             continue  # "Beleg: <subject> – <relation> – <object>": the relation's name, not a translation
-        labels = {lang: [o for o in graph.objects(node, RDFS.label) if isinstance(o, Literal) and o.language == lang] for lang in ("de", "en")}
+        labels = {
+            lang: [o for o in graph.objects(node, RDFS.label) if isinstance(o, Literal) and o.language == lang]
+            for lang in ("de", "en")
+        }
         if len(labels["de"]) == 1 and len(labels["en"]) == 1:
             found.append((str(node), str(labels["de"][0]), str(labels["en"][0])))
     return found

@@ -316,7 +316,7 @@ class _Writer:
     def _staffMovedOn(self, fact: Fact) -> _Written:
         return _Written([(self.terms.node(fact.subject), KOKO.staffMovedOn, Literal(str(fact.value), lang="de"))])
 
-    def _heldBy(self, fact: Fact) -> _Written:
+    def _tenure(self, fact: Fact) -> _Written:
         return _Written([(self.terms.node(fact.subject), RDFS.comment, Literal(str(fact.value), lang="de"))])
 
     def _amount(self, fact: Fact) -> _Written:
