@@ -273,7 +273,8 @@ class _Writer:
     def _date_of(self, fact: Fact, written: _Written, subject: URIRef, literal_property: URIRef) -> URIRef:
         date = WrittenDate(str(fact.value), fact.approximate)
         written.proved.append((subject, literal_property, date.literal()))
-        return instant(self.graph, self.iri, date)
+        # Instants are shared by every graph that names them: described once, in the programme graph.
+        return instant(self.terms.dataset.graph(self.iri.graph_programme()), self.iri, date)
 
     def _bound(self, fact: Fact, literal_property: URIRef, bound: URIRef) -> _Written:
         written = _Written()
@@ -441,6 +442,7 @@ def add_curation(dataset: Dataset, curation: Curation, base: str, folder: Path) 
                 add_evidence(graph, iri, key, (subject, predicate, obj), fact.quote, part, said)
             if fact.relation == "postIn":  # the unit replaces the municipality the site graph names
                 _moved_posts(dataset, terms, fact)
+        _once(dataset, graph)
         source = _source_file(graph, iri, cfile.path)
         what = f"Standort {key}" if cfile.site else f"Abschnitt {key}"
         graph_provenance(
@@ -450,6 +452,15 @@ def add_curation(dataset: Dataset, curation: Curation, base: str, folder: Path) 
             f"Named graph: curated facts, {key}",
             [source, *sorted(parts)],
         )
+
+
+def _once(dataset: Dataset, graph: Graph) -> None:
+    """Drop from a curated graph what another graph of the dataset already states (the foreword's facts
+    about the programme, a thing's period curated from two files): a store's union of the graphs
+    would otherwise give every such statement twice, and every query answer with it."""
+    for triple in list(graph):
+        if sum(1 for _ in dataset.quads(triple)) > 1:
+            graph.remove(triple)
 
 
 def _moved_posts(dataset: Dataset, terms: _Terms, fact: Fact) -> None:

@@ -465,7 +465,8 @@ class _Builder:
         node = self.iri(f"membership/{post}")
         interval = self.iri(f"interval/membership/{post}")
         site_name, official_name = row.site_name, row.official_name
-        year = instant(g, self.iri, WrittenDate(BROCHURE_YEAR))
+        # Instants are shared by every graph that names them: described once, in the programme graph.
+        year = instant(self.dataset.graph(self.iri.graph_programme()), self.iri, WrittenDate(BROCHURE_YEAR))
         g.add((node, RDF.type, ORG.Membership))
         de_en(g, node, f"{name}, Bildungskoordination {site_name}", f"{name}, education coordination {official_name}")
         g.add((node, ORG.member, person))
