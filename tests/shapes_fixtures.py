@@ -435,7 +435,8 @@ CASES: tuple[Case, ...] = (
             "municipality/saalekreis | schema:areaServed | NodeKind | Violation | Municipality-areaServed",
             "municipality/saalekreis | schema:areaServed | Pattern | Violation | Municipality-areaServed",
             "site/saalekreis | skos:inScheme/skos:notation | HasValue | Violation | MunicipalityKindValue-scheme",
-            "vocabulary/unit-kind/landratsamt | skos:inScheme/skos:notation | HasValue | Violation | MunicipalityKindValue-scheme",
+            "vocabulary/unit-kind/landratsamt | skos:inScheme/skos:notation | HasValue | Violation"
+            " | MunicipalityKindValue-scheme",
         ),
         update=(
             insert(

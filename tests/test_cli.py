@@ -32,7 +32,7 @@ def test_export_to_a_file(tmp_path):
     out = tmp_path / "graph.trig"
     result = koko("export", "--format", "trig", "--out", str(out))
     assert result.exit_code == 0
-    assert out.read_text(encoding="utf-8").count("{\n") == 61  # programme, 27 sites, 33 curated files
+    assert out.read_text(encoding="utf-8").count("{\n") == 62  # programme, 27 sites, 33 curated files, vocabularies
 
 
 def test_export_unknown_format_exits_2():
@@ -49,7 +49,7 @@ def test_stats_json_counts_classes_and_properties():
     assert figures["classes"]["koko:CoordinatorPost"] == 33
     assert figures["classes"]["koko:DistrictFreeCity"] == 6
     assert figures["properties"]["koko:answer"] == 81
-    assert figures["graphs"] == 61
+    assert figures["graphs"] == 62
 
 
 def test_stats_text():

@@ -91,11 +91,11 @@ def test_publish_the_release_to_oxigraph_and_query_a_fact(oxigraph_server, publi
     folder = release_folder(tmp_path / "dist", published.files["koko.nq"])
     result = koko("--endpoint", oxigraph_server, "--data", str(folder))
     assert result.exit_code == 0, result.output
-    assert "published 8041 triples in 61 graph(s)" in result.stdout
+    assert "published 17858 triples in 62 graph(s)" in result.stdout
     assert "(Graph Store Protocol, in bulk)" in result.stdout
     assert "verified: every graph's triple count matches the release" in result.stdout
     assert result.stderr == ""
-    assert len(published.graphs) == 61
+    assert len(published.graphs) == 62
     for graph in (ERFURT, GRAPH + "curated/erfurt", GRAPH + "programme"):
         local = published.store.quads_for_pattern(None, None, None, ox.NamedNode(graph))
         assert remote_count(oxigraph_server, graph) == len(list(local))
@@ -121,7 +121,7 @@ def test_the_whole_release_goes_through_sparql_update_too(oxigraph_server, publi
     report = publish(local_graphs(published.files["koko.nq"]), update_only, Client(), replace=replace, chunk_size=100)
     assert report.protocol == "SPARQL Update"
     assert report.bulk is not replace  # many graphs per INSERT DATA, except with --replace
-    assert len(report.counts) == 61
+    assert len(report.counts) == 62
     assert report.mismatches == ()
 
 
@@ -134,9 +134,9 @@ def test_publish_in_chunks_into_the_default_graph_of_a_store_of_our_own(publishe
         folder = release_folder(tmp_path / "dist", published.files["koko.nq"])
         result = koko("--endpoint", root, "--data", str(folder), "--default-graph", "--chunk-size", "500")
         assert result.exit_code == 0, result.output
-        assert "published 8031 triples in 1 graph(s)" in result.stdout
+        assert "published 17858 triples in 1 graph(s)" in result.stdout
         rows = remote_select(root, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
-        assert int(rows[0]["n"]) > 8031  # a query sees the union with the Erfurt copy; koko counted the default graph alone
+        assert int(rows[0]["n"]) > 17858  # a query sees the union with the Erfurt copy; koko counted the default graph alone
 
 
 def test_bulk_republish_clears_our_graphs_and_leaves_foreign_ones(published, tmp_path, monkeypatch):
@@ -155,7 +155,7 @@ def test_bulk_republish_clears_our_graphs_and_leaves_foreign_ones(published, tmp
             f'INSERT DATA {{ GRAPH <{ERFURT}> {{ <urn:koko-test:s> <urn:koko-test:p> "planted" }} '
             f'GRAPH <{foreign}> {{ <urn:koko-test:s> <urn:koko-test:p> "foreign" }} }}',
         )
-        assert remote_count(root, ERFURT) == 86
+        assert remote_count(root, ERFURT) == 127
         again = koko("--endpoint", root, "--data", str(folder), "--chunk-size", "500")
         assert again.exit_code == 0, again.output
         assert "(Graph Store Protocol, in bulk)" in again.stdout
@@ -174,7 +174,7 @@ def test_replace_swaps_a_graph_so_that_readers_see_old_or_new_never_half(oxigrap
     old = local_graphs(graphs_of(nquads, {GRAPH + "curated/erfurt": target}))
     new = local_graphs(graphs_of(nquads, {ERFURT: target}))
     old_count, new_count = len(old[0].lines), len(new[0].lines)
-    assert (old_count, new_count) == (182, 85)
+    assert (old_count, new_count) == (563, 126)
     ends = derive_endpoints(oxigraph_server)
     publish(old, ends, Client())
     request.addfinalizer(lambda: remote_update(oxigraph_server, f"DROP SILENT GRAPH <{target}>"))  # the store is shared
@@ -220,14 +220,14 @@ def test_a_reader_between_chunks_sees_a_partial_graph_only_without_replace(oxigr
         chunk_size=40,
         progress=lambda n: seen.append(remote_count(oxigraph_server, target)),
     )
-    assert seen == ([0, 0, 0] if replace else [40, 80, 85])
+    assert seen == ([0, 0, 0, 0] if replace else [40, 80, 120, 126])
 
 
 def test_replace_through_the_command_line_republishes_the_release(oxigraph_server, published, tmp_path):
     folder = release_folder(tmp_path / "dist", published.files["koko.nq"])
     result = koko("--endpoint", oxigraph_server, "--data", str(folder), "--replace")
     assert result.exit_code == 0, result.output
-    assert remote_count(oxigraph_server, ERFURT) == 85
+    assert remote_count(oxigraph_server, ERFURT) == 126
 
 
 # --- fake stores that misbehave ------------------------------------------------------------------
@@ -403,7 +403,7 @@ class FakeHandler(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def small_release(published, tmp_path) -> Path:
-    """Two graphs of the release: Erfurt's site graph and its curated facts (85 + 182 triples)."""
+    """Two graphs of the release: Erfurt's site graph and its curated facts (126 + 563 triples)."""
     keep = {ERFURT: ERFURT, GRAPH + "curated/erfurt": GRAPH + "curated/erfurt"}
     return release_folder(tmp_path / "small", graphs_of(published.files["koko.nq"], keep))
 
@@ -418,31 +418,31 @@ def test_the_fake_store_takes_the_small_release_in_bulk(small_release):
     with FakeStore() as store:
         result = koko("--endpoint", store.root, "--data", str(small_release), *FAST)
     assert result.exit_code == 0, result.output
-    assert "published 267 triples in 2 graph(s)" in result.stdout
+    assert "published 689 triples in 2 graph(s)" in result.stdout
     assert "(Graph Store Protocol, in bulk)" in result.stdout
     assert store.bulk == [{ERFURT, GRAPH + "curated/erfurt"}]  # both graphs in one request
     assert store.log == [("POST", "/query"), ("POST", "/store"), ("POST", "/query")]  # which exist, load, verify
-    assert {g: len(lines) for g, lines in store.graphs.items()} == {ERFURT: 85, GRAPH + "curated/erfurt": 182}
+    assert {g: len(lines) for g, lines in store.graphs.items()} == {ERFURT: 126, GRAPH + "curated/erfurt": 563}
 
 
 def test_bulk_requests_keep_graphs_whole_when_they_fit(small_release):
     with FakeStore() as store:
-        result = koko("--endpoint", store.root, "--data", str(small_release), "--chunk-size", "100", *FAST)
+        result = koko("--endpoint", store.root, "--data", str(small_release), "--chunk-size", "300", *FAST)
     assert result.exit_code == 0, result.output
-    # Curated (182, first by IRI) is split only because it exceeds 100; Erfurt (85) does not fit beside its
-    # last 82 triples, so it starts a request of its own rather than being split.
+    # Curated (563, first by IRI) is split only because it exceeds 300; Erfurt (126) does not fit beside its
+    # last 263 triples, so it starts a request of its own rather than being split.
     assert store.bulk == [{GRAPH + "curated/erfurt"}, {GRAPH + "curated/erfurt"}, {ERFURT}]
-    assert {g: len(lines) for g, lines in store.graphs.items()} == {ERFURT: 85, GRAPH + "curated/erfurt": 182}
+    assert {g: len(lines) for g, lines in store.graphs.items()} == {ERFURT: 126, GRAPH + "curated/erfurt": 563}
 
 
 def test_per_graph_sends_one_graph_at_a_time(small_release):
     with FakeStore() as store:
-        result = koko("--endpoint", store.root, "--data", str(small_release), "--chunk-size", "50", "--per-graph", *FAST)
+        result = koko("--endpoint", store.root, "--data", str(small_release), "--chunk-size", "100", "--per-graph", *FAST)
     assert result.exit_code == 0, result.output
     assert "(Graph Store Protocol, graph by graph)" in result.stdout
     assert store.bulk == []
     assert store.log.count(("PUT", "/store")) == 2
-    assert store.log.count(("POST", "/store")) == 1 + 3  # Erfurt: 85 in two chunks; curated: 182 in four
+    assert store.log.count(("POST", "/store")) == 1 + 5  # Erfurt: 126 in two chunks; curated: 563 in six
     assert store.log.count(("POST", "/query")) == 1  # every count in one query
 
 
@@ -455,16 +455,16 @@ def test_a_store_that_refuses_bulk_gets_one_graph_at_a_time(small_release, statu
     assert f"no bulk load ({store.root}store answered HTTP {status} to POST of N-Quads): loaded graph by graph" in result.stderr
     assert "(Graph Store Protocol, graph by graph)" in result.stdout
     assert store.log.count(("PUT", "/store")) == 2
-    assert {g: len(lines) for g, lines in store.graphs.items()} == {ERFURT: 85, GRAPH + "curated/erfurt": 182}
+    assert {g: len(lines) for g, lines in store.graphs.items()} == {ERFURT: 126, GRAPH + "curated/erfurt": 563}
 
 
 def test_a_bulk_request_that_fails_with_503_is_retried(small_release):
     with FakeStore(bulk_script=[503, 503]) as store:
-        result = koko("--endpoint", store.root, "--data", str(small_release), "--chunk-size", "100", *FAST)
+        result = koko("--endpoint", store.root, "--data", str(small_release), "--chunk-size", "300", *FAST)
     assert result.exit_code == 0, result.output
     assert store.log.count(("POST", "/store")) == 2 + 3  # the first request three times, then two more
     assert len(store.bulk) == 3
-    assert {g: len(lines) for g, lines in store.graphs.items()} == {ERFURT: 85, GRAPH + "curated/erfurt": 182}
+    assert {g: len(lines) for g, lines in store.graphs.items()} == {ERFURT: 126, GRAPH + "curated/erfurt": 563}
 
 
 def test_without_a_graph_store_one_update_carries_many_graphs(small_release):
@@ -475,7 +475,7 @@ def test_without_a_graph_store_one_update_carries_many_graphs(small_release):
     assert result.exit_code == 0, result.output
     assert "(SPARQL Update, in bulk)" in result.stdout
     assert store.log == [("POST", "/update"), ("POST", "/query")]
-    assert {g: len(lines) for g, lines in store.graphs.items()} == {ERFURT: 85, GRAPH + "curated/erfurt": 182}
+    assert {g: len(lines) for g, lines in store.graphs.items()} == {ERFURT: 126, GRAPH + "curated/erfurt": 563}
 
 
 @pytest.mark.parametrize(
@@ -540,7 +540,7 @@ def test_connection_refused_is_retried_then_named(small_release):
 
 def test_no_graph_store_falls_back_to_sparql_update(small_release):
     with FakeStore(gsp_status=405) as store:
-        result = koko("--endpoint", store.root, "--data", str(small_release), "--chunk-size", "100", *FAST)
+        result = koko("--endpoint", store.root, "--data", str(small_release), "--chunk-size", "300", *FAST)
     assert result.exit_code == 0, result.output
     assert "(SPARQL Update, graph by graph)" in result.stdout
     assert "no bulk load" in result.stderr
@@ -548,14 +548,14 @@ def test_no_graph_store_falls_back_to_sparql_update(small_release):
     assert store.log.count(("POST", "/store")) == 1  # bulk given up after the first answer
     assert store.log.count(("PUT", "/store")) == 1  # and graph by graph too
     assert store.log.count(("POST", "/update")) == 1 + 2
-    assert len(store.graphs[GRAPH + "curated/erfurt"]) == 182
+    assert len(store.graphs[GRAPH + "curated/erfurt"]) == 563
 
 
 def test_a_store_that_lies_about_a_count_exits_1_naming_the_graph(small_release):
     with FakeStore(lie={ERFURT: -1}) as store:
         result = koko("--endpoint", store.root, "--data", str(small_release), *FAST)
     assert result.exit_code == 1
-    assert f"mismatch: {ERFURT}: 85 triples here, 84 remote" in result.stderr
+    assert f"mismatch: {ERFURT}: 126 triples here, 125 remote" in result.stderr
     assert "1 of 2 graph(s) differ" in result.stderr
     assert "curated/erfurt:" not in result.stderr
     assert store.log.count(("POST", "/query")) == 2  # which graphs exist, then all counts in one query
@@ -637,7 +637,7 @@ def test_each_kind_of_credentials_loads_the_release(small_release, kind):
     with FakeStore(keep_alive=True, **demands) as store:
         result = koko("--endpoint", store.root, "--data", str(small_release), *FAST, env=env)
     assert result.exit_code == 0, result.output
-    assert {g: len(lines) for g, lines in store.graphs.items()} == {ERFURT: 85, GRAPH + "curated/erfurt": 182}
+    assert {g: len(lines) for g, lines in store.graphs.items()} == {ERFURT: 126, GRAPH + "curated/erfurt": 563}
     assert not any("s3cret-sentinel" in a for a in store.authorizations if a.startswith("Digest "))
     assert store.errors == []  # koko closed every connection, though the store would have kept them open
     assert_no_secrets(result)
@@ -670,7 +670,7 @@ def test_digest_answers_each_challenge_and_never_sends_the_password(small_releas
     with FakeStore(digest=("us3r-sentinel", "s3cret-sentinel")) as store:
         result = koko("--endpoint", store.root, "--data", str(small_release), *FAST, env=DIGEST_ENV)
     assert result.exit_code == 0, result.output
-    assert {g: len(lines) for g, lines in store.graphs.items()} == {ERFURT: 85, GRAPH + "curated/erfurt": 182}
+    assert {g: len(lines) for g, lines in store.graphs.items()} == {ERFURT: 126, GRAPH + "curated/erfurt": 563}
     assert len(store.log) == 2 * 3  # each of the three requests: refused with a challenge, then answered
     assert len(store.authorizations) == 3
     assert all(a.startswith("Digest ") and 'username="us3r-sentinel"' in a for a in store.authorizations)

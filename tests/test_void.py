@@ -102,7 +102,7 @@ def on_server(url: str, server: str) -> str:
 
 def test_triples_are_the_distinct_triples_of_the_release(description, dataset, release_triples, release_quads):
     distinct = {(s, p, o) for s, p, o, _ in release_quads.quads((None, None, None, None))}
-    assert number(description, dataset, VOID.triples) == len(release_triples) == len(distinct) == 8031
+    assert number(description, dataset, VOID.triples) == len(release_triples) == len(distinct) == 17858
 
 
 @pytest.mark.parametrize(
@@ -147,7 +147,7 @@ def test_one_subset_per_named_graph_with_its_triples(description, dataset, relea
     expected = {g.identifier: len(g) for g in release_quads.graphs() if len(g)}
     subsets = {s: number(description, s, VOID.triples) for s in description.objects(dataset, VOID.subset)}
     assert subsets == expected
-    assert len(subsets) == len(published.graphs) == 61
+    assert len(subsets) == len(published.graphs) == 62
 
 
 @pytest.mark.parametrize("lang", ["de", "en"])
@@ -455,9 +455,9 @@ def test_html_page_shows_the_figures(void_url, lang, heading):
     assert answer.headers["content-type"] == "text/html; charset=utf-8"
     assert f'<html lang="{lang}">' in page
     assert f"<h2>{heading}</h2>" in page
-    assert '<td data-figure="triples">8031</td>' in page
+    assert '<td data-figure="triples">17858</td>' in page
     assert '<td data-figure="sites">27</td>' in page
-    assert '<td data-figure="graphs">61</td>' in page
+    assert '<td data-figure="graphs">62</td>' in page
     assert all(f'href="/-/downloads/{name}"' in page for name in DATA_FILES)
 
 
