@@ -132,7 +132,7 @@ def test_json_download_is_sparql_json_with_typed_terms(server, published) -> Non
     ("fmt", "media_type", "marker"),
     [
         ("tsv", "text/tab-separated-values; charset=utf-8", '"Landkreis Görlitz"'),
-        ("xml", "application/sparql-results+xml", "<literal>Landkreis Görlitz</literal>"),
+        ("xml", "application/sparql-results+xml", '<literal xml:lang="de">Landkreis Görlitz</literal>'),
     ],
 )
 def test_other_result_formats(server, fmt, media_type, marker) -> None:
@@ -158,7 +158,7 @@ def test_the_form_offers_defaults_and_examples(server) -> None:
     assert status == 200
     assert 'name="site" type="text" value="site/dresden"' in html
     assert 'href="/-/queries/site-profile?site=site%2Fsaalekreis"' in html
-    assert set(column(results(html), "siteName")) == {"Landeshauptstadt Dresden"}
+    assert set(column(results(html), "siteName")) == {"Landeshauptstadt Dresden @de"}
 
 
 def test_an_empty_optional_field_means_all_sites(server) -> None:

@@ -259,14 +259,25 @@ class Describer:
         quoted = self.index.value(evidence, PROV + "value")
         source = self.index.value(evidence, PROV + "wasQuotedFrom")
         site = self.index.value(source, str(KOKO.answerOf)) if source is not None else None
-        approximate = self.index.value(evidence, str(KOKO.approximate))
         return Quote(
             evidence=evidence.value,
             text=quoted.value if isinstance(quoted, ox.Literal) else "",  # the quote is a literal
             lang=quoted.language if isinstance(quoted, ox.Literal) else None,
             source=self.value(source) if source is not None else None,
             site=self.value(site) if site is not None else None,
-            approximate=isinstance(approximate, ox.Literal) and approximate.value == "true",
+            approximate=self.approximate(evidence),
+        )
+
+    def approximate(self, evidence: ox.NamedNode | ox.BlankNode) -> bool:
+        """Whether the figure the evidence proves is approximate: said on the value, the subject's
+        schema:QuantitativeValue with that value (docs/model.md, "Figures")."""
+        subject, obj = self.index.value(evidence, RDF + "subject"), self.index.value(evidence, RDF + "object")
+        if subject is None or not isinstance(obj, ox.Literal):
+            return False
+        return any(
+            self.index.value(figure, SCHEMA + "value") == obj
+            and self.index.value(figure, str(KOKO.approximate)) == ox.Literal("true", datatype=ox.NamedNode(XSD + "boolean"))
+            for figure in self.index.values(subject, str(KOKO.figure))
         )
 
     def statement(self, evidence: ox.NamedNode | ox.BlankNode) -> Statement | None:
@@ -280,7 +291,7 @@ class Describer:
         for predicate, value in pairs:
             grouped[predicate].add(value)
         groups = [
-            Group(p, self.label(ox.NamedNode(p))[0], tuple(sorted(vs, key=lambda v: (v.text.casefold(), v.iri or ""))))
+            Group(p, self.label(ox.NamedNode(p))[0], tuple(sorted(vs, key=_order)))
             for p, vs in grouped.items()
         ]
         return tuple(sorted(groups, key=lambda g: (g.label.casefold(), g.iri)))

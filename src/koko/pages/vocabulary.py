@@ -34,6 +34,7 @@ PROV = "http://www.w3.org/ns/prov#"
 ORG = "http://www.w3.org/ns/org#"
 SCHEMA = "https://schema.org/"
 XSD = "http://www.w3.org/2001/XMLSchema#"
+TIME = "http://www.w3.org/2006/time#"
 VANN = "http://purl.org/vocab/vann/"
 
 KINDS = {OWL + "Class": "class", OWL + "ObjectProperty": "object", OWL + "DatatypeProperty": "datatype"}
@@ -83,6 +84,41 @@ FOREIGN_LABELS: Mapping[str, tuple[str, str]] = MappingProxyType(
         SCHEMA + "name": ("Name", "name"),
         SCHEMA + "startDate": ("Beginn", "start date"),
         SCHEMA + "Person": ("Person", "person"),
+        SKOS + "definition": ("Definition", "definition"),
+        SKOS + "Concept": ("Begriff", "concept"),
+        SKOS + "ConceptScheme": ("Begriffssystem", "concept scheme"),
+        RDFS + "comment": ("Anmerkung", "comment"),
+        ORG + "unitOf": ("Einheit von", "unit of"),
+        ORG + "hasUnit": ("hat Einheit", "has unit"),
+        ORG + "subOrganizationOf": ("Teil von", "part of"),
+        ORG + "hasSubOrganization": ("hat Teil", "has part"),
+        ORG + "reportsTo": ("untersteht", "reports to"),
+        ORG + "role": ("Rolle", "role"),
+        ORG + "member": ("Mitglied", "member"),
+        ORG + "memberOf": ("Mitglied von", "member of"),
+        ORG + "hasMember": ("hat Mitglied", "has member"),
+        ORG + "organization": ("Organisation", "organisation"),
+        ORG + "memberDuring": ("Mitglied während", "member during"),
+        ORG + "Membership": ("Mitgliedschaft", "membership"),
+        PROV + "wasAssociatedWith": ("verbunden mit", "associated with"),
+        SCHEMA + "endDate": ("Ende", "end date"),
+        SCHEMA + "organizer": ("Veranstalter", "organiser"),
+        SCHEMA + "location": ("Ort", "location"),
+        SCHEMA + "areaServed": ("Gebiet", "area served"),
+        SCHEMA + "value": ("Wert", "value"),
+        SCHEMA + "eventStatus": ("Stand der Veranstaltung", "event status"),
+        SCHEMA + "QuantitativeValue": ("Zahlenangabe", "figure"),
+        SCHEMA + "Legislation": ("Rechtsvorschrift", "legislation"),
+        TIME + "Instant": ("Zeitpunkt", "instant"),
+        TIME + "ProperInterval": ("Zeitraum", "period"),
+        TIME + "hasTime": ("Zeit", "time"),
+        TIME + "hasBeginning": ("Beginn", "beginning"),
+        TIME + "hasEnd": ("Ende", "end"),
+        TIME + "inside": ("umfasst", "includes"),
+        TIME + "inXSDgYear": ("Jahr", "year"),
+        TIME + "inXSDgYearMonth": ("Monat", "month"),
+        TIME + "inXSDDate": ("Tag", "day"),
+        TIME + "unitType": ("Genauigkeit", "precision"),
     }
 )
 
