@@ -126,7 +126,7 @@ def test_submitting_the_form_lists_the_11_thuringian_sites(browser, server) -> N
     assert set(result_column(browser, "federalStateName")) == {"Thüringen @de"}
     names = result_column(browser, "siteName")
     assert len(names) == 11
-    assert {"Landeshauptstadt Erfurt", "Kyffhäuserkreis", "Stadt Weimar"} <= set(names)
+    assert {"Landeshauptstadt Erfurt @de", "Kyffhäuserkreis @de", "Stadt Weimar @de"} <= set(names)
 
 
 def test_the_site_profile_form_shows_erfurts_motto(browser, server) -> None:
@@ -217,7 +217,7 @@ def test_the_form_works_without_javascript(browser_without_javascript, server) -
     field.send_keys("Sachsen")
     submit(driver, "form.query-form")
     assert len(result_rows(driver)) == 7
-    assert "Vogtlandkreis" in result_column(driver, "siteName")
+    assert "Vogtlandkreis @de" in result_column(driver, "siteName")
 
 
 def test_javascript_is_really_off_in_that_browser(browser_without_javascript, server) -> None:

@@ -77,7 +77,7 @@ def both(server: str, from_store: str, path: str, accept: str | None = None):
 
 def test_every_resource_has_the_same_rdf_and_page_from_the_store(published, server, from_store) -> None:
     iris = resources(linked_data_stub(published), embedded(published).index)
-    assert len(iris) == 974
+    assert len(iris) == 2108
 
     def compare(iri: str) -> str | None:
         path = "/id/" + iri.removeprefix(BASE)

@@ -76,7 +76,7 @@ def test_koko_site_writes_the_folder_and_says_what(published, tmp_path: Path) ->
     assert koko("build", "--out", str(release)).exit_code == 0
     result = koko("site", str(tmp_path / "site"), "--data", str(release), "--url", "https://example.org/koko/")
     assert result.exit_code == 0, result.output
-    assert "974 resources" in result.output
+    assert "2108 resources" in result.output
     assert "<https://example.org/koko/sparql>" not in (tmp_path / "site/.well-known/void.ttl").read_text(encoding="utf-8")
 
 

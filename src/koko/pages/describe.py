@@ -253,7 +253,8 @@ class Describer:
         return Value(text, lang, node.value if isinstance(node, ox.NamedNode) else None, None, quotes)
 
     def quotes(self, triple: ox.Triple) -> tuple[Quote, ...]:
-        return tuple(self.quote(e) for e in self.index.evidence.get(triple, ()))
+        # In one order whatever the store: a statement may be proved by several quotes.
+        return tuple(self.quote(e) for e in sorted(self.index.evidence.get(triple, ()), key=str))
 
     def quote(self, evidence: ox.NamedNode | ox.BlankNode) -> Quote:
         quoted = self.index.value(evidence, PROV + "value")
@@ -290,10 +291,7 @@ class Describer:
         grouped: dict[str, set[Value]] = defaultdict(set)
         for predicate, value in pairs:
             grouped[predicate].add(value)
-        groups = [
-            Group(p, self.label(ox.NamedNode(p))[0], tuple(sorted(vs, key=_order)))
-            for p, vs in grouped.items()
-        ]
+        groups = [Group(p, self.label(ox.NamedNode(p))[0], tuple(sorted(vs, key=_order))) for p, vs in grouped.items()]
         return tuple(sorted(groups, key=lambda g: (g.label.casefold(), g.iri)))
 
     def answers(self, node: ox.NamedNode) -> tuple[Answer, ...]:

@@ -38,12 +38,14 @@ MONTHS = {
 
 SITES_QUERY = """
 PREFIX koko: <https://w3id.org/koko-kg/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 SELECT DISTINCT ?site ?name ?start ?motto ?state ?stateKey WHERE {
   ?site a koko:Site ;
-        koko:printedName ?name ;
+        rdfs:label ?name ;
         koko:programmeStart ?start ;
         koko:municipality/koko:federalState ?state .
   ?state koko:landesschluessel ?stateKey .
+  FILTER(lang(?name) = "de")
   OPTIONAL { ?site koko:motto ?motto }
 }
 """
@@ -52,12 +54,24 @@ SELECT DISTINCT ?site ?name ?start ?motto ?state ?stateKey WHERE {
 # koko:programme of) joins all 27 sites and would hide everything else, so it is left out.
 SHARED_QUERY = """
 PREFIX koko: <https://w3id.org/koko-kg/ontology#>
+PREFIX org: <http://www.w3.org/ns/org#>
 SELECT DISTINCT ?site ?relation ?target ?kind WHERE {
-  VALUES (?relation ?kind) {
-    (koko:participatesIn "programme") (koko:memberOf "network") (koko:initiated "network") (koko:partner "organisation")
+  {
+    VALUES (?relation ?kind) {
+      (koko:participatesIn "programme") (koko:memberOf "network") (koko:initiated "network")
+      (koko:contributedTo "network") (koko:partner "network") (koko:partner "organisation")
+    }
+    ?site a koko:Site ; ?relation ?target .
+    FILTER(?kind != "network" || EXISTS { ?target a koko:Network })
+    FILTER(?kind != "organisation" || EXISTS { ?target a koko:PartnerOrganisation })
+  } UNION {
+    # an organisation the site works with as a member of one of the site's networks
+    ?site a koko:Site ; koko:memberOf|koko:initiated|koko:contributedTo|koko:partner ?network .
+    ?network a koko:Network ; org:hasMember ?target .
+    ?target a koko:PartnerOrganisation .
+    BIND(koko:partner AS ?relation)
+    BIND("organisation" AS ?kind)
   }
-  ?site a koko:Site ; ?relation ?target .
-  FILTER(?relation != koko:initiated || EXISTS { ?target a koko:Network })
   FILTER NOT EXISTS { ?anySite koko:programme ?target }
 }
 """

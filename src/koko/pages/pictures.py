@@ -24,7 +24,13 @@ Label = Callable[[str], tuple[str, str | None]]  # IRI → (text, language)
 Href = Callable[[str], str]  # IRI → where a link to it points
 
 CHAR_WIDTH = 7.0  # average advance of the 11px sans-serif labels, for overlap tests only
-RELATIONS = {"participatesIn": "takes-part", "memberOf": "member", "initiated": "founder", "partner": "partner"}
+RELATIONS = {
+    "participatesIn": "takes-part",
+    "memberOf": "member",
+    "initiated": "founder",
+    "contributedTo": "member",
+    "partner": "partner",
+}
 
 
 @dataclass(frozen=True)

@@ -54,8 +54,9 @@ ORDER BY ?state
         """SELECT ?site ?siteName ?motto
 WHERE {
   ?site a koko:Site ;
-        koko:printedName ?siteName ;
+        rdfs:label ?siteName ;
         koko:motto ?motto .
+  FILTER(lang(?siteName) = "de")
 }
 ORDER BY ?siteName
 """,
@@ -66,7 +67,8 @@ ORDER BY ?siteName
         """SELECT ?name ?person ?siteName
 WHERE {
   ?site koko:coordinatorPost/org:heldBy ?person ;
-        koko:printedName ?siteName .
+        rdfs:label ?siteName .
+  FILTER(lang(?siteName) = "de")
   ?person schema:name ?name .
 }
 ORDER BY ?siteName ?name

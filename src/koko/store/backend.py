@@ -62,17 +62,30 @@ PROV = "http://www.w3.org/ns/prov#"
 LABEL_BATCH = 500
 
 # A resource's statements both ways, a named graph's content, and what a page shows beside them:
-# the answers it gave, the evidence quoting or supporting it, and where each quote was printed.
+# the answers it gave, its figures (whether one is approximate), the evidence quoting or supporting
+# it, and where each quote was printed.
 # Each branch starts from its own VALUES block of the resources, so that every store can start
 # each branch from an index (one VALUES around a UNION is joined last by some planners).
 ABOUT_QUERY = f"""
 PREFIX koko: <{KOKO}>
 PREFIX prov: <{PROV}>
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
 SELECT ?s ?p ?o ?g WHERE {{
   {{ VALUES ?s {{ $NODES }} GRAPH ?g {{ ?s ?p ?o }} }}
   UNION {{ VALUES ?o {{ $NODES }} GRAPH ?g {{ ?s ?p ?o }} }}
   UNION {{ VALUES ?g {{ $NODES }} GRAPH ?g {{ ?s ?p ?o }} }}
   UNION {{ VALUES ?node {{ $NODES }} ?node koko:answer ?s . GRAPH ?g {{ ?s ?p ?o }} }}
+  UNION {{ VALUES ?node {{ $NODES }} ?node koko:figure ?s . GRAPH ?g {{ ?s ?p ?o }} }}
+  UNION {{
+    VALUES ?node {{ $NODES }} ?evidence ?link ?node ; a koko:Evidence ; rdf:subject ?subject .
+    ?subject koko:figure ?s . GRAPH ?g {{ ?s ?p ?o }}
+  }}
+  UNION {{ VALUES ?evidence {{ $NODES }} ?evidence rdf:subject ?subject . ?subject koko:figure ?s . GRAPH ?g {{ ?s ?p ?o }} }}
+  UNION {{ VALUES ?evidence {{ $NODES }} ?evidence rdf:subject ?s . GRAPH ?g {{ ?s koko:figure ?o }} BIND(koko:figure AS ?p) }}
+  UNION {{
+    VALUES ?node {{ $NODES }} ?evidence ?link ?node ; a koko:Evidence ; rdf:subject ?s .
+    GRAPH ?g {{ ?s koko:figure ?o }} BIND(koko:figure AS ?p)
+  }}
   UNION {{ VALUES ?node {{ $NODES }} ?s ?link ?node ; a koko:Evidence . GRAPH ?g {{ ?s ?p ?o }} }}
   UNION {{
     VALUES ?node {{ $NODES }} ?evidence ?link ?node ; a koko:Evidence ; prov:wasQuotedFrom ?s .
