@@ -32,7 +32,8 @@ CONFIG = load_config(environ={})
 BASE = CONFIG.base
 CANNED = list_canned(CONFIG.queries)
 GROUP_CONCAT = re.compile(
-    r"GROUP_CONCAT\s*\((?:\s*DISTINCT)?\s*\?\w+\s*(?:;\s*separator\s*=\s*\"([^\"]*)\")?\s*\)\s+AS\s+\?(\w+)", re.IGNORECASE
+    r"GROUP_CONCAT\s*\((?:\s*DISTINCT)?\s*(?:STR\s*\(\s*)?\?\w+\s*\)?\s*(?:;\s*separator\s*=\s*\"([^\"]*)\")?\s*\)\s+AS\s+\?(\w+)",
+    re.IGNORECASE,
 )
 ORDER_KEY = re.compile(r"(?:(?:ASC|DESC)\s*\(\s*)?\?(\w+)", re.IGNORECASE)
 INJECTIONS = [

@@ -101,8 +101,11 @@ FACTS: dict[str, tuple[str, Callable[[Rows], bool]]] = {
         lambda r: len(r) == 9 and "Landeshauptstadt Dresden" in _values(r, "siteName"),
     ),
     "continuation[defaults]": (
-        "Mittelsachsen makes both posts permanent",
-        lambda r: [(x["siteName"], x["outcome"]) for x in r] == [("Landkreis Mittelsachsen", "made permanent")],
+        "Mittelsachsen makes both posts permanent; the networks are to be continued",
+        lambda r: (
+            [x["siteName"] for x in _where(r, "outcome", "made permanent")] == ["Landkreis Mittelsachsen"]
+            and "Netzwerke der Bildungskoordination" in _values(_where(r, "outcome", "continued"), "thingName")
+        ),
     ),
     "coordinators[defaults]": (
         "33 coordinators; Magdeburg's are Dagmar Bremer and Anton Gujo",
@@ -116,10 +119,10 @@ FACTS: dict[str, tuple[str, Callable[[Rows], bool]]] = {
         lambda r: len(r) == 12 and "Jana Träber" in _values(r, "name") and _values(r, "federalStateName") == {"Sachsen"},
     ),
     "embedding-by-unit-type[defaults]": (
-        "8 sites sit in a staff unit, Erfurt among them",
+        "7 sites sit in a staff unit, Erfurt among them",
         lambda r: (
-            [(x["sites"], "Landeshauptstadt Erfurt" in x["siteNames"]) for x in _where(r, "unitType", "staff-unit")]
-            == [("8", True)]
+            [(x["sites"], "Landeshauptstadt Erfurt" in x["siteNames"]) for x in _where(r, "unitLevel", "staff-unit")]
+            == [("7", True)]
         ),
     ),
     "events-with-figures[defaults]": (
@@ -140,19 +143,55 @@ FACTS: dict[str, tuple[str, Callable[[Rows], bool]]] = {
             in {(x["object"], x["quote"]) for x in r if x["predicate"].endswith("#visitorCount")}
         ),
     ),
-    "networks-by-site[defaults]": ("25 network memberships", lambda r: len(r) == 25),
+    "networks-by-site[defaults]": ("34 links from sites to networks", lambda r: len(r) == 34),
     "networks-by-site[site=site/saalekreis]": (
         "the Saalekreis is in 2 networks, the Netzwerk für Migration und Integration among them",
         lambda r: len(r) == 2 and "Netzwerk für Migration und Integration im Saalekreis" in _values(r, "networkName"),
     ),
     "partners-by-frequency[defaults]": (
-        "the BAMF works with 4 sites",
-        lambda r: [x["sites"] for x in _where(r, "partnerName", "Bundesamt für Migration und Flüchtlinge")] == ["4"],
+        "the Bundesagentur für Arbeit works with 4 sites, the BAMF with 3",
+        lambda r: (
+            [x["sites"] for x in _where(r, "partnerName", "Bundesagentur für Arbeit")] == ["4"]
+            and [x["sites"] for x in _where(r, "partnerName", "Bundesamt für Migration und Flüchtlinge")] == ["3"]
+        ),
     ),
-    "products-by-type[defaults]": ("40 products", lambda r: len(r) == 40),
+    "products-by-type[defaults]": ("40 products that exist", lambda r: len(r) == 40),
     "products-by-type[type=brochure]": (
-        "4 brochures, the Kyffhäuserkreis' welcome brochure among them",
-        lambda r: len(r) == 4 and "Willkommensbroschüre für den Landkreis (in Planung)" in _values(r, "productName"),
+        "1 brochure exists, Burgenlandkreis' framework on sex education",
+        lambda r: (
+            _values(r, "productName") == {"Sexuelle Bildung in Einrichtungen: Interkulturelles und intersektorales Rahmenkonzept"}
+        ),
+    ),
+    "products-by-type[status=planned]": (
+        "8 planned products, Eisenach's kindergarten brochure and the Kyffhäuserkreis' welcome brochure among them",
+        lambda r: (
+            len(r) == 8
+            and {"mehrsprachige Kindergarten-Broschüre", "Willkommensbroschüre für den Landkreis"} <= _values(r, "productName")
+        ),
+    ),
+    "plans[defaults]": (
+        "47 things with a status; the Görlitz fair of 2020 cancelled",
+        lambda r: (
+            len(r) == 47
+            and ("Wiederholung der Integrationsmesse des Landkreises Görlitz", "cancelled")
+            in {(x["thingName"], x["state"]) for x in r}
+        ),
+    ),
+    "plans[status=cancelled]": (
+        "the fairs of Görlitz and Mittelsachsen in 2020 were cancelled",
+        lambda r: _values(r, "siteName") == {"Landkreis Görlitz", "Landkreis Mittelsachsen"},
+    ),
+    "post-holders[defaults]": (
+        "33 posts; Görlitz's sit in the Sachgebiet Integration",
+        lambda r: len(r) == 33 and _values(_where(r, "siteName", "Landkreis Görlitz"), "unitName") == {"Sachgebiet Integration"},
+    ),
+    "post-holders[site=site/schmalkalden-meiningen]": (
+        "Melanie Anders took the post over in the second half of 2019",
+        lambda r: [(x["name"], x["sinceAsWritten"]) for x in r] == [("Melanie Anders", "2019-41")],
+    ),
+    "partner-units-by-kind[defaults]": (
+        "9 sites sit in or work with a Stabsstelle of their administration",
+        lambda r: [x["sites"] for x in _where(r, "unitKind", "stabsstelle")] == ["9"],
     ),
     "programme-timeline[defaults]": (
         "the first site started in July 2016 (Meißen); 27 in all",
@@ -172,10 +211,14 @@ FACTS: dict[str, tuple[str, Callable[[Rows], bool]]] = {
             and [x["sites"] for x in _where(r, "target", BASE + "programme/koko")] == ["27"]
         ),
     ),
-    "site-links[defaults]": ("189 links from sites", lambda r: len(r) == 189),
+    "site-links[defaults]": ("233 links from sites", lambda r: len(r) == 233),
     "site-links[site=site/goerlitz]": (
-        "Görlitz organised the Integrationsmesse 2019",
-        lambda r: len(r) == 7 and BASE + "event/integrationsmesse-goerlitz-2019" in _values(r, "target"),
+        "Görlitz organised the Integrationsmesse 2019; its posts sit in the Sachgebiet Integration",
+        lambda r: (
+            len(r) == 8
+            and BASE + "event/integrationsmesse-goerlitz-2019" in _values(r, "target")
+            and BASE + "unit/sachgebiet-integration-goerlitz" in _values(r, "target")
+        ),
     ),
     "site-profile[defaults]": (
         "Dresden: »Bildung als Schlüssel zur Integration«, Jana Träber and Marcus Oertel",
@@ -196,7 +239,7 @@ FACTS: dict[str, tuple[str, Callable[[Rows], bool]]] = {
         "»Bildung integriert«: Magdeburg, Wittenberg, Eisenach and Nordhausen",
         lambda r: (
             _values(r, "siteName") - {None}
-            == {"Landeshauptstadt Magdeburg", "Landkreis Wittenberg", "Landkreis Eisenach", "Landkreis Nordhausen"}
+            == {"Landeshauptstadt Magdeburg", "Landkreis Wittenberg", "Stadt Eisenach", "Landkreis Nordhausen"}
         ),
     ),
     "sites-by-programme[programme=Integrative Maßnahmen]": (
