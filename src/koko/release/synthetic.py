@@ -174,7 +174,9 @@ def _template(slug: str, base: str, graphs: dict[str, list[ox.Quad]], chapters: 
     # are the same: what the curated graph says about them (org:postIn, org:reportsTo, a tenure's
     # start, with their evidence) is said once, by the first copy.
     own = (f"{base}post/{slug}-", f"{base}membership/{slug}-", f"{base}interval/membership/{slug}-")
-    evidence = {_value(q.subject) for q in curated_graph if q.predicate.value == RDF_TYPE and q.object.value == f"{KOKO}Evidence"}
+    evidence = {
+        _value(q.subject) for q in curated_graph if q.predicate.value == RDF_TYPE and q.object == ox.NamedNode(f"{KOKO}Evidence")
+    }
     about_posts = {
         _value(q.subject)
         for q in curated_graph
