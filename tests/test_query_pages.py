@@ -263,12 +263,12 @@ def test_the_sparql_page_offers_a_form_and_the_examples(server) -> None:
     ("index", "columns", "count", "expected"),
     [
         (0, ("state", "sites"), 3, {("Sachsen @de", "7"), ("Sachsen-Anhalt @de", "9"), ("Thüringen @de", "11")}),
-        (1, ("siteName", "motto"), 27, {("Landeshauptstadt Erfurt", f"{ERFURT_MOTTO} @de")}),
+        (1, ("siteName", "motto"), 27, {("Landeshauptstadt Erfurt @de", f"{ERFURT_MOTTO} @de")}),
         (
             2,
             ("name", "siteName"),
             33,
-            {("Jana Träber", "Landeshauptstadt Dresden"), ("Marcus Oertel", "Landeshauptstadt Dresden")},
+            {("Jana Träber", "Landeshauptstadt Dresden @de"), ("Marcus Oertel", "Landeshauptstadt Dresden @de")},
         ),
     ],
 )
