@@ -399,17 +399,7 @@ def _fact(item: _YamlMapping, site: str | None, section: str | None, ctx: _Conte
     quote = item.get("quote")
     if not isinstance(quote, str) or not quote.strip():
         raise KokoError(f"{relation}: every fact needs a quote:", path, line)
-    if site:
-        part = item.get("from")
-        if not isinstance(part, str) or (site, part) not in texts:
-            answered = sorted(q for s, q in texts if s == site)
-            raise KokoError(f"from: {_described(part)} is not an answer of site {site} ({', '.join(answered)})", path, line)
-    else:
-        if "from" in item:
-            raise KokoError("a section's facts are quoted from the section itself: no from:", path, line)
-        # A site file's site is a slug, never empty: a file without one is a section file, whose section is checked.
-        assert section is not None
-        part = section
+    part = _part(item, site, section, texts, "facts are quoted", path, line)
     if normalise_space(quote) not in texts[(site, part)]:
         where = f"answer {site}/{part}" if site else f"section {part}"
         raise KokoError(f"quote not found verbatim in {where}: {quote!r}", path, line)
@@ -427,6 +417,29 @@ def _fact(item: _YamlMapping, site: str | None, section: str | None, ctx: _Conte
         line,
         **extras,
     )
+
+
+def _part(
+    item: _YamlMapping,
+    site: str | None,
+    section: str | None,
+    texts: Mapping[tuple[str | None, str], str],
+    what: str,
+    path: Path,
+    line: int,
+) -> str:
+    """The part a fact or sentence is from: its ``from:`` answer in a site file, the section itself otherwise."""
+    if site:
+        part = item.get("from")
+        if not isinstance(part, str) or (site, part) not in texts:
+            answered = sorted(q for s, q in texts if s == site)
+            raise KokoError(f"from: {_described(part)} is not an answer of site {site} ({', '.join(answered)})", path, line)
+        return part
+    if "from" in item:
+        raise KokoError(f"a section's {what} from the section itself: no from:", path, line)
+    # A site file's site is a slug, never empty: a file without one is a section file, whose section is checked.
+    assert section is not None
+    return section
 
 
 def _extras(relation: str, item: _YamlMapping, ctx: _Context, path: Path, line: int) -> dict[str, Any]:
@@ -483,16 +496,7 @@ def _reasons(
         unknown = set(item) - {"from", "starts", "reason", *META}
         if unknown:
             raise KokoError(f"sentences: unknown key(s) {', '.join(sorted(map(str, unknown)))}", path, line)
-        if site:
-            part = item.get("from")
-            if not isinstance(part, str) or (site, part) not in texts:
-                answered = sorted(q for s, q in texts if s == site)
-                raise KokoError(f"from: {_described(part)} is not an answer of site {site} ({', '.join(answered)})", path, line)
-        else:
-            if "from" in item:
-                raise KokoError("a section's sentences are from the section itself: no from:", path, line)
-            assert section is not None
-            part = section
+        part = _part(item, site, section, texts, "sentences are", path, line)
         reason = item.get("reason")
         if reason not in REASONS:
             raise KokoError(f"sentences: reason {_described(reason)} must be one of {', '.join(REASONS)}", path, line)
