@@ -39,7 +39,6 @@ from koko.config import load_config
 from koko.release.synthetic import iter_sizes, write
 from koko.sparql.binding import bind_values
 from koko.sparql.canned import CannedQuery, bindings_for, list_canned, parse_header
-from koko.sparql.oxigraph import to_ox
 from koko.sparql.workers import Job, execute
 
 CONFIG = load_config(environ={})
@@ -71,7 +70,7 @@ def solutions(store: ox.Store, query: CannedQuery, given: dict[str, str], values
     if values:
         job = Job(bind_values(query.text, terms, CONFIG.base), max_rows=10**9)
     else:
-        job = Job(query.text, substitutions=tuple((n, to_ox(t)) for n, t in terms.items()), max_rows=10**9)
+        job = Job(query.text, substitutions=tuple((n, t) for n, t in terms.items()), max_rows=10**9)
     outcome = execute(store, job)
     if outcome.kind != "solutions":
         raise SystemExit(f"{query.name} {given}: {outcome.kind} {outcome.error}")

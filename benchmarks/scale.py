@@ -101,7 +101,6 @@ def _median_ms(run, runs: int) -> float:
 def embedded(path: Path, runs: int) -> dict:
     import pyoxigraph as ox
 
-    from koko.sparql.oxigraph import to_ox
     from koko.sparql.workers import Job, execute
 
     before = _rss_kb()["VmRSS"]
@@ -114,7 +113,7 @@ def embedded(path: Path, runs: int) -> dict:
     queries = {}
     for query in canned() if runs else ():  # runs 0: load and memory only
         terms = bindings_for(query, {}, CONFIG.base)
-        job = Job(query.text, substitutions=tuple((n, to_ox(t)) for n, t in terms.items()), max_rows=10**9)
+        job = Job(query.text, substitutions=tuple((n, t) for n, t in terms.items()), max_rows=10**9)
         outcome = execute(store, job)
         if outcome.kind == "error":
             raise SystemExit(f"{query.name}: {outcome.error}")

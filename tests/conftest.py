@@ -56,6 +56,24 @@ def listener() -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
+def release_store(knowledge: Knowledge):
+    """The release built from the brochure in an in-memory pyoxigraph store, as ``koko query`` queries it."""
+    from koko.graph.formats import lookup, serialise
+    from koko.sparql.embedded import load_nquads
+
+    return load_nquads(serialise(knowledge.dataset, lookup("nq")))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cache_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """``koko query`` keeps the graph it builds in a cache folder: the session's own, never the user's."""
+    folder = tmp_path_factory.mktemp("koko-cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("KOKO_CACHE_DIR", str(folder))
+        yield folder
+
+
+@pytest.fixture(scope="session")
 def published(config: Config, knowledge: Knowledge):
     """The release as the server publishes it (validated, loaded into Oxigraph)."""
     from koko.release.published import publish_knowledge

@@ -24,8 +24,8 @@ from rdflib import RDF, XSD, BNode, Literal, URIRef
 
 from koko.config import load_config
 from koko.graph.namespace import KOKO
-from koko.sparql.canned import CannedQuery, bindings_for, list_canned, run
-from koko.sparql.oxigraph import to_ox
+from koko.sparql.canned import CannedQuery, bindings_for, list_canned
+from koko.sparql.reference import run
 from koko.sparql.workers import Job, execute
 
 CONFIG = load_config(environ={})
@@ -70,7 +70,7 @@ def _cases() -> list:
 def job_for(query: CannedQuery, given_: dict[str, str]) -> Job:
     """The job the server runs for a canned query: the text as it is, the parameters as substitutions."""
     terms = bindings_for(query, given_, BASE)
-    return Job(query.text, substitutions=tuple((name, to_ox(term)) for name, term in terms.items()), max_rows=100_000)
+    return Job(query.text, substitutions=tuple((name, term) for name, term in terms.items()), max_rows=100_000)
 
 
 def _rdflib_cell(term) -> tuple | None:

@@ -16,7 +16,8 @@ from koko.graph.namespace import KOKO
 from koko.source.coverage import KINDS
 from koko.source.curated import load_curation, part_texts
 from koko.source.text import normalise_space
-from koko.sparql.canned import load_canned, run
+from koko.sparql.canned import load_canned
+from koko.sparql.reference import run
 
 ROOT = Path(__file__).resolve().parents[1]
 CURATED = ROOT / "data" / "curated"

@@ -390,6 +390,9 @@ class _FailingPool:
     def run(self, job, timeout):
         raise self.error
 
+    async def arun(self, job, timeout):
+        raise self.error
+
 
 def _asgi_get(app, target: str) -> tuple[int, dict[str, str], bytes]:
     """One GET straight into the ASGI app, for a pool that fails on purpose."""

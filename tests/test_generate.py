@@ -17,7 +17,6 @@ import pytest
 from helpers import koko
 from koko.config import load_config
 from koko.sparql.canned import bindings_for, list_canned
-from koko.sparql.oxigraph import to_ox
 from koko.sparql.workers import Job, execute
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -73,7 +72,7 @@ def test_the_same_seed_gives_the_same_bytes(sample, tmp_path):
 @pytest.mark.parametrize("query", CANNED, ids=[q.name for q in CANNED])
 def test_every_canned_query_finds_rows(store, query):
     terms = bindings_for(query, {}, CONFIG.base)
-    job = Job(query.text, substitutions=tuple((name, to_ox(term)) for name, term in terms.items()), max_rows=100_000)
+    job = Job(query.text, substitutions=tuple((name, term) for name, term in terms.items()), max_rows=100_000)
     outcome = execute(store, job)
     assert outcome.kind == "solutions", outcome.error
     assert outcome.rows > 0

@@ -6,7 +6,8 @@ from rdflib import RDF, RDFS, XSD, Literal, URIRef
 from rdflib.namespace import ORG, PROV, SKOS
 
 from koko.graph.namespace import KOKO
-from koko.sparql.canned import load_canned, run
+from koko.sparql.canned import load_canned
+from koko.sparql.reference import run
 
 SCHEMA = "https://schema.org/"
 TIME = "http://www.w3.org/2006/time#"

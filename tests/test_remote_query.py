@@ -32,13 +32,13 @@ from rdflib.plugins.sparql.parserutils import CompValue
 from helpers import LocalHTTPServer, koko
 from koko.errors import KokoError
 from koko.sparql.binding import bind_values, term_text
-from koko.sparql.canned import CannedQuery, Parameter, bindings_for, resolve, run
+from koko.sparql.canned import CannedQuery, Parameter, bindings_for
+from koko.sparql.jobs import query_job
+from koko.sparql.oxigraph import from_ox
 from koko.sparql.lexer import tokens
-from koko.sparql.output import render
-from koko.sparql.oxigraph import to_ox
 from koko.store.query import run_remote
 from oxigraph_server import load, oxigraph
-from test_canned_engines import BASE, CANNED, INJECTIONS, _cases, _normalise, _rdflib_cell, on_oxigraph, on_rdflib, order_keys
+from test_canned_engines import BASE, CANNED, INJECTIONS, _cases, _json_cell, _normalise, on_oxigraph, on_rdflib, order_keys
 from test_publish import AUTH_KINDS, DIGEST_ENV, NO_CREDENTIALS, FakeStore, assert_no_secrets
 from tools import free_port
 
@@ -54,10 +54,17 @@ def endpoint(tmp_path_factory: pytest.TempPathFactory, published) -> Iterator[st
         yield root + "query"
 
 
+def remote_json(url: str, query: CannedQuery, given_: dict[str, str]) -> dict:
+    job, _ = query_job(query, given_, BASE, ("json",), None, 100_000)
+    outcome = run_remote(url, job, BASE, timeout=60)
+    assert outcome.kind == "solutions", outcome.error
+    return json.loads(outcome.body)
+
+
 def on_remote(url: str, query: CannedQuery, given_: dict[str, str]) -> tuple[list[str], list[tuple]]:
-    result = run_remote(url, query, given_, BASE, timeout=60)
-    variables = [str(v) for v in result.vars or []]
-    rows = [[_rdflib_cell(row[v]) for v in variables] for row in result]
+    document = remote_json(url, query, given_)
+    variables = document["head"]["vars"]
+    rows = [[_json_cell(binding.get(v)) for v in variables] for binding in document["results"]["bindings"]]
     return variables, _normalise(query, variables, rows)
 
 
@@ -330,10 +337,11 @@ def _check_one_term(query: CannedQuery, name: str, text: str, term) -> None:
     block = [("word", "VALUES"), ("var", f"?{name}"), ("other", "{")]
     at = next(i for i in range(len(bound)) if bound[i : i + 3] == block)
     written = term_text(term)
-    typed = isinstance(term, Literal) and term.datatype is not None
-    term_tokens = [("string" if isinstance(term, Literal) else "iri", written[: written.rindex("^^<")] if typed else written)]
+    literal = isinstance(term, ox.Literal)
+    typed = literal and not term.language and term.datatype.value != "http://www.w3.org/2001/XMLSchema#string"
+    term_tokens = [("string" if literal else "iri", written[: written.rindex("^^<")] if typed else written)]
     if typed:
-        term_tokens += [("other", "^"), ("other", "^"), ("iri", f"<{term.datatype}>")]
+        term_tokens += [("other", "^"), ("other", "^"), ("iri", f"<{term.datatype.value}>")]
     closing = at + 3 + len(term_tokens)
     assert bound[at + 3 : closing] == term_tokens  # the value is one string or one IRI token, nothing else
     assert bound[closing] == ("other", "}")
@@ -341,7 +349,7 @@ def _check_one_term(query: CannedQuery, name: str, text: str, term) -> None:
     assert unbound[at - 1] == ("other", "{")  # ... and the block opens the WHERE group
     # The engine that answers remotely reads exactly the intended term.
     solutions = list(ox.Store().query(f"SELECT ?{name} WHERE {{ VALUES ?{name} {{ {term_text(term)} }} }}"))
-    assert [s[name] for s in solutions] == [to_ox(term)]
+    assert [s[name] for s in solutions] == [term]
 
 
 STRINGS = st.one_of(st.sampled_from([*INJECTIONS, "\\u0022} UNION {", "é\u2028\r\t", "''' \"\"\""]), st.text(max_size=60))
@@ -361,7 +369,7 @@ def test_a_string_parameter_is_one_literal_in_the_values_block(query, name, valu
     algebra, values = _algebra(text)
     expected_algebra, expected_values = _algebra(query.text)
     assert algebra == expected_algebra
-    assert sorted(map(repr, values)) == sorted(map(repr, [*expected_values, [{Variable(name): term}]]))
+    assert sorted(map(repr, values)) == sorted(map(repr, [*expected_values, [{Variable(name): from_ox(term)}]]))
 
 
 @settings(max_examples=40, deadline=None)
@@ -376,7 +384,7 @@ def test_an_iri_parameter_is_one_iri_in_the_values_block(query, name, value):
     algebra, values = _algebra(text)
     expected_algebra, expected_values = _algebra(query.text)
     assert algebra == expected_algebra
-    assert sorted(map(repr, values)) == sorted(map(repr, [*expected_values, [{Variable(name): term}]]))
+    assert sorted(map(repr, values)) == sorted(map(repr, [*expected_values, [{Variable(name): from_ox(term)}]]))
 
 
 @pytest.mark.parametrize(
@@ -402,7 +410,7 @@ def test_a_value_bound_in_the_group_reaches_the_filters(endpoint, value, rows):
     """A VALUES after the query would join after the FILTER saw ?x unbound, and no row would ever come back."""
     parameter = Parameter("x", "string", False, None, "compared in a FILTER only")
     query = CannedQuery("probe", None, "probe", "", (parameter,), (), 'SELECT ?n ?x WHERE { BIND("a" AS ?n) FILTER(?x = "b") }')
-    assert len(list(run_remote(endpoint, query, {"x": value}, BASE))) == rows
+    assert len(remote_json(endpoint, query, {"x": value})["results"]["bindings"]) == rows
 
 
 def test_the_short_construct_form_cannot_take_parameters():
@@ -423,14 +431,14 @@ def test_cli_runs_a_canned_query_on_the_endpoint(endpoint):
     assert any("Landeshauptstadt Dresden" in line for line in lines)
 
 
-@pytest.mark.parametrize("fmt", ["table", "csv", "tsv", "json"])
-def test_cli_writes_the_same_output_as_locally(knowledge, endpoint, config, fmt):
-    query = resolve(config.queries, "sites-by-state")
-    local = run(knowledge.dataset, query, {"state": "Thüringen"}, BASE)
-    prefixes = {prefix: str(ns) for prefix, ns in knowledge.dataset.namespaces() if prefix}
+@pytest.mark.parametrize("fmt", ["table", "csv", "tsv", "json", "xml"])
+def test_cli_writes_the_same_output_as_locally(endpoint, fmt):
+    local = koko("query", "sites-by-state", "-p", "state=Thüringen", "--format", fmt)
+    assert local.exit_code == 0, local.output
     result = koko("query", "sites-by-state", "-p", "state=Thüringen", "--endpoint", endpoint, "--format", fmt)
     assert result.exit_code == 0, result.output
-    assert result.stdout_bytes == render(local, fmt, None, prefixes)
+    assert result.stdout_bytes == local.stdout_bytes
+    assert "Landkreis Hildburghausen" in result.stdout
 
 
 def test_cli_writes_construct_results_as_rdf(endpoint):
@@ -521,17 +529,17 @@ def _answer(status: int, media_type: str, body: bytes, headers: dict[str, str] |
 @pytest.mark.parametrize(
     ("body", "media_type", "complaint"),
     [
-        (b'{"head": {"vars": ["x"]}, "results": {"bindings": [', "application/sparql-results+json", "the body is not JSON"),
-        (b'{"results": {"bindings": []}}', "application/sparql-results+json", "the JSON has no 'head' object"),
+        (b'{"head": {"vars": ["x"]}, "results": {"bindings": [', "application/sparql-results+json", "Unexpected end of file, a value was expected"),
+        (b'{"results": {"bindings": []}}', "application/sparql-results+json", "SPARQL JSON results must contain a 'boolean' or a 'results' key"),
         (
             b'{"head": {"vars": ["x"]}, "results": {"bindings": [{"y": {"type": "uri", "value": "urn:y"}}]}}',
             "application/json",
-            "binds ?y",
+            "The variable y has not been defined in the header",
         ),
         (
             b'{"head": {"vars": ["x"]}, "results": {"bindings": [{"x": {"type": "iri", "value": "urn:x"}}]}}',
             "application/json",
-            "type 'iri'",
+            "Unexpected term type: 'iri'",
         ),
         (b"<html>Bad Gateway</html>", "text/html", "the answer is text/html, not application/sparql-results+json"),
     ],
@@ -549,7 +557,7 @@ def test_a_broken_graph_is_named(fake):
     result = koko("query", "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", "--endpoint", url, "--format", "nt")
     assert result.exit_code == 2
     assert "malformed results" in result.output
-    assert "application/n-triples body does not parse" in result.output
+    assert "Parser error at line 1 column 17: The object of a triple must be an IRI, a blank node or a literal" in result.output
 
 
 def test_a_hanging_endpoint_times_out(fake):
@@ -559,7 +567,7 @@ def test_a_hanging_endpoint_times_out(fake):
     url, _ = fake(hang)
     started = time.monotonic()
     result = koko("query", "sites-by-state", "--endpoint", url, "--timeout", "0.5")
-    assert result.exit_code == 2
+    assert result.exit_code == 3
     assert f"the SPARQL endpoint {url} did not answer within 0.5 s (--timeout)" in result.output
     assert time.monotonic() - started < 10
 
@@ -615,7 +623,6 @@ def test_a_secret_echoed_in_a_broken_answer_is_masked(fake):
     result = koko("query", text, "--endpoint", url, "--format", "nt", env={"KOKO_STORE_TOKEN": SENTINEL})
     assert result.exit_code == 2
     assert "malformed results" in result.output
-    assert "Invalid line: *** ." in result.output
     assert SENTINEL not in result.output
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import pickle
 import signal
 import time
 
@@ -134,8 +135,9 @@ def test_a_worker_whose_pool_died_mid_query_ends_itself(published) -> None:
     """A killed server cannot kill its workers: one left running a runaway query (seen spinning for an hour
     after its test run was killed) ends itself once the query's timeout and ORPHAN_GRACE have passed."""
     worker = workers._Worker(published.nquads)
-    worker.conn.send((Job(RUNAWAY), 0.5))
-    worker.conn.close()  # the pool is gone: nothing will read the answer or kill the process
+    worker.sock.setblocking(True)
+    worker.sock.sendall(workers._frame(pickle.dumps((Job(RUNAWAY), 0.5))))
+    worker.sock.close()  # the pool is gone: nothing will read the answer or kill the process
     started = time.monotonic()
     try:
         worker.process.wait(timeout=30)

@@ -27,6 +27,9 @@ DEFAULT_BASE = "https://w3id.org/koko-kg/id/"
 ONTOLOGY_IRI = "https://w3id.org/koko-kg/ontology"
 #: The environment variables koko reads start with this.
 ENV_PREFIX = "KOKO_"
+#: What a release may publish (:mod:`koko.graph.profiles`): everything, or the posts without the names of people.
+PROFILES = ("full", "minimal")
+DEFAULT_PROFILE = "full"
 #: The folders of the resource root.
 RESOURCE_FOLDERS = ("ontology", "shapes", "queries", "data")
 
@@ -50,6 +53,21 @@ def read_environ(source: Mapping[str, str] | None = None) -> dict[str, str]:
     {'KOKO_BASE': 'https://example.org/id/'}
     """
     return {k: v for k, v in (os.environ if source is None else source).items() if k.startswith(ENV_PREFIX)}
+
+
+def cache_folder(source: Mapping[str, str] | None = None) -> Path | None:
+    """Where koko keeps what it can rebuild (:mod:`koko.release.cache`): ``$KOKO_CACHE_DIR``, else
+    ``$XDG_CACHE_HOME/koko-kg``, else ``~/.cache/koko-kg``; None when no home folder is known.
+
+    >>> cache_folder({"KOKO_CACHE_DIR": "/tmp/k"}), cache_folder({"XDG_CACHE_HOME": "/c"}), cache_folder({})
+    (PosixPath('/tmp/k'), PosixPath('/c/koko-kg'), None)
+    """
+    env = os.environ if source is None else source
+    if env.get("KOKO_CACHE_DIR"):
+        return Path(env["KOKO_CACHE_DIR"])
+    if env.get("XDG_CACHE_HOME"):
+        return Path(env["XDG_CACHE_HOME"]) / "koko-kg"
+    return Path(env["HOME"]) / ".cache" / "koko-kg" if env.get("HOME") else None
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,8 @@
-"""The `koko` command line: thin wrappers that parse options and call one library function.
+"""The commands that build and check the graph: build, coverage, export, stats, validate, infer.
 
-Every command reports bad input as ``file:line: message`` on stderr and exits with 2.
+Thin wrappers that parse options and call one library function; :mod:`koko.cli.main` loads this module
+when one of them is called. Every command reports bad input as ``file:line: message`` on stderr and
+exits with 2.
 """
 
 from __future__ import annotations
@@ -13,12 +15,10 @@ import click
 from rdflib import Dataset, Graph
 from rdflib.namespace import NamespaceManager
 
-from koko import __version__
 from koko.checks import infer as reasoning
 from koko.checks import report as reports
 from koko.checks.validate import INFERENCE, load_shapes, validate_dataset
 from koko.cli.common import BASE, OUT, PROFILE, SOURCE, fail, refuse, write
-from koko.cli.publishing import publish, serve, site
 from koko.config import Config, load_config
 from koko.errors import KokoError
 from koko.graph.formats import FORMATS, load_context, lookup, read_rdf_file, serialise
@@ -26,18 +26,9 @@ from koko.graph.model import bind_prefixes
 from koko.graph.stats import as_dict, compute, summary_lines
 from koko.release.build import NotConforming, assemble, build_release, read_curation
 from koko.source import coverage as curated_coverage
-from koko.sparql.canned import list_canned, resolve, run
-from koko.sparql.output import SELECT_OUTPUTS, render
-from koko.store.query import DEFAULT_TIMEOUT, run_remote, table_prefixes
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="koko")
-def main() -> None:
-    """koko-kg: the KoKo brochure (TransMit, 2020) as a linked-data knowledge graph."""
-
-
-@main.command()
+@click.command()
 @SOURCE
 @click.option(
     "--out", type=click.Path(path_type=Path), default=Path("dist"), show_default=True, help="Release folder to (re)write."
@@ -71,7 +62,7 @@ def build(source: Path | None, out: Path, infer: bool, profile: str, base: str |
     click.echo(f"release written to {out}/" + ("" if profile == "full" else f" (profile {profile})"))
 
 
-@main.command()
+@click.command()
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--sentences", "by_sentence", is_flag=True, help="List every sentence no fact quotes and no reason explains.")
 @click.option("--part", default=None, help="With --sentences: only this site (slug) or section.")
@@ -95,7 +86,7 @@ def coverage(fmt: str, by_sentence: bool, part: str | None, source: Path | None)
         sys.exit(1)
 
 
-@main.command()
+@click.command()
 @click.option(
     "--format", "fmt", default="ttl", show_default=True, help=f"One of {', '.join(f.name for f in FORMATS)} (or a media type)."
 )
@@ -114,7 +105,7 @@ def export(fmt: str, out: Path | None, profile: str, source: Path | None, base: 
         fail(exc)
 
 
-@main.command()
+@click.command()
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @SOURCE
 @BASE
@@ -137,103 +128,6 @@ def stats(fmt: str, source: Path | None, base: str | None) -> None:
             click.echo(f"  {name.ljust(width)}  {count:>5}")
 
 
-def _params(values: tuple[str, ...]) -> dict[str, str]:
-    params: dict[str, str] = {}
-    for value in values:
-        name, sep, text = value.partition("=")
-        if not sep or not name.strip():
-            raise KokoError(f"--param {value!r}: expected name=value")
-        params[name.strip()] = text
-    return params
-
-
-def _load_data(config: Config, data: Path | None, source: Path | None) -> Dataset:
-    if data is None:
-        return assemble(config, source).dataset
-    return read_rdf_file(data / "koko.trig" if data.is_dir() else data)
-
-
-@main.command()
-@click.argument("query", required=False)
-@click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE", help="Bind a query parameter (repeatable).")
-@click.option(
-    "--format",
-    "fmt",
-    default="table",
-    show_default=True,
-    help=f"SELECT/ASK: {', '.join(SELECT_OUTPUTS)}; CONSTRUCT/DESCRIBE: an RDF format ({', '.join(f.name for f in FORMATS)}).",
-)
-@OUT
-@click.option(
-    "--data",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="Query an RDF file or release folder instead of building from the source.",
-)
-@click.option("--list", "list_queries", is_flag=True, help="List the canned queries with their parameters.")
-@click.option(
-    "--endpoint",
-    metavar="URL",
-    default=None,
-    help="Query a remote SPARQL endpoint instead (credentials: $KOKO_STORE_USER and $KOKO_STORE_PASSWORD, basic or with "
-    "$KOKO_STORE_AUTH=digest; or $KOKO_STORE_TOKEN).",
-)
-@click.option(
-    "--timeout", type=float, default=DEFAULT_TIMEOUT, show_default=True, metavar="SECONDS", help="With --endpoint: time to wait."
-)
-@SOURCE
-@BASE
-def query(
-    query: str | None,
-    params: tuple[str, ...],
-    fmt: str,
-    out: Path | None,
-    data: Path | None,
-    list_queries: bool,
-    endpoint: str | None,
-    timeout: float,
-    source: Path | None,
-    base: str | None,
-) -> None:
-    """Run SPARQL: a canned query by name, a .rq file, or inline query text.
-
-    Parameters are bound as RDF terms of the type the query declares, never pasted into
-    the query text. Examples:
-
-        koko query sites-by-state --param state=Thüringen
-
-        koko query 'SELECT (COUNT(*) AS ?n) WHERE { ?s a <https://w3id.org/koko-kg/ontology#Site> }'
-
-    With --endpoint the query runs on a remote SPARQL endpoint, the parameters bound as a
-    VALUES block at the start of its WHERE group:
-
-        koko query sites-by-state --param state=Sachsen --endpoint http://localhost:7878/query
-    """
-    try:
-        config = load_config(base)
-        if list_queries:
-            for canned in list_canned(config.queries):
-                click.echo(f"{canned.name}: {canned.title}")
-                for p in canned.parameters:
-                    default = f" = {p.default}" if p.default else ""
-                    click.echo(f"    --param {p.name} ({p.type}{', optional' if p.optional else ''}){default}: {p.description}")
-            return
-        if not query:
-            raise KokoError("QUERY: give a canned query name, a .rq file or SPARQL text (or --list)")
-        canned = resolve(config.queries, query)
-        if endpoint is not None:
-            if data is not None or source is not None:
-                raise KokoError("--endpoint excludes --data and --source: query the endpoint or local data")
-            result, prefixes = run_remote(endpoint, canned, _params(params), config.base, timeout), table_prefixes(config.base)
-        else:
-            dataset = _load_data(config, data, source)
-            result = run(dataset, canned, _params(params), config.base)
-            prefixes = {prefix: str(ns) for prefix, ns in dataset.namespaces() if prefix}
-        write(render(result, fmt, load_context(config.context), prefixes), out)
-    except KokoError as exc:
-        fail(exc)
-
-
 def _read_data(paths: tuple[Path, ...], config: Config, source: Path | None) -> Dataset:
     """The user's RDF files merged into one dataset (graphs kept apart), or our release."""
     if not paths:
@@ -247,7 +141,7 @@ def _read_data(paths: tuple[Path, ...], config: Config, source: Path | None) -> 
     return merged
 
 
-@main.command()
+@click.command()
 @click.argument("data", nargs=-1, type=click.Path(path_type=Path))
 @click.option(
     "--shapes",
@@ -312,7 +206,7 @@ def validate(
     sys.exit(0 if report.conforms else 1)
 
 
-@main.command()
+@click.command()
 @click.option(
     "--format",
     "fmt",
@@ -344,11 +238,3 @@ def infer(fmt: str, out: Path | None, source: Path | None, base: str | None) -> 
         click.echo(f"{len(inference.entailed)} entailed triples", err=True)
     except KokoError as exc:
         fail(exc)
-
-
-for command in (serve, site, publish):
-    main.add_command(command)
-
-
-if __name__ == "__main__":  # pragma: no cover
-    main()

@@ -1,22 +1,23 @@
 """What every `koko` command shares: the common options, and how errors end a command.
 
 One option vocabulary for all commands (``--source``, ``--out``, ``--base``, ``--data``), declared
-once here; :mod:`koko.cli.commands` and :mod:`koko.cli.publishing` build their commands from it.
+once here; :mod:`koko.cli.commands`, :mod:`koko.cli.query` and :mod:`koko.cli.publishing` build their
+commands from it. Light on imports: every command loads this module, ``koko query`` little else.
 """
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from koko.checks import report as reports
-from koko.config import Config
+from koko.config import DEFAULT_PROFILE, PROFILES
 from koko.errors import KokoError
-from koko.graph.profiles import DEFAULT_PROFILE, PROFILES
-from koko.release.build import NotConforming
-from koko.release.published import Published, publish_from_release, publish_from_source
+
+if TYPE_CHECKING:
+    from koko.release.build import NotConforming
 
 SOURCE = click.option(
     "--source",
@@ -37,6 +38,8 @@ def fail(exc: KokoError) -> None:
 
 def refuse(exc: NotConforming) -> None:
     """The data breaks the shapes: print the report and exit 1, having written nothing."""
+    from koko.checks import report as reports  # pyshacl's report writer, needed on this path only
+
     click.echo(reports.render_text(exc.report), err=True, nl=False)
     click.echo(f"koko: error: {exc}", err=True)
     sys.exit(1)
@@ -55,14 +58,6 @@ def write(data: bytes, out: Path | None) -> None:
     except OSError as exc:
         tmp.unlink(missing_ok=True)
         raise KokoError(f"cannot write: {exc.strerror}", out) from exc
-
-
-def release_to_publish(config: Config, data: Path | None, source: Path | None, profile: str = DEFAULT_PROFILE) -> Published:
-    if data is not None and source is not None:
-        raise KokoError("--data and --source exclude each other: serve a release folder or build from a source")
-    if data is not None:
-        return publish_from_release(config, data, profile)
-    return publish_from_source(config, source, profile)
 
 
 DATA = click.option(

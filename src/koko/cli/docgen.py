@@ -19,7 +19,8 @@ from rdflib.collection import Collection
 from rdflib.term import Identifier, Node
 
 from koko.checks.validate import path_text
-from koko.cli.commands import main as cli_main
+from koko.cli.main import commands
+from koko.cli.main import main as cli_main
 from koko.config import Config, resource_root
 from koko.sparql.canned import list_canned
 
@@ -34,8 +35,7 @@ def render_cli_reference() -> str:
     ]
     context = click.Context(cli_main, info_name="koko", terminal_width=100, help_option_names=["-h", "--help"])
     out.append(f"\n## koko\n\n```text\n{cli_main.get_help(context)}\n```\n")
-    for name in sorted(cli_main.commands):
-        command = cli_main.commands[name]
+    for name, command in sorted(commands().items()):
         sub = click.Context(command, info_name=name, parent=context, terminal_width=100)
         out.append(f"\n## koko {name}\n\n```text\n{command.get_help(sub)}\n```\n")
     return "".join(out)

@@ -14,11 +14,11 @@ from typing import TypeVar
 
 import click
 
-from koko.cli.common import BASE, DATA, PROFILE, SOURCE, fail, refuse, release_to_publish
-from koko.config import check_base, load_config
+from koko.cli.common import BASE, DATA, PROFILE, SOURCE, fail, refuse
+from koko.config import DEFAULT_PROFILE, Config, check_base, load_config
 from koko.errors import KokoError
 from koko.release.build import NotConforming
-from koko.release.published import release_of
+from koko.release.published import Published, publish_from_release, publish_from_source, release_of
 from koko.site import static_site
 from koko.store import publish as publishing
 from koko.store.credentials import credentials_from_env
@@ -27,6 +27,14 @@ from koko.web import serve as serving
 from koko.web.config import load_server_config
 
 T = TypeVar("T")
+
+
+def release_to_publish(config: Config, data: Path | None, source: Path | None, profile: str = DEFAULT_PROFILE) -> Published:
+    if data is not None and source is not None:
+        raise KokoError("--data and --source exclude each other: serve a release folder or build from a source")
+    if data is not None:
+        return publish_from_release(config, data, profile)
+    return publish_from_source(config, source, profile)
 
 
 @click.command()

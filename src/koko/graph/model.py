@@ -17,12 +17,13 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from rdflib import RDF, RDFS, SKOS, XSD, Dataset, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS, ORG, OWL, PROV, NamespaceManager
+from rdflib.namespace import DCTERMS, ORG, PROV, NamespaceManager
 
 from koko.config import ONTOLOGY_IRI, Config
 from koko.errors import KokoError
 from koko.graph.evidence import add_evidence
 from koko.graph.namespace import KOKO
+from koko.graph.prefixes import DATA_PREFIXES, PREFIXES
 from koko.graph.values import TIME, WrittenDate, instant
 from koko.source.catalogue import Catalogue, Municipality
 from koko.source.identifiers import NutsTable, district_key_uri, state_key_uri
@@ -32,47 +33,6 @@ from koko.source.text import site_slug, slugify
 
 SCHEMA = Namespace("https://schema.org/")
 LANG_DE = URIRef("http://id.loc.gov/vocabulary/iso639-1/de")
-
-PREFIXES = {
-    "dcterms": DCTERMS,
-    "koko": KOKO._NS,
-    "org": ORG,
-    "owl": OWL,
-    "prov": PROV,
-    "rdf": RDF,
-    "rdfs": RDFS,
-    "schema": SCHEMA,
-    "skos": SKOS,
-    "time": TIME,
-    "xsd": XSD,
-}
-# Readable prefixed names for the data IRIs (site:dresden), relative to the base IRI.
-DATA_PREFIXES = (
-    "graph/site",
-    "municipality",
-    "person",
-    "post",
-    "question",
-    "site",
-    "state",
-    # the curated layer (data/curated/); org/ has no prefix, as org: is W3C ORG
-    "award",
-    "event",
-    "network",
-    "product",
-    "programme",
-    "project",
-    "role",
-    "unit",
-    "place",
-    "law",
-    # the structure of the facts: memberships, periods, dates, figures and the concept schemes
-    "membership",
-    "interval",
-    "date",
-    "figure",
-    "vocabulary",
-)
 
 STATE_INFO = {
     "Sachsen": ("sachsen", "14", "Saxony", "Freistaat Sachsen"),
@@ -86,27 +46,6 @@ KIND_LABEL = {"landkreis": ("Landkreis", "district"), "kreisfreie-stadt": ("krei
 COORDINATOR_ROLE = "role/bildungskoordination"
 # The date of the brochure: the headers name the coordinators who held the posts then.
 BROCHURE_YEAR = "2020"
-
-
-def prefix_table(base: str) -> tuple[tuple[str, str], ...]:
-    """Every prefix the release binds (see :func:`bind_prefixes`), longest namespace first, so
-    that ``graph-site:`` wins over a shorter namespace it starts with when IRIs are shortened.
-
-    >>> dict(prefix_table("https://w3id.org/koko-kg/id/"))["graph-site"]
-    'https://w3id.org/koko-kg/id/graph/site/'
-    """
-    pairs = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
-    pairs.update({path.replace("/", "-"): f"{base}{path}/" for path in DATA_PREFIXES})
-    return tuple(sorted(pairs.items(), key=lambda item: (-len(item[1]), item[0])))
-
-
-def turtle_prefixes(base: str) -> tuple[tuple[str, str], ...]:
-    """The prefixes of the release's Turtle (``site:erfurt``), sorted, for Turtle answers.
-
-    >>> dict(turtle_prefixes("https://w3id.org/koko-kg/id/"))["site"]
-    'https://w3id.org/koko-kg/id/site/'
-    """
-    return tuple(sorted(prefix_table(base)))
 
 
 def bind_prefixes(graph: Graph, base: str) -> None:

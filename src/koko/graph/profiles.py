@@ -35,11 +35,10 @@ from rdflib import RDF, RDFS, XSD, Dataset, Literal, URIRef
 from rdflib.namespace import DCTERMS, ORG, PROV, NamespaceManager
 from rdflib.term import Node
 
+from koko.config import DEFAULT_PROFILE as DEFAULT_PROFILE  # re-exported: the builders import it here
+from koko.config import PROFILES as PROFILES
 from koko.errors import KokoError
 from koko.graph.model import SCHEMA
-
-PROFILES = ("full", "minimal")
-DEFAULT_PROFILE = "full"
 
 MARKER = "[Name entfernt]"
 MARKERS = {"en": "[name removed]"}  # by language tag; German, the source's language, otherwise

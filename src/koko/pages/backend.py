@@ -50,6 +50,10 @@ class Backend(Protocol):
 
     def run(self, job: Job, timeout: float) -> Outcome: ...
 
+    async def arun(self, job: Job, timeout: float) -> Outcome:
+        """:meth:`run` from the server's event loop, without holding a thread while the query runs."""
+        ...
+
 
 @dataclass(frozen=True)
 class Embedded:
@@ -84,6 +88,11 @@ class Embedded:
         if self.pool is None:
             raise RuntimeError("this backend has no query workers")
         return self.pool.run(job, timeout)
+
+    async def arun(self, job: Job, timeout: float) -> Outcome:
+        if self.pool is None:
+            raise RuntimeError("this backend has no query workers")
+        return await self.pool.arun(job, timeout)
 
 
 def union_select(store: ox.Store, query: str) -> Sequence[ox.QuerySolution]:

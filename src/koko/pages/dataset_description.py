@@ -29,7 +29,7 @@ from urllib.parse import quote
 import pyoxigraph as ox
 
 from koko.graph.format_table import RDF_FORMATS, RdfFormat, engine_serialize
-from koko.graph.model import PREFIXES
+from koko.graph.prefixes import PREFIXES
 from koko.pages.backend import union_select
 from koko.pages.overview import Select
 from koko.pages.urls import ONTOLOGY_IRI, ONTOLOGY_NS, VOID_PATH, Urls

@@ -18,8 +18,8 @@ import pyoxigraph as ox
 from markupsafe import Markup
 
 from koko.graph.format_table import RDF_FORMATS, RdfFormat, engine_serialize, file_media_type, rdf_format
-from koko.graph.model import prefix_table
 from koko.graph.namespace import KOKO
+from koko.graph.prefixes import prefix_table
 from koko.pages import overview, pictures
 from koko.pages.backend import Backend, embedded
 from koko.pages.describe import Describer, Index, Value, paragraphs, resource_quads, triples_of

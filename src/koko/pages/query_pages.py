@@ -22,7 +22,7 @@ import itertools
 import re
 import shlex
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import urlencode
 
 from starlette.concurrency import run_in_threadpool
@@ -33,14 +33,13 @@ from starlette.routing import BaseRoute, Route
 
 from koko.errors import KokoError
 from koko.graph import format_table
-from koko.graph.model import turtle_prefixes
 from koko.pages.render import Renderer, language
 from koko.pages.result_table import Table, result_table
 from koko.pages.sparql_examples import EXAMPLES, example_text
 from koko.pages.urls import Urls
 from koko.release.published import Release
-from koko.sparql.canned import CannedQuery, bindings_for
-from koko.sparql.oxigraph import to_ox
+from koko.sparql import jobs
+from koko.sparql.canned import CannedQuery
 from koko.sparql.protocol import Operation, Plan, ProtocolError, plan
 from koko.sparql.workers import Job, Outcome, PoolError
 
@@ -90,11 +89,9 @@ def given_parameters(items: Iterable[tuple[str, str]]) -> dict[str, str]:
 
 
 def canned_job(published: Release, canned: CannedQuery, given: dict[str, str], max_rows: int, result_format: str = "json") -> Job:
-    """The worker job for a canned query; the values are bound as RDF terms, the text is unchanged.
-    Raises :class:`KokoError` naming the parameter when a value does not fit its type."""
-    bindings = bindings_for(canned, given, published.config.base)
-    substitutions = tuple((name, to_ox(term)) for name, term in bindings.items())
-    return Job(canned.text, result_format=result_format, substitutions=substitutions, max_rows=max_rows)
+    """The worker job for a canned query (:func:`koko.sparql.jobs.canned_job`); raises :class:`KokoError`
+    naming the parameter when a value does not fit its type."""
+    return jobs.canned_job(canned, given, published.config.base, max_rows, result_format)
 
 
 def parameter_problem(error: KokoError) -> tuple[str | None, str]:
@@ -226,17 +223,8 @@ def check_query(published: Release, graphs: frozenset[str], text: str, allowed: 
 def sparql_job(published: Release, checked: Plan, max_rows: int) -> Job:
     """The worker job for a checked free query, as the endpoint would run it, but answering in
     SPARQL JSON (SELECT, ASK) or Turtle with our prefixes (CONSTRUCT, DESCRIBE)."""
-    base = published.config.base
-    return Job(
-        query=checked.query,
-        result_format="json",
-        graph_format="ttl",
-        default_graphs=checked.default_graphs,
-        named_graphs=checked.named_graphs,
-        max_rows=max_rows,
-        prefixes=turtle_prefixes(base),
-        base_iri=base,
-    )
+    page = replace(checked, result_format="json", graph_format="ttl")
+    return jobs.job_of(page, published.config.base, max_rows)
 
 
 def _sparql_href(urls: Urls, params: dict[str, str]) -> str:
@@ -288,7 +276,8 @@ def _retry(exc: PoolError) -> dict[str, str] | None:
 
 async def _run(request: Request, job: Job) -> Outcome:
     service = request.app.state.service
-    return await run_in_threadpool(service.backend.run, job, service.settings.timeout)
+    outcome: Outcome = await service.backend.arun(job, service.settings.timeout)
+    return outcome
 
 
 async def queries(request: Request) -> Response:

@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass
 from typing import Literal, NotRequired, TypedDict
 
-from koko.graph.model import prefix_table
+from koko.graph.prefixes import prefix_table
 from koko.pages.urls import Urls
 from koko.sparql.workers import Outcome
 

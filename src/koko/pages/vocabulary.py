@@ -126,7 +126,7 @@ FOREIGN_LABELS: Mapping[str, tuple[str, str]] = MappingProxyType(
 def curie(iri: str, prefixes: tuple[tuple[str, str], ...]) -> str:
     """``prefix:local`` where a prefix fits and the local part is a plain name, else the IRI.
 
-    >>> from koko.graph.model import prefix_table
+    >>> from koko.graph.prefixes import prefix_table
     >>> curie("https://w3id.org/koko-kg/id/site/erfurt", prefix_table("https://w3id.org/koko-kg/id/"))
     'site:erfurt'
     """

@@ -9,9 +9,9 @@ A canned query is a ``queries/NAME.rq`` file whose header comment carries its me
     # param: site (iri) = site/dresden: the site, as an IRI or relative to the base IRI
     # example: koko query sites-by-state --param state=Thüringen
 
-Parameter values are turned into RDF terms of the declared type and bound with
-``initBindings``; they are never pasted into the query text. :mod:`koko.sparql.output` writes the
-answers for the command line.
+Parameter values are turned into RDF terms (pyoxigraph's) of the declared type and bound as the
+engine's substitutions (:func:`koko.sparql.jobs.canned_job`); they are never pasted into the query
+text. This module imports no rdflib: ``koko query`` starts without it.
 """
 
 from __future__ import annotations
@@ -21,13 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import XSD, Dataset, Graph, Literal, URIRef
-from rdflib.plugins.sparql.sparql import Query
-from rdflib.query import Result
-from rdflib.term import Identifier, Variable
 
 from koko.errors import KokoError
-from koko.sparql.prepare import prepare
 
 PARAM = re.compile(
     r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*) \((?P<type>iri|string|integer|gYearMonth)(?P<optional>, optional)?\)"
@@ -35,6 +30,9 @@ PARAM = re.compile(
 )
 HEADER_KEYS = ("title", "description", "param", "example")
 _IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|\\^`]')
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+#: A parameter's value as an RDF term.
+Term = ox.NamedNode | ox.Literal
 
 
 @dataclass(frozen=True)
@@ -134,41 +132,40 @@ def parse_header_lenient(text: str, path: Path | None, name: str) -> CannedQuery
     return CannedQuery(name, path, name, "", (), (), text)
 
 
-def to_term(param: Parameter, value: str, base: str) -> Identifier:
+def to_term(param: Parameter, value: str, base: str) -> Term:
     """The RDF term for a parameter value, checked against the declared type."""
     where = f"--param {param.name}"
     if param.type == "string":
         if len(value) > 1000:
             raise KokoError(f"{where}: value longer than 1000 characters")
-        return Literal(value)
+        return ox.Literal(value)
     if param.type == "integer":
         if not re.fullmatch(r"[+-]?\d{1,18}", value.strip()):
             raise KokoError(f"{where}: {value!r} is not an integer")
-        return Literal(int(value), datatype=XSD.integer)
+        return ox.Literal(str(int(value)), datatype=ox.NamedNode(_XSD + "integer"))
     if param.type == "gYearMonth":
         match = re.fullmatch(r"(\d{4})-(\d{2})", value.strip())
         if not match or not 1 <= int(match[2]) <= 12:
             raise KokoError(f"{where}: {value!r} is not a year and month YYYY-MM")
-        return Literal(value.strip(), datatype=XSD.gYearMonth)
+        return ox.Literal(value.strip(), datatype=ox.NamedNode(_XSD + "gYearMonth"))
     iri = value.strip()
     if not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", iri):
         iri = base + iri.lstrip("/")
     if _IRI_FORBIDDEN.search(iri):
         raise KokoError(f"{where}: {value!r} is not a valid IRI")
-    try:  # the server binds with Oxigraph, which checks IRIs strictly (RFC 3987); so do we, everywhere
-        ox.NamedNode(iri)
+    try:  # Oxigraph checks IRIs strictly (RFC 3987)
+        return ox.NamedNode(iri)
     except ValueError as exc:
         raise KokoError(f"{where}: {value!r} is not a valid IRI ({exc})") from None
-    return URIRef(iri)
 
 
-def bindings_for(query: CannedQuery, given: dict[str, str], base: str) -> dict[str, Identifier]:
+def bindings_for(query: CannedQuery, given: dict[str, str], base: str) -> dict[str, Term]:
     known = {p.name: p for p in query.parameters}
     for name in given:
         if name not in known:
             takes = ", ".join(known) or "no parameters"
             raise KokoError(f"--param {name}: query {query.name!r} has no such parameter (it takes {takes})")
-    bindings: dict[str, Identifier] = {}
+    bindings: dict[str, Term] = {}
     for param in query.parameters:
         value = given.get(param.name, param.default)
         if value is None:
@@ -177,37 +174,3 @@ def bindings_for(query: CannedQuery, given: dict[str, str], base: str) -> dict[s
             continue
         bindings[param.name] = to_term(param, value, base)
     return bindings
-
-
-def _local_dataset(dataset: Dataset | Graph, prepared: Query, where: Path | str) -> Dataset | Graph:
-    """Apply FROM / FROM NAMED to local named graphs only.
-
-    rdflib would otherwise fetch each FROM graph over HTTP. The clause is answered here
-    from the graphs we hold, and removed from the query before rdflib sees it.
-    """
-    clauses = prepared.algebra.get("datasetClause") or []
-    if not clauses:
-        return dataset
-    if not isinstance(dataset, Dataset):
-        raise KokoError("FROM / FROM NAMED need data with named graphs (TriG or N-Quads)", where)
-    available = {g.identifier: g for g in dataset.graphs() if len(g)}
-    view = Dataset()
-    for clause in clauses:
-        # CompValue.get's second argument is not a default value, so test keys explicitly.
-        is_default = "default" in clause
-        name = clause["default"] if is_default else clause["named"]
-        if name not in available:
-            raise KokoError(f"FROM <{name}>: the data has no such named graph (koko never fetches graphs)", where)
-        target = view.default_graph if is_default else view.graph(name)
-        for triple in available[name]:
-            target.add(triple)
-    prepared.algebra["datasetClause"] = None
-    return view
-
-
-def run(dataset: Dataset | Graph, query: CannedQuery, given: dict[str, str], base: str) -> Result:
-    bindings = bindings_for(query, given, base)
-    where = query.path or query.name
-    prepared = prepare(query.text, where)
-    scope = _local_dataset(dataset, prepared, where)
-    return scope.query(prepared, initBindings={Variable(k): v for k, v in bindings.items()})

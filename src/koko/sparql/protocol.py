@@ -17,6 +17,7 @@ contains "service" is treated as one.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from collections.abc import Mapping, Sequence
@@ -101,6 +102,7 @@ class Plan:
     graph_format: str
     default_graphs: tuple[str, ...] | None
     named_graphs: tuple[str, ...] | None
+    form: str | None = None  # select, ask, construct, describe (None: the lexer could not tell)
 
 
 def decode_fields(data: bytes, where: str) -> list[tuple[str, str]]:
@@ -271,7 +273,8 @@ def _expand(token: Token | None, prefixes: Mapping[str, str]) -> str | None:
     return prefixes[prefix] + local.replace("\\", "")
 
 
-def choose_formats(formats: Sequence[str], accept: str | None, form: str | None) -> tuple[str, str]:
+@functools.lru_cache(maxsize=256)  # clients send the same few Accept headers; negotiating costs a third of plan()
+def choose_formats(formats: tuple[str, ...], accept: str | None, form: str | None) -> tuple[str, str]:
     """(results format, graph format): ``format`` where given, else ``Accept``; 406 when the
     client accepts nothing we can write for this query form.
 
@@ -339,8 +342,9 @@ def check_structure(text: str, found: Sequence[Token]) -> None:
             raise ProtocolError(400, f"the query has more than {what} (at {line_and_column(text, token.start)}); koko refuses it")
 
 
-def plan(operation: Operation, accept: str | None, base: str, graphs: frozenset[str], allowed: Sequence[str]) -> Plan:
-    """Check a query before it runs: read-only, no unlisted SERVICE, local graphs only."""
+def plan(operation: Operation, accept: str | None, base: str, graphs: frozenset[str] | None, allowed: Sequence[str]) -> Plan:
+    """Check a query before it runs: read-only, no unlisted SERVICE, only the local ``graphs`` in FROM and the
+    protocol's dataset (None: not checked here, as for a remote endpoint, which knows its own)."""
     assert operation.query is not None
     text = operation.query
     try:
@@ -364,10 +368,12 @@ def plan(operation: Operation, accept: str | None, base: str, graphs: frozenset[
     elif (clauses := from_clauses(found)) and (clauses[0] or clauses[1]):
         default, named = tuple(clauses[0]), tuple(clauses[1])
         _local("FROM", default + named, graphs)
-    return Plan(text, result_format, graph_format, default, named)
+    return Plan(text, result_format, graph_format, default, named, form)
 
 
-def _local(parameter: str, iris: Sequence[str], graphs: frozenset[str]) -> None:
+def _local(parameter: str, iris: Sequence[str], graphs: frozenset[str] | None) -> None:
+    if graphs is None:
+        return
     for iri in iris:
         if iri not in graphs:
             raise ProtocolError(

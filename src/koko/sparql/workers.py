@@ -14,14 +14,16 @@ fraction of a second.
 
 from __future__ import annotations
 
+import asyncio
+import collections
 import os
-import queue
+import pickle
 import signal
 import socket
+import struct
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
@@ -156,6 +158,46 @@ def outcome_of(answer: ox.QueryBoolean | ox.QuerySolutions | Iterable[ox.Triple]
 ORPHAN_GRACE = 5.0
 
 
+# Frames as multiprocessing.connection writes them (the worker reads and answers with a Connection): a
+# big-endian signed length, or -1 and an unsigned 8-byte length, then the bytes (a pickle).
+_LENGTH = struct.Struct("!i")
+_LONG = struct.Struct("!Q")
+
+
+def _frame(payload: bytes) -> bytes:
+    if len(payload) > 0x7FFFFFFF:
+        return _LENGTH.pack(-1) + _LONG.pack(len(payload)) + payload
+    return _LENGTH.pack(len(payload)) + payload
+
+
+def _read_exactly(sock: socket.socket, size: int) -> bytes:
+    data = bytearray()
+    while len(data) < size:
+        chunk = sock.recv(size - len(data))
+        if not chunk:
+            raise EOFError("the query worker closed its socket")
+        data += chunk
+    return bytes(data)
+
+
+async def _read_exactly_async(loop: asyncio.AbstractEventLoop, sock: socket.socket, size: int) -> bytes:
+    data = bytearray(size)
+    view, got = memoryview(data), 0
+    while got < size:
+        count = await loop.sock_recv_into(sock, view[got:])
+        if not count:
+            raise EOFError("the query worker closed its socket")
+        got += count
+    return bytes(data)
+
+
+async def _read_frame(loop: asyncio.AbstractEventLoop, sock: socket.socket) -> bytes:
+    (size,) = _LENGTH.unpack(await _read_exactly_async(loop, sock, _LENGTH.size))
+    if size == -1:
+        (size,) = _LONG.unpack(await _read_exactly_async(loop, sock, _LONG.size))
+    return await _read_exactly_async(loop, sock, size)
+
+
 class _Worker:
     def __init__(self, nquads: bytes):
         parent, child = socket.socketpair()
@@ -166,15 +208,22 @@ class _Worker:
             start_new_session=True,  # Ctrl-C at the server does not reach the workers; the pool ends them
         )
         child.close()
-        self.conn = Connection(parent.detach())
+        self.sock = parent
         self._killing = threading.Lock()
         self._killed = False
-        self.conn.send_bytes(nquads)
-        if self.conn.recv() != "ready":
-            raise RuntimeError("query worker failed to start")
+        try:
+            parent.sendall(_frame(nquads))
+            (size,) = _LENGTH.unpack(_read_exactly(parent, _LENGTH.size))
+            if pickle.loads(_read_exactly(parent, size)) != "ready":
+                raise RuntimeError("query worker failed to start")
+        except BaseException:
+            self.kill()
+            raise
+        # From here on the pool reads and writes through the event loop.
+        parent.setblocking(False)
 
     def kill(self) -> None:
-        """End the process and close its connection, once: a stopping pool and the thread whose query the stop
+        """End the process and close its socket, once: a stopping pool and the request whose query the stop
         cut off both kill the same worker, and a second close of the socket could hit a reused descriptor."""
         with self._killing:
             if self._killed:
@@ -182,17 +231,20 @@ class _Worker:
             self._killed = True
         self.process.kill()
         self.process.wait()
-        self.conn.close()
+        self.sock.close()
 
 
 class WorkerPool:
-    """``size`` workers; :meth:`run` blocks its calling thread, never the others."""
+    """``size`` workers, asked from the server's event loop (:meth:`arun`): a request waits for a free worker
+    and for its answer without holding a thread, and a worker that outlives the deadline is killed and
+    replaced. :meth:`run` is the same for callers without an event loop (tests, scripts)."""
 
     def __init__(self, nquads: bytes, size: int):
         self._nquads = nquads
-        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._idle: collections.deque[_Worker] = collections.deque()
+        self._waiting: collections.deque[asyncio.Future[_Worker]] = collections.deque()
         self._all: set[_Worker] = set()
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # idle, waiting and all: replacements arrive from their starter threads
         self._closed = False
         starters = [threading.Thread(target=self._add) for _ in range(size)]
         for thread in starters:
@@ -206,7 +258,7 @@ class WorkerPool:
     def _add(self) -> None:
         try:
             worker = _Worker(self._nquads)
-        except (OSError, EOFError, RuntimeError) as exc:
+        except (OSError, EOFError, RuntimeError, pickle.UnpicklingError) as exc:
             print(f"koko: query worker failed to start: {exc}", file=sys.stderr)
             return
         with self._lock:
@@ -214,7 +266,23 @@ class WorkerPool:
                 worker.kill()
                 return
             self._all.add(worker)
-        self._idle.put(worker)
+        self._release(worker)
+
+    def _release(self, worker: _Worker) -> None:
+        """Hand a free worker to the request waiting longest, or keep it idle (from any thread)."""
+        with self._lock:
+            while self._waiting:
+                waiter = self._waiting.popleft()
+                if not waiter.done():
+                    waiter.get_loop().call_soon_threadsafe(self._hand, waiter, worker)
+                    return
+            self._idle.append(worker)
+
+    def _hand(self, waiter: asyncio.Future[_Worker], worker: _Worker) -> None:
+        if waiter.done():  # its request gave up meanwhile
+            self._release(worker)
+        else:
+            waiter.set_result(worker)
 
     def _replace(self, worker: _Worker) -> None:
         with self._lock:
@@ -224,33 +292,52 @@ class WorkerPool:
         if not closed:  # a pool being closed killed this worker itself: a replacement would find the server gone
             threading.Thread(target=self._add, daemon=True).start()
 
-    def run(self, job: Job, timeout: float) -> Outcome:
-        """The job's outcome, or :class:`PoolError` when no worker is free or the deadline passes."""
-        deadline = time.monotonic() + timeout
+    async def _take(self, timeout: float) -> _Worker:
+        loop = asyncio.get_running_loop()
+        with self._lock:
+            if self._idle:
+                return self._idle.popleft()
+            waiter: asyncio.Future[_Worker] = loop.create_future()
+            self._waiting.append(waiter)
         try:
-            worker = self._idle.get(timeout=timeout)
-        except queue.Empty:
+            return await asyncio.wait_for(waiter, timeout)
+        except TimeoutError:
             raise WorkersBusy("all query workers are busy; try again shortly", retry_after=max(1, round(timeout))) from None
+
+    async def arun(self, job: Job, timeout: float) -> Outcome:
+        """The job's outcome, or :class:`PoolError` when no worker is free or the deadline passes."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        worker = await self._take(timeout)
         try:
-            worker.conn.send((job, timeout))
-            if not worker.conn.poll(max(0.0, deadline - time.monotonic())):
-                self._replace(worker)
-                raise QueryTimeout(
-                    f"the query took longer than {timeout:g} s and was stopped", retry_after=max(1, round(timeout))
-                )
-            outcome: Outcome = worker.conn.recv()
+            await loop.sock_sendall(worker.sock, _frame(pickle.dumps((job, timeout), protocol=pickle.HIGHEST_PROTOCOL)))
+            answer = await asyncio.wait_for(_read_frame(loop, worker.sock), max(0.0, deadline - loop.time()))
+        except TimeoutError:
+            self._replace(worker)
+            raise QueryTimeout(
+                f"the query took longer than {timeout:g} s and was stopped", retry_after=max(1, round(timeout))
+            ) from None
         except (EOFError, OSError):
             self._replace(worker)
             if self._closed:
                 raise WorkersBusy("the server is stopping; try again shortly", retry_after=1) from None
             raise WorkerCrashed("the query worker stopped unexpectedly") from None
-        self._idle.put(worker)
+        except BaseException:  # cancelled (the client went away, the server stops): the worker may be mid-query
+            self._replace(worker)
+            raise
+        self._release(worker)
+        outcome: Outcome = pickle.loads(answer)
         return outcome
+
+    def run(self, job: Job, timeout: float) -> Outcome:
+        """:meth:`arun` for a caller without an event loop of its own."""
+        return asyncio.run(self.arun(job, timeout))
 
     def close(self) -> None:
         with self._lock:
             self._closed = True
             workers, self._all = self._all, set()
+            self._idle.clear()
         for worker in workers:
             worker.kill()
 

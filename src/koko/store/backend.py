@@ -26,7 +26,9 @@ the public endpoint allows.
 
 from __future__ import annotations
 
+import asyncio
 import io
+import re
 import threading
 import time
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
@@ -57,6 +59,7 @@ if TYPE_CHECKING:
     from _typeshed import WriteableBuffer
 
 KOKO = "https://w3id.org/koko-kg/ontology#"
+_ABSOLUTE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")  # an IRI with a scheme: BASE leaves it as it is
 PROV = "http://www.w3.org/ns/prov#"
 #: Terms per VALUES block of a label query: long enough for a page, short enough for any store's URL limits.
 LABEL_BATCH = 500
@@ -195,6 +198,10 @@ class RemoteStore:
         finally:
             self._free.release()
 
+    async def arun(self, job: Job, timeout: float) -> Outcome:
+        # The store client is blocking: a thread waits for the store, the event loop goes on.
+        return await asyncio.to_thread(self.run, job, timeout)
+
     def _run(self, job: Job, timeout: float, deadline: float) -> Outcome:
         late = QueryTimeout(f"the query took longer than {timeout:g} s and was stopped", retry_after=max(1, round(timeout)))
         substitutions: dict[str, ox.NamedNode | ox.Literal] = {}
@@ -204,10 +211,13 @@ class RemoteStore:
             substitutions[name] = term
         try:
             text = bind_values(job.query, substitutions, job.base_iri or self.base)
-            form = query_form(list(tokens(text, job.base_iri or self.base)))
+            found = list(tokens(text, job.base_iri or self.base))
         except KokoError as exc:
             return malformed(exc.message)
-        if job.base_iri is not None:  # a later BASE in the query's own prologue still wins
+        form = query_form(found)
+        # A BASE line only where a relative IRI needs it: it would shift the lines of the store's messages.
+        # A later BASE in the query's own prologue still wins.
+        if job.base_iri is not None and any(t.kind == "iri" and not _ABSOLUTE.match(t.text, 1) for t in found):
             text = f"BASE <{job.base_iri}>\n{text}"
         graph = form in ("construct", "describe")
         accept = GRAPH_ACCEPT if graph else RESULTS_JSON
@@ -232,7 +242,9 @@ class RemoteStore:
             if reader is not None and reader.expired:  # a parser could pass the timeout on as a parse error
                 raise late from None
             message = f"malformed results from the SPARQL endpoint {self.url}: {self._client.scrub(str(exc))}"
-            raise StoreError(message) from None
+        # Raised outside the handler, so that nothing links to the parser's traceback: it holds pyoxigraph's
+        # results object, which must be dropped on this thread (pyoxigraph objects are not sendable).
+        raise StoreError(message)
 
 
 class _Deadline(io.RawIOBase):
