@@ -54,18 +54,36 @@ def json_boolean(answer: bool) -> bytes:
 
 
 def _json_term(term: Term) -> JsonTerm:
+    if isinstance(term, ox.Literal):
+        language = term.language
+        if language:
+            return {"type": "literal", "value": term.value, "xml:lang": language}
+        datatype = term.datatype.value
+        if datatype == XSD_STRING:
+            return {"type": "literal", "value": term.value}
+        return {"type": "literal", "value": term.value, "datatype": datatype}
     if isinstance(term, ox.NamedNode):
         return {"type": "uri", "value": term.value}
     if isinstance(term, ox.BlankNode):
         return {"type": "bnode", "value": term.value}
-    if isinstance(term, ox.Triple):
-        return {"type": "triple", "value": {k: _json_term(getattr(term, k)) for k in ("subject", "predicate", "object")}}
-    out: dict[str, object] = {"type": "literal", "value": term.value}
-    if term.language:
-        out["xml:lang"] = term.language
-    elif term.datatype.value != XSD_STRING:
-        out["datatype"] = term.datatype.value
-    return out
+    return {"type": "triple", "value": {k: _json_term(getattr(term, k)) for k in ("subject", "predicate", "object")}}
+
+
+def _json_bindings(variables: Sequence[str], rows: Sequence[Row]) -> list[dict[str, JsonTerm]]:
+    """Each row's bound variables as SPARQL JSON terms. A term met before is written once: predicates, classes
+    and grouped values repeat across rows, and an answer's dicts are only read (by json.dumps)."""
+    seen: dict[Term, JsonTerm] = {}
+    bindings = []
+    for row in rows:
+        binding = {}
+        for name, term in zip(variables, row, strict=True):
+            if term is not None:
+                cell = seen.get(term)
+                if cell is None:
+                    cell = seen[term] = _json_term(term)
+                binding[name] = cell
+        bindings.append(binding)
+    return bindings
 
 
 def _xml_term(term: Term) -> str:
@@ -107,8 +125,7 @@ def write_solutions(variables: Sequence[str], rows: Sequence[Row], fmt: str) -> 
     '<https://w3id.org/koko-kg/id/site/erfurt>\t"Erfurt"@de'
     """
     if fmt == "json":
-        bindings = [{v: _json_term(t) for v, t in zip(variables, row, strict=True) if t is not None} for row in rows]
-        return json_document(variables, bindings)
+        return json_document(variables, _json_bindings(variables, rows))
     if fmt == "xml":
         head = "".join(f"<variable name={quoteattr(v)}/>" for v in variables)
         results = "".join(

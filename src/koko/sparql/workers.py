@@ -139,7 +139,7 @@ def outcome_of(answer: ox.QueryBoolean | ox.QuerySolutions | Iterable[ox.Triple]
                 return Outcome(
                     "solutions", write_solutions(variables, rows, job.result_format), len(rows), True, variables=variables
                 )
-            rows.append(tuple(solution[v] for v in variables))
+            rows.append(tuple(solution))  # the values in the order of the variables; a third of solution[name]'s cost
         return Outcome("solutions", write_solutions(variables, rows, job.result_format), len(rows), variables=variables)
     triples: list[ox.Triple] = []
     truncated = False

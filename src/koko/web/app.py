@@ -24,7 +24,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
-from starlette.types import ASGIApp, ExceptionHandler
+from starlette.types import ASGIApp, ExceptionHandler, Receive, Scope, Send
 
 from koko.graph.negotiate import accepts_html
 from koko.pages import query_pages
@@ -87,6 +87,14 @@ class _App(Starlette):
     def build_middleware_stack(self) -> ASGIApp:
         # Outside Starlette's own stack, so that its 500 answer carries the security headers too.
         return SecurityHeaders(super().build_middleware_stack(), self.public_url)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        # The endpoint's GET and POST skip the routing and middleware layers: for a light query they cost
+        # more than the query (docs/performance.md). endpoint.asgi sends the same headers itself.
+        if scope["type"] == "http" and scope["path"] == "/sparql" and scope["method"] in ("GET", "POST"):
+            await endpoint.asgi(self.state.service, scope, receive, send)
+            return
+        await super().__call__(scope, receive, send)
 
 
 def create_app(release: Release, settings: ServerConfig, backend: Backend) -> Starlette:

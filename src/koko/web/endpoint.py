@@ -14,24 +14,36 @@ POST (:mod:`koko.sparql.protocol` reads and checks them) and run in the killable
   workers are busy; 500 when the engine fails on a valid query or a worker dies
 
 Every answer allows any origin (CORS), so that browser clients can query the data.
+
+One function (:func:`answer`) makes every answer. A GET or POST reaches it straight from the ASGI server
+(:func:`asgi`, called by :class:`koko.web.app` before Starlette's routing and middleware, which cost more
+per request than a light query); OPTIONS and HEAD go through the Starlette route. Either way the answer
+carries the same headers, the security headers of :mod:`koko.web.security_headers` included.
 """
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse, RedirectResponse, Response
+from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
+from starlette.types import Receive, Scope, Send
 
 from koko.graph import format_table
 from koko.graph.negotiate import accepts_html
 from koko.sparql.jobs import job_of
 from koko.sparql.protocol import ProtocolError, plan, read_operation
 from koko.sparql.workers import SYNTAX_ERROR, Outcome, PoolError
+from koko.web.security_headers import HEADERS
 
 TRUNCATED = "Koko-Result-Truncated"
 INLINE_PLAN = 2_000  # characters of query text checked on the event loop itself
-CORS = {"Access-Control-Allow-Origin": "*", "Access-Control-Expose-Headers": f"{TRUNCATED}, Retry-After"}
+CORS = (("Access-Control-Allow-Origin", "*"), ("Access-Control-Expose-Headers", f"{TRUNCATED}, Retry-After"))
 PREFLIGHT = {
     "Access-Control-Allow-Origin": "*",
     "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
@@ -39,62 +51,76 @@ PREFLIGHT = {
     "Access-Control-Max-Age": "86400",
     "Allow": "GET, HEAD, POST, OPTIONS",
 }
+PLAIN = "text/plain; charset=utf-8"
+_LOG = logging.getLogger("uvicorn.error")
 
 
-def error_response(status: int, message: str, retry_after: int | None = None) -> Response:
-    headers = dict(CORS)
+@dataclass(frozen=True)
+class Answer:
+    """An HTTP answer of the endpoint, before any server writes it."""
+
+    status: int
+    body: bytes
+    headers: tuple[tuple[str, str], ...]
+
+
+def error_answer(status: int, message: str, retry_after: int | None = None) -> Answer:
+    headers: tuple[tuple[str, str], ...] = (("Content-Type", PLAIN), *CORS)
     if retry_after is not None:
-        headers["Retry-After"] = str(retry_after)
-    return PlainTextResponse(f"{message}\n", status_code=status, headers=headers)
+        headers += (("Retry-After", str(retry_after)),)
+    return Answer(status, f"{message}\n".encode(), headers)
 
 
-def pool_error_response(exc: PoolError) -> Response:
+def pool_error_answer(exc: PoolError) -> Answer:
     """Timeout and busy workers are 503 (try again later, as Retry-After says), a dead worker 500."""
-    return error_response(exc.status, str(exc), exc.retry_after)
+    return error_answer(exc.status, str(exc), exc.retry_after)
 
 
-def outcome_response(outcome: Outcome, result_format: str, graph_format: str, max_rows: int) -> Response:
+def outcome_answer(outcome: Outcome, result_format: str, graph_format: str, max_rows: int) -> Answer:
     if outcome.kind == "error":
         if outcome.malformed:
-            return error_response(400, f"malformed query: {outcome.error.removeprefix(SYNTAX_ERROR)}")
-        return error_response(500, f"the query could not be evaluated: {outcome.error}")
+            return error_answer(400, f"malformed query: {outcome.error.removeprefix(SYNTAX_ERROR)}")
+        return error_answer(500, f"the query could not be evaluated: {outcome.error}")
     if outcome.kind == "graph":
         media = format_table.rdf_format(graph_format).media_type
     else:
         media = format_table.result_format(result_format).media_type
-    headers = {**CORS, "Vary": "Accept"}
+    headers: tuple[tuple[str, str], ...] = (("Content-Type", f"{media}; charset=utf-8"), *CORS, ("Vary", "Accept"))
     if outcome.truncated:
-        headers[TRUNCATED] = str(max_rows)
-    return Response(outcome.body, media_type=f"{media}; charset=utf-8", headers=headers)
+        headers += ((TRUNCATED, str(max_rows)),)
+    return Answer(200, outcome.body, headers)
 
 
-async def _body(request: Request, limit: int) -> bytes:
-    """The request body, refused (413) as soon as it is longer than ``limit`` bytes."""
+async def read_body(chunks: Callable[[], Awaitable[bytes | None]], length: str | None, limit: int) -> bytes:
+    """The request body from ``chunks`` (None at its end), refused (413) as soon as it is longer than ``limit``."""
     too_large = ProtocolError(413, f"the request body is larger than {limit} bytes (the server's max_body)")
-    length = request.headers.get("content-length", "")
-    if length.isdigit() and int(length) > limit:
+    if length is not None and length.isdigit() and int(length) > limit:
         raise too_large
-    chunks, size = [], 0
-    async for chunk in request.stream():
+    parts, size = [], 0
+    while (chunk := await chunks()) is not None:
         size += len(chunk)
         if size > limit:
             raise too_large
-        chunks.append(chunk)
-    return b"".join(chunks)
+        parts.append(chunk)
+    return b"".join(parts)
 
 
-async def sparql(request: Request) -> Response:
-    if request.method == "OPTIONS":
-        return Response(status_code=204, headers=PREFLIGHT)
-    service = request.app.state.service
+async def answer(
+    service: Any,
+    method: str,
+    query_string: bytes,
+    headers: dict[str, str],
+    chunks: Callable[[], Awaitable[bytes | None]],
+) -> Answer:
+    """The endpoint's answer to a GET or POST: ``headers`` by lower-case name, ``chunks`` the body."""
     settings = service.settings
-    accept = request.headers.get("accept")
+    accept = headers.get("accept")
     try:
-        body = await _body(request, settings.max_body) if request.method == "POST" else b""
-        operation = read_operation(request.method, request.scope["query_string"], request.headers.get("content-type"), body)
+        body = await read_body(chunks, headers.get("content-length"), settings.max_body) if method == "POST" else b""
+        operation = read_operation(method, query_string, headers.get("content-type"), body)
         if operation.query is None:
-            if request.method in ("GET", "HEAD") and accepts_html(accept):
-                return RedirectResponse(service.urls.sparql_page, status_code=303, headers=CORS)
+            if method in ("GET", "HEAD") and accepts_html(accept):
+                return Answer(303, b"", (("Location", service.urls.sparql_page), *CORS))
             raise ProtocolError(400, f"no query: send one as ?query=… or POST it (or open {service.urls.sparql_page})")
         base = service.release.config.base
         asked = (operation, accept, base, service.backend.graphs, settings.service_allow)
@@ -102,13 +128,65 @@ async def sparql(request: Request) -> Response:
         # MAX_TOKENS) in a thread, so that the event loop goes on serving meanwhile.
         checked = plan(*asked) if len(operation.query) <= INLINE_PLAN else await run_in_threadpool(plan, *asked)
     except ProtocolError as exc:
-        return error_response(exc.status, exc.message)
+        return error_answer(exc.status, exc.message)
     job = job_of(checked, base, settings.max_rows)
     try:
         outcome = await service.backend.arun(job, settings.timeout)
     except PoolError as exc:
-        return pool_error_response(exc)
-    return outcome_response(outcome, checked.result_format, checked.graph_format, settings.max_rows)
+        return pool_error_answer(exc)
+    return outcome_answer(outcome, checked.result_format, checked.graph_format, settings.max_rows)
+
+
+def _response(found: Answer) -> Response:
+    response = Response(found.body, status_code=found.status)
+    for name, value in found.headers:
+        response.headers[name] = value
+    return response
+
+
+async def sparql(request: Request) -> Response:
+    """The Starlette route: OPTIONS and HEAD, and GET or POST where :func:`asgi` does not take them."""
+    if request.method == "OPTIONS":
+        return Response(status_code=204, headers=PREFLIGHT)
+
+    async def chunks() -> bytes | None:
+        async for chunk in request.stream():
+            if chunk:
+                return chunk
+        return None
+
+    found = await answer(request.app.state.service, request.method, request.scope["query_string"], dict(request.headers), chunks)
+    return _response(found)
+
+
+async def asgi(service: Any, scope: Scope, receive: Receive, send: Send) -> None:
+    """GET and POST ``/sparql`` straight from the ASGI server: the same answer, with the security headers."""
+    headers: dict[str, str] = {}
+    for name, value in scope["headers"]:  # the first of repeated headers, as Starlette's Headers.get reads them
+        headers.setdefault(name.decode("latin-1"), value.decode("latin-1"))
+    more = True
+
+    async def chunks() -> bytes | None:
+        nonlocal more
+        while more:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                raise ProtocolError(400, "the client went away")
+            more = message.get("more_body", False)
+            if message.get("body"):
+                return bytes(message["body"])
+        return None
+
+    try:
+        found = await answer(service, scope["method"], scope["query_string"], headers, chunks)
+    except Exception:
+        _LOG.exception("the SPARQL endpoint failed")
+        found = error_answer(500, "Internal Server Error")
+    # ASGI header names are lower case
+    raw = [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in (*found.headers, *HEADERS)]
+    raw.append((b"content-length", str(len(found.body)).encode("ascii")))
+    await send({"type": "http.response.start", "status": found.status, "headers": raw})
+    await send({"type": "http.response.body", "body": found.body})
 
 
 ROUTES: list[BaseRoute] = [Route("/sparql", sparql, methods=["GET", "POST", "OPTIONS"], name="sparql")]

@@ -59,6 +59,8 @@ def _uvicorn(app: ASGIApp, stopped: Callable[[], None] = lambda: None) -> uvicor
         log_level="warning",
         access_log=False,
         server_header=False,
+        # No X-Forwarded-* is trusted: behind a proxy, the public URL is configured (public_url).
+        proxy_headers=False,
         lifespan="off",
         limit_concurrency=1000,
         timeout_keep_alive=5,
