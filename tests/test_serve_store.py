@@ -418,3 +418,11 @@ def test_a_wrong_digest_password_is_refused_at_start_and_a_502_later() -> None:
     assert len(fake.log) == 2 * 2  # each: the challenge and one answer, not asked again
     for message in (str(at_start.value), str(later.value)):
         assert "s3cret-sentinel" not in message
+
+
+def test_answers_from_a_store_carry_no_release_tag(server, from_store):
+    """The store can change while the server runs: only the embedded release's answers are tagged (koko.web.etag)."""
+    assert "etag" in fetch(server, "id/site/dresden", "text/turtle").headers
+    answer = fetch(from_store, "id/site/dresden", "text/turtle", If_None_Match="*")
+    assert answer.status == 200
+    assert "etag" not in answer.headers

@@ -28,16 +28,16 @@ from starlette.types import ASGIApp, ExceptionHandler, Receive, Scope, Send
 
 from koko.graph.negotiate import accepts_html
 from koko.pages import query_pages
-from koko.pages.backend import Backend
+from koko.pages.backend import Backend, Embedded
 from koko.pages.dataset_description import Statistics, statistics
 from koko.pages.linked_data import LinkedData, linked_data_of
 from koko.pages.render import STATIC, Renderer, language, make_renderer
 from koko.pages.urls import Urls
 from koko.release.published import Release
 from koko.store.backend import StoreUnavailable
-from koko.web import endpoint, resources, void
+from koko.web import endpoint, etag, resources, void
 from koko.web.config import ServerConfig
-from koko.web.security_headers import SecurityHeaders
+from koko.web.security_headers import HEADERS, SecurityHeaders
 
 
 @dataclass(frozen=True)
@@ -83,18 +83,32 @@ class _App(Starlette):
     ) -> None:
         super().__init__(routes=routes, exception_handlers=exception_handlers)
         self.public_url = public_url
+        self.release_tag: str | None = None  # an embedded release's (koko.web.etag); a remote store's answers get none
 
     def build_middleware_stack(self) -> ASGIApp:
         # Outside Starlette's own stack, so that its 500 answer carries the security headers too.
         return SecurityHeaders(super().build_middleware_stack(), self.public_url)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and self.release_tag is not None:
+            tag = etag.tag_of(self.release_tag, scope)
+            if tag is not None:
+                if etag.matches(scope, tag):
+                    await _not_modified(send, tag)
+                    return
+                send = etag.tagging(send, tag)
         # The endpoint's GET and POST skip the routing and middleware layers: for a light query they cost
         # more than the query (docs/performance.md). endpoint.asgi sends the same headers itself.
         if scope["type"] == "http" and scope["path"] == "/sparql" and scope["method"] in ("GET", "POST"):
             await endpoint.asgi(self.state.service, scope, receive, send)
             return
         await super().__call__(scope, receive, send)
+
+
+async def _not_modified(send: Send, tag: str) -> None:
+    headers = [(b"etag", tag.encode("ascii")), *((name.lower().encode(), value.encode()) for name, value in HEADERS)]
+    await send({"type": "http.response.start", "status": 304, "headers": headers})
+    await send({"type": "http.response.body", "body": b""})
 
 
 def create_app(release: Release, settings: ServerConfig, backend: Backend) -> Starlette:
@@ -117,6 +131,8 @@ def create_app(release: Release, settings: ServerConfig, backend: Backend) -> St
     pages = linked_data_of(release, renderer, backend)
     stats = statistics(backend.select, release.config.base)
     app.state.service = Service(release, settings, backend, urls, renderer, pages, stats)
+    if isinstance(backend, Embedded):
+        app.release_tag = etag.release_tag(backend.published.nquads)
     return app
 
 
