@@ -102,7 +102,7 @@ def test_query_list_shows_parameters():
         (["query", "nope"], "no canned query 'nope'"),
         (["query", "sites-by-state", "--param", "land=x"], "--param land: query 'sites-by-state' has no such parameter"),
         (["query", "sites-by-state", "--param", "noequals"], "--param 'noequals': expected name=value"),
-        (["query", "SELECT ?x WHERE { ?x ?y }"], "SPARQL syntax error at line 1"),
+        (["query", "SELECT ?x WHERE { ?x ?y }"], "SPARQL syntax error at 1:"),
         (["query", "missing.rq"], "missing.rq: query file not found"),
         (["query"], "QUERY: give a canned query name"),
         (["build", "--base", "not an iri"], "--base: 'not an iri' is not an absolute http(s) IRI"),

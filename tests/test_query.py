@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
+import shutil
+import time
+from urllib.parse import urlencode
 
 import pyoxigraph as ox
 import pytest
 
-from helpers import koko
+from helpers import call, koko, koko_process
 from koko.config import load_config
 from koko.errors import KokoError
 from koko.graph.prefixes import prefix_table
+from koko.release import cache
 from koko.sparql import embedded
 from koko.sparql.canned import bindings_for, list_canned, load_canned, parse_header, resolve
 from koko.sparql.jobs import query_job
@@ -20,6 +25,7 @@ from koko.sparql.output import render
 from koko.sparql.reference import run
 
 CONFIG = load_config(environ={})
+RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 CANNED = list_canned(CONFIG.queries)
 BASE = CONFIG.base
 
@@ -245,3 +251,106 @@ def test_from_named_limits_the_graphs(release_store):
         f"SELECT ?g (COUNT(*) AS ?n) FROM NAMED <{BASE}graph/site/erfurt> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }} GROUP BY ?g",
     )
     assert [r["g"] for r in solutions(release_store, query)[1]] == [BASE + "graph/site/erfurt"]
+
+
+# --- the command line: the endpoint's bytes, the timeout, the row cap, the user's data ---------------------------
+
+
+def test_cli_json_csv_tsv_xml_are_the_bytes_the_endpoint_sends(server, tmp_path):
+    """One engine and one writer: koko query and /sparql answer the same query with the same bytes."""
+    text = (
+        "PREFIX koko: <https://w3id.org/koko-kg/ontology#> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
+        "SELECT ?site ?name ?start WHERE { ?site a koko:Site ; rdfs:label ?name ; koko:programmeStart ?start "
+        'FILTER(lang(?name) = "de") } ORDER BY ?name'
+    )
+    for fmt in ("json", "xml", "csv", "tsv"):
+        local = koko("query", text, "--format", fmt)
+        assert local.exit_code == 0, local.output
+        remote = call(server, target="/sparql?" + urlencode({"query": text, "format": fmt}))
+        assert remote.status == 200
+        assert local.stdout_bytes == remote.body, fmt
+    assert "Landeshauptstadt Dresden" in local.stdout
+
+
+def test_cli_canned_query_is_the_bytes_of_its_page(server):
+    local = koko("query", "sites-by-state", "--param", "state=Thüringen", "--format", "csv")
+    page = call(server, target="/-/queries/sites-by-state?" + urlencode({"state": "Thüringen", "format": "csv"}))
+    assert local.stdout_bytes == page.body
+    assert len(page.body.splitlines()) == 1 + 11
+
+
+def test_cli_stops_a_runaway_query_at_its_timeout():
+    started = time.monotonic()
+    stopped = koko_process("query", "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }", "--timeout", "1")
+    assert stopped.returncode == 3
+    assert "the query took longer than 1 s and was stopped (--timeout)" in stopped.stderr
+    assert time.monotonic() - started < 30
+
+
+def test_cli_cuts_at_max_rows_and_says_so():
+    cut = koko("query", "coordinators", "--format", "csv", "--max-rows", "5")
+    assert cut.exit_code == 0, cut.output
+    assert len(cut.stdout.splitlines()) == 1 + 5
+    assert "the answer was cut at 5 rows (--max-rows)" in cut.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("mine.ttl", '<urn:site> <http://www.w3.org/2000/01/rdf-schema#label> "Meine Stadt"@de .\n'),
+        ("mine.nt", '<urn:site> <http://www.w3.org/2000/01/rdf-schema#label> "Meine Stadt"@de .\n'),
+        (
+            "mine.jsonld",
+            '{"@id": "urn:site", "http://www.w3.org/2000/01/rdf-schema#label": {"@value": "Meine Stadt", "@language": "de"}}',
+        ),
+        (
+            "mine.rdf",
+            '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:rdfs="http://www.w3.org/2000/01/rdf-schema#">'
+            '<rdf:Description rdf:about="urn:site"><rdfs:label xml:lang="de">Meine Stadt</rdfs:label>'
+            "</rdf:Description></rdf:RDF>",
+        ),
+    ],
+)
+def test_cli_reads_a_users_file_in_any_format_into_a_graph_named_after_it(tmp_path, name, text):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    query = "SELECT ?g ?label WHERE { GRAPH ?g { <urn:site> ?p ?label } }"
+    answer = koko("query", query, "--data", str(path), "--format", "csv")
+    assert answer.exit_code == 0, answer.output
+    assert answer.stdout.splitlines()[1] == f"{path.resolve().as_uri()},Meine Stadt"
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "message"),
+    [
+        ("remote.jsonld", '{"@context": "https://example.org/ctx.jsonld", "@id": "urn:a"}', "koko never fetches contexts"),
+        ("bomb.rdf", '<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaa">]><r/>', "DOCTYPE or ENTITY declaration is refused"),
+        ("broken.ttl", "<urn:a> <urn:b> .\n", "cannot parse as ttl"),
+    ],
+)
+def test_cli_refuses_what_would_fetch_expand_or_not_parse_naming_the_file(tmp_path, name, text, message):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    refused = koko("query", "ASK {}", "--data", str(path))
+    assert refused.exit_code == 2
+    assert f"{path}" in refused.stderr
+    assert message in refused.stderr
+
+
+def test_the_built_graph_is_cached_under_a_digest_of_every_input(tmp_path, cache_folder):
+    first = koko("query", "sites-by-state", "--format", "csv")
+    assert first.exit_code == 0
+    entry = cache_folder / (cache.digest(CONFIG, None, "full") + cache.SUFFIX)
+    assert entry.is_file()  # the next koko query reads it instead of building
+    assert b"<https://w3id.org/koko-kg/id/site/dresden>" in entry.read_bytes()
+    root = tmp_path / "resources"
+    shutil.copytree(CONFIG.root / "data", root / "data")
+    copy = dataclasses.replace(CONFIG, root=root)
+    assert cache.digest(copy, None, "full") == cache.digest(CONFIG, None, "full")
+    curated = root / "data" / "curated" / "sites" / "erfurt.yaml"
+    curated.write_text(curated.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert cache.digest(copy, None, "full") != cache.digest(CONFIG, None, "full")  # any change: another entry
+    assert cache.digest(CONFIG, None, "minimal") != cache.digest(CONFIG, None, "full")
+    assert cache.digest(dataclasses.replace(CONFIG, base="https://example.org/id/"), None, "full") != cache.digest(
+        CONFIG, None, "full"
+    )

@@ -15,12 +15,13 @@ import pyoxigraph as ox
 from koko.cli.common import BASE, OUT, SOURCE, fail, write
 from koko.config import DEFAULT_PROFILE, Config, cache_folder, load_config
 from koko.errors import KokoError
-from koko.graph.format_table import RDF_FORMATS, lookup
+from koko.graph.format_table import TRIPLE_FORMATS
 from koko.graph.prefixes import prefix_table
 from koko.sparql import embedded
 from koko.sparql.canned import CannedQuery, list_canned, resolve
 from koko.sparql.jobs import query_job
 from koko.sparql.output import SELECT_OUTPUTS, render
+from koko.sparql.protocol import FORMAT_NAMES
 from koko.sparql.workers import Job, PoolError, QueryTimeout
 
 #: The defaults of the server's limits (koko.web.config.ServerConfig), so that a query stopped there is
@@ -29,6 +30,9 @@ DEFAULT_TIMEOUT = 10.0
 DEFAULT_MAX_ROWS = 10_000
 #: The exit status of a query stopped at its --timeout (2 is bad input, 1 a failed check).
 EXIT_TIMEOUT = 3
+#: What CONSTRUCT and DESCRIBE are written as: the endpoint's RDF formats.
+GRAPH_OUTPUTS = tuple(f.name for f in TRIPLE_FORMATS)
+FORMATS_HELP = f"SELECT/ASK: {', '.join(SELECT_OUTPUTS)}; CONSTRUCT/DESCRIBE: table (Turtle), {', '.join(GRAPH_OUTPUTS)}."
 
 
 def _params(values: tuple[str, ...]) -> dict[str, str]:
@@ -41,23 +45,26 @@ def _params(values: tuple[str, ...]) -> dict[str, str]:
     return params
 
 
-def _formats(fmt: str) -> tuple[str, ...]:
-    """What ``--format`` asks of :func:`koko.sparql.protocol.plan`: the table view reads SPARQL JSON."""
-    if fmt == "table":
-        return ("json",)
-    if fmt in SELECT_OUTPUTS:
-        return (fmt,)
-    return (lookup(fmt).name,)
+#: What the table view asks for: SPARQL JSON, which it lays out, or Turtle for a graph.
+TABLE_ACCEPT = "application/sparql-results+json, text/turtle"
 
 
 def _job(
     config: Config, canned: CannedQuery, given: dict[str, str], fmt: str, graphs: frozenset[str] | None, max_rows: int
 ) -> Job:
-    job, form = query_job(canned, given, config.base, _formats(fmt), graphs, max_rows)
-    graph_form = form in ("construct", "describe")
-    if graph_form and fmt in SELECT_OUTPUTS and fmt != "table":
-        raise KokoError(f"--format: {fmt!r} is a result format; a {form} query writes RDF (ttl, nt, …)")
-    if not graph_form and fmt not in SELECT_OUTPUTS:
+    """The job, in the format ``--format`` names for the query's form, or an error naming the option."""
+    table = fmt == "table"
+    formats = () if table else (fmt,)
+    try:
+        job, form = query_job(canned, given, config.base, formats, graphs, max_rows, TABLE_ACCEPT if table else None)
+    except KokoError as exc:
+        if exc.message.startswith("format: "):  # the endpoint's parameter is --format here
+            raise KokoError(f"--format: {fmt!r} is not a format koko query writes; {FORMATS_HELP}") from None
+        raise
+    results, graph = FORMAT_NAMES.get(fmt, (None, None))
+    if form in ("construct", "describe") and not table and graph is None:
+        raise KokoError(f"--format: {fmt!r} is a result format; a {form} query writes RDF ({', '.join(GRAPH_OUTPUTS)})")
+    if form in ("select", "ask") and not table and (results is None or fmt not in SELECT_OUTPUTS):
         raise KokoError(f"--format: {fmt!r} is an RDF format; this query's results are {', '.join(SELECT_OUTPUTS)}")
     return job
 
@@ -78,8 +85,7 @@ def _store(config: Config, data: Path | None, source: Path | None) -> ox.Store:
     "fmt",
     default="table",
     show_default=True,
-    help=f"SELECT/ASK: {', '.join(SELECT_OUTPUTS)}; CONSTRUCT/DESCRIBE: an RDF format "
-    f"({', '.join(f.name for f in RDF_FORMATS)}).",
+    help=FORMATS_HELP,
 )
 @OUT
 @click.option(
@@ -154,8 +160,8 @@ def query(
             return
         if not query:
             raise KokoError("QUERY: give a canned query name, a .rq file or SPARQL text (or --list)")
-        if fmt not in SELECT_OUTPUTS:
-            lookup(fmt)  # an unknown format is refused before any data is read
+        if fmt not in SELECT_OUTPUTS and fmt not in FORMAT_NAMES:  # refused before any data is read
+            raise KokoError(f"--format: {fmt!r} is not a format koko query writes; {FORMATS_HELP}")
         canned = resolve(config.queries, query)
         if endpoint is not None:
             if data is not None or source is not None:

@@ -51,15 +51,17 @@ def query_job(
     formats: tuple[str, ...],
     graphs: frozenset[str] | None,
     max_rows: int,
+    accept: str | None = None,
 ) -> tuple[Job, str | None]:
     """The job and query form (select, ask, construct, describe) for a query a person gave ``koko query``,
     checked as the endpoint checks a client's (:func:`koko.sparql.protocol.plan`): no update, no SERVICE,
     FROM only ``graphs`` of the data (None: a remote endpoint's, which it knows). ``formats`` are the
-    endpoint's ``format`` values; every problem is a :class:`KokoError` naming the query's file."""
+    endpoint's ``format`` values and ``accept`` its Accept header; every problem is a :class:`KokoError`
+    naming the query's file."""
     where = canned.path or canned.name
     bindings = bindings_for(canned, dict(given), base)
     try:
-        checked = plan(Operation(canned.text, formats=formats), None, base, graphs, ())
+        checked = plan(Operation(canned.text, formats=formats), accept, base, graphs, ())
     except ProtocolError as exc:
         raise KokoError(exc.message, where) from None
     return job_of(checked, base, max_rows, bindings), checked.form
