@@ -196,6 +196,7 @@ def test_a_long_url_is_answered_or_refused_never_hangs(server):
 
 # --- deeply nested and very wide queries ------------------------------------------------------------------------
 
+
 def nested(deep: int, wide: int) -> dict[str, str]:
     """Query shapes ``deep`` levels deep or ``wide`` operators or patterns wide."""
     return {

@@ -7,8 +7,6 @@ import pytest
 from helpers import call, fetch
 from koko.web import etag
 
-
-
 REQUESTS = [
     pytest.param("id/site/dresden", "text/html", id="site page"),
     pytest.param("id/site/dresden", "text/turtle", id="site as Turtle"),
@@ -47,9 +45,7 @@ def test_a_stale_tag_gets_the_whole_answer(server):
 
 def test_a_post_is_never_answered_304(server):
     tag = fetch(server, "sparql?query=ASK%20%7B%7D", "application/sparql-results+json").headers["etag"]
-    answer = call(
-        server + "sparql", "POST", body=b"ASK {}", Content_Type="application/sparql-query", If_None_Match=tag
-    )
+    answer = call(server + "sparql", "POST", body=b"ASK {}", Content_Type="application/sparql-query", If_None_Match=tag)
     assert answer.status == 200
     assert "etag" not in answer.headers
 

@@ -34,8 +34,8 @@ from koko.errors import KokoError
 from koko.sparql.binding import bind_values, term_text
 from koko.sparql.canned import CannedQuery, Parameter, bindings_for
 from koko.sparql.jobs import query_job
-from koko.sparql.oxigraph import from_ox
 from koko.sparql.lexer import tokens
+from koko.sparql.oxigraph import from_ox
 from koko.store.query import run_remote
 from oxigraph_server import load, oxigraph
 from test_canned_engines import BASE, CANNED, INJECTIONS, _cases, _json_cell, _normalise, on_oxigraph, on_rdflib, order_keys
@@ -529,8 +529,16 @@ def _answer(status: int, media_type: str, body: bytes, headers: dict[str, str] |
 @pytest.mark.parametrize(
     ("body", "media_type", "complaint"),
     [
-        (b'{"head": {"vars": ["x"]}, "results": {"bindings": [', "application/sparql-results+json", "Unexpected end of file, a value was expected"),
-        (b'{"results": {"bindings": []}}', "application/sparql-results+json", "SPARQL JSON results must contain a 'boolean' or a 'results' key"),
+        (
+            b'{"head": {"vars": ["x"]}, "results": {"bindings": [',
+            "application/sparql-results+json",
+            "Unexpected end of file, a value was expected",
+        ),
+        (
+            b'{"results": {"bindings": []}}',
+            "application/sparql-results+json",
+            "SPARQL JSON results must contain a 'boolean' or a 'results' key",
+        ),
         (
             b'{"head": {"vars": ["x"]}, "results": {"bindings": [{"y": {"type": "uri", "value": "urn:y"}}]}}',
             "application/json",
