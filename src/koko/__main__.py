@@ -1,6 +1,6 @@
 """``python -m koko``: the same command line as ``koko``."""
 
-from koko.cli import main
+from koko.cli import run
 
 if __name__ == "__main__":
-    main()
+    run()
