@@ -143,21 +143,26 @@ class RemoteStore:
         self._free = threading.BoundedSemaphore(self.slots)
         self._client = endpoint_client(self.credentials, self.timeout)
 
-    def _solutions(self, query: str) -> ox.QuerySolutions | ox.QueryBoolean:
+    def _solutions(self, query: str) -> list[ox.QuerySolution] | bool:
+        """The answer read to its end here: pyoxigraph's results iterator may only be dropped on the thread
+        that made it, and a page's query runs in a pool thread while garbage is collected in any."""
+        failure = None
         try:
             with self._client.sparql(self.url, query, RESULTS_JSON) as response:
-                return ox.parse_query_results(response.read(), format=JSON_RESULTS.engine)
+                answer = ox.parse_query_results(response.read(), format=JSON_RESULTS.engine)
+                return bool(answer) if isinstance(answer, ox.QueryBoolean) else list(answer)
         except RemoteError as exc:  # its message names the endpoint, secrets masked
-            raise StoreUnavailable(exc.message) from None
+            failure = exc.message
         except (SyntaxError, ValueError) as exc:
-            message = f"malformed results from the SPARQL endpoint {self.url}: {self._client.scrub(str(exc))}"
-            raise StoreUnavailable(message) from None
+            failure = f"malformed results from the SPARQL endpoint {self.url}: {self._client.scrub(str(exc))}"
+        # Raised outside the handlers, so that no traceback (holding the parser's iterator) hangs off it.
+        raise StoreUnavailable(failure)
 
     def select(self, query: str) -> Sequence[ox.QuerySolution]:
         answer = self._solutions(query)
-        if not isinstance(answer, ox.QuerySolutions):
+        if isinstance(answer, bool):
             raise StoreUnavailable(f"the SPARQL endpoint {self.url} answered a SELECT query with a boolean")
-        return list(answer)
+        return answer
 
     def _quads(self, query: str) -> Iterator[ox.Quad]:
         for row in self.select(query):
@@ -223,28 +228,28 @@ class RemoteStore:
         accept = GRAPH_ACCEPT if graph else RESULTS_JSON
         dataset = (job.default_graphs or (), job.named_graphs or ())
         reader = None
+        failure: Exception
         try:
             left = max(deadline - time.monotonic(), 0.001)  # waiting for a slot took some of it
             with self._client.sparql(self.url, text, accept, *dataset, timeout=left) as response:
                 reader = _Deadline(response, deadline)
                 return outcome_of(_parse(reader, response.media_type, graph), job)
         except RemoteTimeout:
-            raise late from None
+            failure = late
         except RemoteStatus as exc:
             if exc.status == 400:  # the store's parser disagrees with ours: the client's query is at fault
                 return malformed(exc.message)
-            raise StoreError(exc.message) from None
+            failure = StoreError(exc.message)
         except RemoteError as exc:
-            if reader is not None and reader.expired:
-                raise late from None
-            raise StoreError(exc.message) from None
+            failure = late if reader is not None and reader.expired else StoreError(exc.message)
         except (SyntaxError, ValueError) as exc:
             if reader is not None and reader.expired:  # a parser could pass the timeout on as a parse error
-                raise late from None
-            message = f"malformed results from the SPARQL endpoint {self.url}: {self._client.scrub(str(exc))}"
-        # Raised outside the handler, so that nothing links to the parser's traceback: it holds pyoxigraph's
-        # results object, which must be dropped on this thread (pyoxigraph objects are not sendable).
-        raise StoreError(message)
+                failure = late
+            else:
+                failure = StoreError(f"malformed results from the SPARQL endpoint {self.url}: {self._client.scrub(str(exc))}")
+        # Raised outside the handlers, so that nothing links to a parser's traceback: it holds pyoxigraph's
+        # results iterator, which must be dropped on this thread (pyoxigraph's iterators are not sendable).
+        raise failure
 
 
 class _Deadline(io.RawIOBase):
@@ -303,7 +308,7 @@ def connect(url: str, base: str, timeout: float, slots: int, environ: Mapping[st
     if len(plain) != 3:  # an RDF-star store may answer with a quoted triple
         raise KokoError(f"the SPARQL endpoint {store.url} gave no triple of IRIs and literals to check its default graph")
     ask = f"ASK {{ {' '.join(map(term_text, plain))} }}"
-    if not bool(store._solutions(ask)):
+    if store._solutions(ask) is not True:
         raise KokoError(f"the SPARQL endpoint {store.url} does not see its named graphs by default: {UNION_HINT}")
     store.graphs = frozenset(sizes)
     store.triples = sum(sizes.values())
