@@ -6,6 +6,8 @@
 -- from BASE + 100000000 * (thread number): distinct across the threads of a run, and distinct across runs
 -- when the caller gives every run its own BASE. `done` prints the figures as one JSON line after "wrk-json ".
 
+dofile(debug.getinfo(1, "S").source:match("^@(.*/)") .. "report.lua")
+
 local threads = {}
 
 function setup(thread)
@@ -24,11 +26,5 @@ function request()
 end
 
 function done(summary, latency, requests)
-   local e = summary.errors
-   io.write(string.format(
-      'wrk-json {"requests": %.0f, "duration_us": %.0f, "bytes": %.0f, "connect": %.0f, "read": %.0f, '
-         .. '"write": %.0f, "status": %.0f, "timeout": %.0f, "p50_us": %.0f, "p90_us": %.0f, "p99_us": %.0f, '
-         .. '"mean_us": %.1f, "max_us": %.0f}\n',
-      summary.requests, summary.duration, summary.bytes, e.connect, e.read, e.write, e.status, e.timeout,
-      latency:percentile(50), latency:percentile(90), latency:percentile(99), latency.mean, latency.max))
+   report(summary, latency)
 end
