@@ -387,9 +387,6 @@ class _FailingPool:
     def __init__(self, error):
         self.error = error
 
-    def run(self, job, timeout):
-        raise self.error
-
     async def arun(self, job, timeout):
         raise self.error
 

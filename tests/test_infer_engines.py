@@ -11,22 +11,14 @@ from rdflib import OWL, RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import ORG, PROV
 
 from helpers import koko
-from koko.checks.infer import Inference, infer, load_ontology
+from koko.checks.infer import Inference, infer
 from koko.checks.rules import OutsideRules
 from koko.graph.namespace import KOKO
 from test_broken_curated import project as project  # the fixture: a copy of data/, ontology/ and shapes/
+from test_infer import BASE, iri
+from test_infer import ontology as ontology  # the fixture: the ontology with its imports
 
-BASE = "https://w3id.org/koko-kg/id/"
 EX = Namespace("https://example.org/curator/")
-
-
-def iri(path: str) -> URIRef:
-    return URIRef(BASE + path)
-
-
-@pytest.fixture(scope="module")
-def ontology(config) -> Graph:
-    return load_ontology(config)
 
 
 def graph(*triples: tuple[URIRef | BNode, URIRef | BNode, URIRef | BNode | Literal]) -> Graph:

@@ -27,6 +27,9 @@ DEFAULT_BASE = "https://w3id.org/koko-kg/id/"
 ONTOLOGY_IRI = "https://w3id.org/koko-kg/ontology"
 #: The environment variables koko reads start with this.
 ENV_PREFIX = "KOKO_"
+#: The limits of a query, the server's defaults and koko query's alike: seconds before it is stopped, rows.
+QUERY_TIMEOUT = 10.0
+MAX_ROWS = 10_000
 #: What a release may publish (:mod:`koko.graph.profiles`): everything, or the posts without the names of people.
 PROFILES = ("full", "minimal")
 DEFAULT_PROFILE = "full"

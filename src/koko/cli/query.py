@@ -13,7 +13,7 @@ import click
 import pyoxigraph as ox
 
 from koko.cli.common import BASE, OUT, SOURCE, fail, write
-from koko.config import DEFAULT_PROFILE, Config, cache_folder, load_config
+from koko.config import DEFAULT_PROFILE, MAX_ROWS, QUERY_TIMEOUT, Config, cache_folder, load_config
 from koko.errors import KokoError
 from koko.graph.format_table import TRIPLE_FORMATS
 from koko.graph.prefixes import prefix_table
@@ -24,10 +24,6 @@ from koko.sparql.output import SELECT_OUTPUTS, render
 from koko.sparql.protocol import FORMAT_NAMES
 from koko.sparql.workers import Job, PoolError, QueryTimeout
 
-#: The defaults of the server's limits (koko.web.config.ServerConfig), so that a query stopped there is
-#: stopped here too.
-DEFAULT_TIMEOUT = 10.0
-DEFAULT_MAX_ROWS = 10_000
 #: The exit status of a query stopped at its --timeout (2 is bad input, 1 a failed check).
 EXIT_TIMEOUT = 3
 #: What CONSTRUCT and DESCRIBE are written as: the endpoint's RDF formats.
@@ -55,12 +51,8 @@ def _job(
     """The job, in the format ``--format`` names for the query's form, or an error naming the option."""
     table = fmt == "table"
     formats = () if table else (fmt,)
-    try:
-        job, form = query_job(canned, given, config.base, formats, graphs, max_rows, TABLE_ACCEPT if table else None)
-    except KokoError as exc:
-        if exc.message.startswith("format: "):  # the endpoint's parameter is --format here
-            raise KokoError(f"--format: {fmt!r} is not a format koko query writes; {FORMATS_HELP}") from None
-        raise
+    # An unknown --format was refused before any data was read, so plan() finds none here.
+    job, form = query_job(canned, given, config.base, formats, graphs, max_rows, TABLE_ACCEPT if table else None)
     results, graph = FORMAT_NAMES.get(fmt, (None, None))
     if form in ("construct", "describe") and not table and graph is None:
         raise KokoError(f"--format: {fmt!r} is a result format; a {form} query writes RDF ({', '.join(GRAPH_OUTPUTS)})")
@@ -105,7 +97,7 @@ def _store(config: Config, data: Path | None, source: Path | None) -> ox.Store:
 @click.option(
     "--timeout",
     type=float,
-    default=DEFAULT_TIMEOUT,
+    default=QUERY_TIMEOUT,
     show_default=True,
     metavar="SECONDS",
     help=f"Stop the query after this long (exit {EXIT_TIMEOUT}), as the server does.",
@@ -113,7 +105,7 @@ def _store(config: Config, data: Path | None, source: Path | None) -> ox.Store:
 @click.option(
     "--max-rows",
     type=click.IntRange(min=1),
-    default=DEFAULT_MAX_ROWS,
+    default=MAX_ROWS,
     show_default=True,
     help="Write at most this many rows or triples (a note on stderr says when the answer was cut), as the server does.",
 )

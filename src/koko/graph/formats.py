@@ -20,7 +20,7 @@ from koko.graph import writers
 from koko.graph.format_table import RDF_FORMATS, TURTLE, RdfFormat
 from koko.graph.format_table import guess as guess  # re-exported for the release and the command line
 from koko.graph.format_table import lookup as lookup
-from koko.graph.untrusted import check_safe
+from koko.graph.untrusted import check_safe, read_checked
 
 #: The table's RDF formats, by the name the release and the command line import them.
 FORMATS = RDF_FORMATS
@@ -193,16 +193,7 @@ def read_rdf_file(path: Path, fmt: RdfFormat | None = None) -> Dataset:
     Errors name the file and, where the parser tells, the line.
     """
     fmt = fmt or guess(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError as exc:
-        raise KokoError("file not found", path) from exc
-    except OSError as exc:
-        raise KokoError(f"cannot read: {exc.strerror}", path) from exc
-    try:
-        check_safe(data, fmt)
-    except KokoError as exc:
-        raise KokoError(exc.message, path, exc.line) from exc
+    data = read_checked(path, fmt)
     dataset = Dataset(default_union=True)
     try:
         if fmt.quads:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 from koko.errors import KokoError
 from koko.graph.format_table import RdfFormat
@@ -42,3 +43,18 @@ def check_safe(data: bytes, fmt: RdfFormat) -> None:
             raise KokoError(f"JSON-LD refers to the remote context {remote[0]!r}: koko never fetches contexts; put it inline")
     if fmt.name == "xml" and re.search(rb"<!(DOCTYPE|ENTITY)", data):
         raise KokoError("RDF/XML with a DOCTYPE or ENTITY declaration is refused (entity expansion)")
+
+
+def read_checked(path: Path, fmt: RdfFormat) -> bytes:
+    """A user's RDF file as bytes, checked by :func:`check_safe`; every problem names the file."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise KokoError("file not found", path) from None
+    except OSError as exc:
+        raise KokoError(f"cannot read: {exc.strerror}", path) from None
+    try:
+        check_safe(data, fmt)
+    except KokoError as exc:
+        raise KokoError(exc.message, path, exc.line) from None
+    return data

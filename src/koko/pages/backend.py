@@ -7,7 +7,7 @@ the same pages and answers (tests/test_serve_store.py compares them byte for byt
 - ``about``: an :class:`~koko.pages.describe.Index` holding at least what the pages show about some
   resources: their statements in both directions, a named graph's content, the evidence and
   answers they link to, and the labels of everything mentioned;
-- ``run``: a client's query, with the server's timeout and row cap.
+- ``arun``: a client's query, with the server's timeout and row cap, from the event loop.
 
 :class:`Embedded` answers from memory: ``about`` is the index of the whole release, built
 once, and queries run in the killable worker processes (:mod:`koko.sparql.workers`). The remote kind
@@ -48,10 +48,8 @@ class Backend(Protocol):
         """``index`` with the labels of everything it mentions, for a page."""
         ...
 
-    def run(self, job: Job, timeout: float) -> Outcome: ...
-
     async def arun(self, job: Job, timeout: float) -> Outcome:
-        """:meth:`run` from the server's event loop, without holding a thread while the query runs."""
+        """A client's query, with the server's timeout and row cap, asked from the server's event loop."""
         ...
 
 
@@ -83,11 +81,6 @@ class Embedded:
 
     def with_labels(self, index: Index) -> Index:
         return index
-
-    def run(self, job: Job, timeout: float) -> Outcome:
-        if self.pool is None:
-            raise RuntimeError("this backend has no query workers")
-        return self.pool.run(job, timeout)
 
     async def arun(self, job: Job, timeout: float) -> Outcome:
         if self.pool is None:

@@ -17,7 +17,7 @@ import pyoxigraph as ox
 
 from koko.errors import KokoError
 from koko.graph.format_table import RdfFormat, guess
-from koko.graph.untrusted import check_safe
+from koko.graph.untrusted import read_checked
 from koko.sparql.workers import Job, Outcome, execute
 
 #: The release file ``--data FOLDER`` reads, quickest to parse first.
@@ -41,16 +41,7 @@ def load_file(path: Path, fmt: RdfFormat | None = None) -> ox.Store:
             raise KokoError(f"not a release folder: it has none of {', '.join(RELEASE_FILES)}", path)
         path = found[0]
     fmt = fmt or guess(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise KokoError("file not found", path) from None
-    except OSError as exc:
-        raise KokoError(f"cannot read: {exc.strerror}", path) from None
-    try:
-        check_safe(data, fmt)
-    except KokoError as exc:
-        raise KokoError(exc.message, path, exc.line) from None
+    data = read_checked(path, fmt)
     store = ox.Store()
     graph = None if fmt.quads else ox.NamedNode(path.resolve().as_uri())
     try:

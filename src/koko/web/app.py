@@ -37,7 +37,7 @@ from koko.release.published import Release
 from koko.store.backend import StoreUnavailable
 from koko.web import endpoint, etag, resources, void
 from koko.web.config import ServerConfig
-from koko.web.security_headers import HEADERS, SecurityHeaders
+from koko.web.security_headers import RAW_HEADERS, SecurityHeaders
 
 
 @dataclass(frozen=True)
@@ -106,7 +106,7 @@ class _App(Starlette):
 
 
 async def _not_modified(send: Send, tag: str) -> None:
-    headers = [(b"etag", tag.encode("ascii")), *((name.lower().encode(), value.encode()) for name, value in HEADERS)]
+    headers = [(b"etag", tag.encode("ascii")), *RAW_HEADERS]
     await send({"type": "http.response.start", "status": 304, "headers": headers})
     await send({"type": "http.response.body", "body": b""})
 

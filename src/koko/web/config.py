@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from koko.config import read_environ
+from koko.config import MAX_ROWS, QUERY_TIMEOUT, read_environ
 from koko.errors import KokoError
 from koko.store.http import check_url
 
@@ -23,8 +23,8 @@ from koko.store.http import check_url
 class ServerConfig:
     host: str = "127.0.0.1"
     port: int = 8000
-    timeout: float = 10.0
-    max_rows: int = 10_000
+    timeout: float = QUERY_TIMEOUT
+    max_rows: int = MAX_ROWS
     max_body: int = 1 << 20
     workers: int = 2
     service_allow: tuple[str, ...] = ()

@@ -39,7 +39,7 @@ from koko.graph.negotiate import accepts_html
 from koko.sparql.jobs import job_of
 from koko.sparql.protocol import ProtocolError, plan, read_operation
 from koko.sparql.workers import SYNTAX_ERROR, Outcome, PoolError
-from koko.web.security_headers import HEADERS
+from koko.web.security_headers import RAW_HEADERS
 
 TRUNCATED = "Koko-Result-Truncated"
 INLINE_PLAN = 2_000  # characters of query text checked on the event loop itself
@@ -183,7 +183,8 @@ async def asgi(service: Any, scope: Scope, receive: Receive, send: Send) -> None
         _LOG.exception("the SPARQL endpoint failed")
         found = error_answer(500, "Internal Server Error")
     # ASGI header names are lower case
-    raw = [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in (*found.headers, *HEADERS)]
+    raw = [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in found.headers]
+    raw += RAW_HEADERS
     raw.append((b"content-length", str(len(found.body)).encode("ascii")))
     await send({"type": "http.response.start", "status": found.status, "headers": raw})
     await send({"type": "http.response.body", "body": found.body})

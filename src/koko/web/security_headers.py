@@ -61,6 +61,8 @@ HEADERS: tuple[tuple[str, str], ...] = (
     ("Referrer-Policy", "no-referrer"),
     ("X-Frame-Options", "DENY"),  # frame-ancestors for browsers older than CSP 2
 )
+#: :data:`HEADERS` as an ASGI answer lists them, for the answers written without the middleware.
+RAW_HEADERS: tuple[tuple[bytes, bytes], ...] = tuple((n.lower().encode("latin-1"), v.encode("latin-1")) for n, v in HEADERS)
 
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
 _HOST = re.compile(rf"(?:{_LABEL}(?:\.{_LABEL})*|\[[0-9A-Fa-f:.]+\])(?::(?P<port>[0-9]{{1,5}}))?")
