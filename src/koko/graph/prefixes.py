@@ -6,6 +6,8 @@ start without importing rdflib.
 
 from __future__ import annotations
 
+import functools
+
 from koko.config import ONTOLOGY_IRI
 
 PREFIXES = {
@@ -50,6 +52,7 @@ DATA_PREFIXES = (
 )
 
 
+@functools.cache  # a pure function of the base, asked by every page and Turtle answer
 def prefix_table(base: str) -> tuple[tuple[str, str], ...]:
     """Every prefix the release binds, longest namespace first, so that ``graph-site:`` wins over a
     shorter namespace it starts with when IRIs are shortened.
@@ -62,6 +65,7 @@ def prefix_table(base: str) -> tuple[tuple[str, str], ...]:
     return tuple(sorted(pairs.items(), key=lambda item: (-len(item[1]), item[0])))
 
 
+@functools.cache
 def turtle_prefixes(base: str) -> tuple[tuple[str, str], ...]:
     """The prefixes of the release's Turtle (``site:erfurt``), sorted, for Turtle answers.
 
