@@ -3,7 +3,7 @@
 For each size the synthetic graph of benchmarks/generate.py is written to a temporary folder and, in a
 fresh subprocess, bulk-loaded into an in-memory pyoxigraph ``Store`` (load time, RSS after the load).
 Every canned query then runs as ``koko query`` and the server run it —
-``koko.sparql.jobs.canned_job(query, {}, base, 10**9)`` and ``koko.sparql.workers.execute`` — with its
+``koko.sparql.jobs.canned_job(query, {}, base, 10**9)`` and ``koko.sparql.execution.execute`` — with its
 default parameters: one warm-up, then the median of --runs. Each query runs in a child forked from the
 loaded process, so that one past --timeout is killed (by its PID) and reported without stopping the
 others; pyoxigraph has no cancel of its own.
@@ -57,8 +57,8 @@ def _time_query(store: ox.Store, query: CannedQuery, runs: int, answer: Connecti
     """In the forked child: the warm-up, then ``runs`` timed runs. Two messages go back through ``answer``:
     the warm-up's outcome (so that a query past the timeout is stopped after one run, not after all), then
     the figures."""
+    from koko.sparql.execution import execute
     from koko.sparql.jobs import canned_job
-    from koko.sparql.workers import execute
 
     job = canned_job(query, {}, CONFIG.base, 10**9)
     outcome = execute(store, job)

@@ -3,7 +3,7 @@
 For a synthetic graph of benchmarks/generate.py (koko.release.synthetic) at each --sizes, both texts of every
 query named in --queries run on the same in-memory pyoxigraph store, with their default parameters and
 every ``# example:`` of the current header, bound both ways the project binds them: as substitutions
-(the server's query workers, ``koko.sparql.workers.execute``) and as a VALUES block at the start of the WHERE
+(the server's query workers, ``koko.sparql.execution.execute``) and as a VALUES block at the start of the WHERE
 group (``koko query --endpoint``, ``koko.sparql.binding.bind_values``). Compared:
 
 - the variables, in order;
@@ -39,7 +39,7 @@ from koko.config import load_config
 from koko.release.synthetic import iter_sizes, write
 from koko.sparql.binding import bind_values
 from koko.sparql.canned import CannedQuery, bindings_for, list_canned, parse_header
-from koko.sparql.workers import Job, execute
+from koko.sparql.execution import Job, execute
 
 CONFIG = load_config(environ={})
 ROOT = Path(__file__).resolve().parent.parent

@@ -6,7 +6,7 @@ plus up to 400 generated districts with years of offers) is written to a tempora
 - embedded, in a fresh subprocess each time: pyoxigraph in-memory ``Store.bulk_load`` of the
   N-Quads file (build time), the process's RSS before and after the load and its peak
   (``resource.getrusage`` maxrss), and the latency of every canned query with its default
-  parameters, run as the server's query workers run it (``koko.sparql.workers.execute``, union default
+  parameters, run as the server's query workers run it (``koko.sparql.execution.execute``, union default
   graph, parameters as substitutions, JSON results written): median of --runs after one warm-up;
 - remote: a real Oxigraph server (``oxigraph serve --location DIR --bind 127.0.0.1:PORT``);
   load time of one Graph Store POST of the whole file (``POST /store``, application/n-quads),
@@ -101,7 +101,7 @@ def _median_ms(run, runs: int) -> float:
 def embedded(path: Path, runs: int) -> dict:
     import pyoxigraph as ox
 
-    from koko.sparql.workers import Job, execute
+    from koko.sparql.execution import Job, execute
 
     before = _rss_kb()["VmRSS"]
     store = ox.Store()

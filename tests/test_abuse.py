@@ -286,7 +286,7 @@ def _light_requests(root: str) -> list[Answer]:
 def test_a_pathological_query_is_cut_by_the_timeout_while_others_are_answered(server, query):
     slow: list[Answer] = []
     thread = _in_background(lambda: sparql_get(server, query), slow)
-    time.sleep(0.5)  # it holds one worker now; the other one answers the canned query
+    time.sleep(0.5)  # it holds one query thread now; the other one answers the canned query
     for answer in _light_requests(server):
         clean(answer, 200, bound=2.5)
     thread.join(BOUND)
@@ -298,7 +298,7 @@ def test_more_runaways_than_workers_get_503_with_retry_after_and_pages_still_ans
     slow: list[Answer] = []
     threads = [_in_background(lambda: sparql_get(server, PATHOLOGICAL[0]), slow) for _ in range(4)]
     time.sleep(0.5)
-    clean(call(server, "GET", "/id/site/erfurt"), 200, bound=2.5)  # pages need no worker
+    clean(call(server, "GET", "/id/site/erfurt"), 200, bound=2.5)  # pages need no query thread
     for thread in threads:
         thread.join(3 * BOUND)
     assert len(slow) == 4
@@ -306,5 +306,5 @@ def test_more_runaways_than_workers_get_503_with_retry_after_and_pages_still_ans
         clean(answer, 503, "", bound=3 * BOUND)
         assert answer.headers["retry-after"] == "3"
     assert any(b"busy" in a.body for a in slow) or all(b"stopped" in a.body for a in slow)
-    time.sleep(1.5)  # the killed workers are replaced
+    time.sleep(1.5)  # the serving process is replaced
     clean(call(server, "GET", "/-/queries/sites-by-state?format=csv&state=Sachsen"), 200, b"Sachsen", bound=BOUND)

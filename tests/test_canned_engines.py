@@ -25,8 +25,8 @@ from rdflib import RDF, XSD, BNode, Literal, URIRef
 from koko.config import load_config
 from koko.graph.namespace import KOKO
 from koko.sparql.canned import CannedQuery, bindings_for, list_canned
+from koko.sparql.execution import Job, execute
 from koko.sparql.reference import run
-from koko.sparql.workers import Job, execute
 
 CONFIG = load_config(environ={})
 BASE = CONFIG.base

@@ -19,9 +19,9 @@ from SPARQLWrapper import JSONLD as SW_JSONLD
 
 from asgi_call import asgi_call
 from helpers import Answer, call, sparql_get
+from koko.sparql.execution import Job, QueryTimeout, WorkersBusy, execute
 from koko.sparql.lexer import tokens
 from koko.sparql.protocol import ProtocolError, decode_fields, services
-from koko.sparql.workers import Job, WorkerCrashed, WorkersBusy, execute
 from koko.web.endpoint import TRUNCATED
 
 BASE = "https://w3id.org/koko-kg/id/"
@@ -383,7 +383,7 @@ def test_preflight_allows_get_post_and_the_protocol_headers(server):
     assert answer.headers["access-control-allow-headers"] == "Content-Type, Accept"
 
 
-class _FailingPool:
+class _FailingThreads:
     def __init__(self, error):
         self.error = error
 
@@ -392,7 +392,7 @@ class _FailingPool:
 
 
 def _asgi_get(app, target: str) -> tuple[int, dict[str, str], bytes]:
-    """One GET straight into the ASGI app, for a pool that fails on purpose."""
+    """One GET straight into the ASGI app, for query threads that fail on purpose."""
     path, _, query = target.partition("?")
     return asgi_call(app, {"method": "GET", "path": path, "query_string": query.encode(), "headers": []})
 
@@ -400,23 +400,24 @@ def _asgi_get(app, target: str) -> tuple[int, dict[str, str], bytes]:
 @pytest.mark.parametrize(
     ("error", "status", "retry"),
     [
-        (WorkerCrashed("the query worker stopped unexpectedly"), 500, None),
+        (QueryTimeout("the query took longer than 3 s and was stopped", 3), 503, "3"),
         (WorkersBusy("all query workers are busy", 3), 503, "3"),
+        (WorkersBusy("the server is stopping; try again shortly", 1), 503, "1"),
     ],
 )
-def test_pool_failures_map_to_500_and_503(published, error, status, retry):
+def test_unanswered_queries_are_503_with_retry_after(published, error, status, retry):
     from koko.pages.backend import embedded
     from koko.web.app import create_app
     from koko.web.config import ServerConfig
 
-    failing = dataclasses.replace(embedded(published), pool=_FailingPool(error))
+    failing = dataclasses.replace(embedded(published), threads=_FailingThreads(error))
     answer = _asgi_get(create_app(published, ServerConfig(), failing), "/sparql?query=ASK%7B%7D")
     assert answer[0] == status
     assert answer[1].get("retry-after") == retry
     assert str(error).encode() in answer[2]
 
 
-# --- the timeout: the worker is killed, other queries go on ----------------------------------------------------
+# --- the timeout: the query's process is replaced, other queries go on ------------------------------------------
 
 
 def _timed(send, into: dict, key: str) -> threading.Thread:
@@ -433,7 +434,7 @@ def _race(root: str) -> tuple:
     """A runaway query, and a light one sent while it runs; each answer with when it arrived."""
     answers: dict = {}
     slow = _timed(lambda: sparql_get(root, SLOW), answers, "slow")
-    time.sleep(0.2)  # the slow query holds its worker now
+    time.sleep(0.2)  # the slow query holds a query thread now
     light = _timed(lambda: sparql_get(root, SITES_PER_STATE), answers, "light")
     slow.join(30)
     light.join(30)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from helpers import call, fetch
+from koko.release.published import QUADS_FILE, ReleaseFiles
 from koko.web import etag
 
 REQUESTS = [
@@ -57,4 +58,5 @@ def test_a_timeout_or_error_carries_no_tag(server):
 
 
 def test_the_release_part_of_the_tag_names_the_data():
-    assert etag.release_tag(b"<urn:a> <urn:b> <urn:c> .\n") != etag.release_tag(b"<urn:a> <urn:b> <urn:d> .\n")
+    files = [ReleaseFiles({QUADS_FILE: f"<urn:a> <urn:b> <urn:{o}> .\n".encode()}) for o in "cd"]
+    assert etag.release_tag(files[0]) != etag.release_tag(files[1])

@@ -17,7 +17,7 @@ import pytest
 from helpers import koko
 from koko.config import load_config
 from koko.sparql.canned import bindings_for, list_canned
-from koko.sparql.workers import Job, execute
+from koko.sparql.execution import Job, execute
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = load_config(environ={})

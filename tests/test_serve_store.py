@@ -24,10 +24,10 @@ import pyoxigraph as ox
 import pytest
 
 from helpers import LocalHTTPServer, fetch, koko_process, sparql_get
-from koko.pages.backend import embedded
+from koko.pages.backend import indexed
 from koko.release.published import release_of
 from koko.site.static_site import resources
-from koko.sparql.workers import Job, QueryTimeout
+from koko.sparql.execution import Job, QueryTimeout
 from koko.store.backend import RemoteStore, StoreError, StoreUnavailable, connect
 from koko.store.credentials import credentials_from_env
 from koko.web.config import load_server_config
@@ -76,7 +76,7 @@ def both(server: str, from_store: str, path: str, accept: str | None = None):
 
 
 def test_every_resource_has_the_same_rdf_and_page_from_the_store(published, server, from_store) -> None:
-    iris = resources(linked_data_stub(published), embedded(published).index)
+    iris = resources(linked_data_stub(published), indexed(published).index)
     assert len(iris) == 2108
 
     def compare(iri: str) -> str | None:

@@ -17,6 +17,7 @@ import click
 from koko.cli.common import BASE, DATA, PROFILE, SOURCE, fail, refuse
 from koko.config import DEFAULT_PROFILE, Config, check_base, load_config
 from koko.errors import KokoError
+from koko.graph.profiles import check_profile
 from koko.release.build import NotConforming
 from koko.release.published import Published, publish_from_release, publish_from_source, release_of
 from koko.site import static_site
@@ -52,7 +53,16 @@ def release_to_publish(config: Config, data: Path | None, source: Path | None, p
     metavar="BYTES",
     help="Largest request body (a POSTed query); larger ones get 413 [default: 1048576, or $KOKO_MAX_BODY].",
 )
-@click.option("--workers", default=None, help="Query worker processes, each with its own copy of the data [default: 2].")
+@click.option(
+    "--workers",
+    default=None,
+    help="SPARQL queries evaluated at once by a serving process, in threads sharing its store [default: 2].",
+)
+@click.option(
+    "--processes",
+    default=None,
+    help="Serving processes, each with its own copy of the data: more use more cores, for a small release [default: 1].",
+)
 @click.option(
     "--allow-service",
     "service_allow",
@@ -85,6 +95,7 @@ def serve(
     max_rows: str | None,
     max_body: str | None,
     workers: str | None,
+    processes: str | None,
     service_allow: tuple[str, ...],
     store: str | None,
     public_url: str | None,
@@ -98,7 +109,8 @@ def serve(
     Pages for people at /, every IRI of the data under /id/ (HTML or RDF by content
     negotiation), the SPARQL 1.1 endpoint at /sparql (read-only), canned queries at
     /-/queries, the ontology at /ontology and the dataset description at
-    /.well-known/void. Nothing but this process is needed; Ctrl-C stops it.
+    /.well-known/void. Nothing else needs to run: this process serves through one serving process of
+    its own, replaced when a query runs past the timeout; Ctrl-C stops both.
     """
     try:
         settings = load_server_config(
@@ -109,6 +121,7 @@ def serve(
                 "max_rows": max_rows,
                 "max_body": max_body,
                 "workers": workers,
+                "processes": processes,
                 "service_allow": service_allow,
                 "store": store,
                 "public_url": public_url,
@@ -118,7 +131,10 @@ def serve(
         if settings.store is not None and source is not None:
             raise KokoError("--store and --source exclude each other: the store holds the data (--data may add downloads)")
         release = (
-            release_of(config, data, profile) if settings.store is not None else release_to_publish(config, data, source, profile)
+            # A release folder is loaded by the serving process (koko.web.serving), not here.
+            release_of(config, data, profile)
+            if settings.store is not None or (data is not None and source is None and check_profile(profile) == DEFAULT_PROFILE)
+            else release_to_publish(config, data, source, profile)
         )
     except NotConforming as exc:
         refuse(exc)
@@ -128,15 +144,15 @@ def serve(
         serving.serve(
             release,
             settings,
-            lambda url, backend: click.echo(
-                f"koko: serving {backend.triples} triples{_from(settings.store)} at {url} (SPARQL at {url}sparql); Ctrl-C stops",
+            lambda url, triples: click.echo(
+                f"koko: serving {triples} triples{_from(settings.store)} at {url} (SPARQL at {url}sparql); Ctrl-C stops",
                 err=True,
             ),
         )
     except KokoError as exc:
         fail(exc)
     except KeyboardInterrupt:
-        # uvicorn re-raises the Ctrl-C it caught once it has shut down; the workers are stopped by then.
+        # Ctrl-C: the serving processes are stopped by then.
         pass
     # Here after Ctrl-C or SIGTERM (systemd, docker stop): serving.serve returns only once stopped.
     click.echo("koko: stopped", err=True)

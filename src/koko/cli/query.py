@@ -19,10 +19,10 @@ from koko.graph.format_table import TRIPLE_FORMATS
 from koko.graph.prefixes import prefix_table
 from koko.sparql import embedded
 from koko.sparql.canned import CannedQuery, list_canned, resolve
+from koko.sparql.execution import Job, NoAnswer, QueryTimeout
 from koko.sparql.jobs import query_job
 from koko.sparql.output import SELECT_OUTPUTS, render
 from koko.sparql.protocol import FORMAT_NAMES
-from koko.sparql.workers import Job, PoolError, QueryTimeout
 
 #: The exit status of a query stopped at its --timeout (2 is bad input, 1 a failed check).
 EXIT_TIMEOUT = 3
@@ -181,7 +181,7 @@ def query(
     except QueryTimeout:
         click.echo(f"koko: error: the SPARQL endpoint {endpoint} did not answer within {timeout:g} s (--timeout)", err=True)
         sys.exit(EXIT_TIMEOUT)
-    except PoolError as exc:
+    except NoAnswer as exc:
         fail(KokoError(str(exc)))
     except KokoError as exc:
         fail(exc)

@@ -1,7 +1,7 @@
 """The one table of RDF and SPARQL result formats: names, extensions, media types, engine formats, labels.
 
 Export and the release writers (:mod:`koko.graph.formats`), ``koko query``, the SPARQL endpoint and
-its query workers, the linked-data pages, the dataset description, the static site and the remote
+its query threads, the linked-data pages, the dataset description, the static site and the remote
 store all look formats up here, so a format is named, typed and labelled the same everywhere.
 
 Each row is built on pyoxigraph's own format (:class:`pyoxigraph.RdfFormat`,
@@ -10,7 +10,7 @@ format are the engine's, and so are the media types of the result formats. Only 
 does not know is written here: our short names and their aliases, rdflib's plugin names, which
 formats carry named graphs, the EU file type, and the further media types a client may ask with.
 
-This module imports nothing but pyoxigraph: the query workers read it, and they start without rdflib.
+This module imports nothing but pyoxigraph: ``koko query`` reads it, and starts without rdflib.
 
 >>> [f.name for f in RDF_FORMATS], [f.name for f in TRIPLE_FORMATS]
 (['ttl', 'jsonld', 'nt', 'trig', 'nq', 'xml'], ['ttl', 'jsonld', 'nt', 'xml'])
@@ -36,7 +36,7 @@ from koko.errors import KokoError
 class RdfFormat:
     """An RDF serialisation, as the release, the command line and the server write it."""
 
-    name: str  # what --format, ?format= and a worker's job say
+    name: str  # what --format, ?format= and a query's job say
     engine: ox.RdfFormat  # pyoxigraph's format: the server parses and writes with it
     rdflib: str  # rdflib's plugin name: the release writers and `koko query --data` use rdflib
     quads: bool  # written with each statement's graph; the triple formats get the union of all graphs
@@ -64,7 +64,7 @@ class RdfFormat:
 class ResultFormat:
     """A SPARQL query results format (SELECT and ASK), as :mod:`koko.sparql.results` writes it."""
 
-    name: str  # what ?format=, `koko query --format` and a worker's job say; also a server download's suffix
+    name: str  # what ?format=, `koko query --format` and a query's job say; also a server download's suffix
     engine: ox.QueryResultsFormat
     synonyms: tuple[str, ...] = ()
     generic: tuple[str, ...] = ()

@@ -1,6 +1,6 @@
 """The prefixes of the release: one table, read by the graph builders, the pages and the query answers.
 
-Plain strings, no rdflib: ``koko query`` and the query workers shorten and declare IRIs with it and
+Plain strings, no rdflib: ``koko query`` and the server's query threads shorten and declare IRIs with it and
 start without importing rdflib.
 """
 

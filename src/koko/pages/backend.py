@@ -6,12 +6,12 @@ the same pages and answers (tests/test_serve_store.py compares them byte for byt
 - ``select``: the pages' own fixed queries (no parameters), over the union of the named graphs;
 - ``about``: an :class:`~koko.pages.describe.Index` holding at least what the pages show about some
   resources: their statements in both directions, a named graph's content, the evidence and
-  answers they link to, and the labels of everything mentioned;
+  answers they link to, and the labels of everything mentioned (:mod:`koko.pages.about`);
 - ``arun``: a client's query, with the server's timeout and row cap, from the event loop.
 
-:class:`Embedded` answers from memory: ``about`` is the index of the whole release, built
-once, and queries run in the killable worker processes (:mod:`koko.sparql.workers`). The remote kind
-is :class:`koko.store.backend.RemoteStore`.
+:class:`Embedded` answers from the release's one in-memory store: the pages' queries in the request's
+thread, clients' queries in :class:`~koko.sparql.execution.QueryThreads`. The remote kind is
+:class:`koko.store.backend.RemoteStore`.
 """
 
 from __future__ import annotations
@@ -22,9 +22,10 @@ from typing import Protocol
 
 import pyoxigraph as ox
 
+from koko.pages.about import StoreDescriber
 from koko.pages.describe import Index, index_of
 from koko.release.published import Published
-from koko.sparql.workers import Job, Outcome, WorkerPool
+from koko.sparql.execution import Job, Outcome, QueryThreads
 
 
 class Backend(Protocol):
@@ -54,12 +55,11 @@ class Backend(Protocol):
 
 
 @dataclass(frozen=True)
-class Embedded:
-    """The release in memory: the serving process's store for the pages, workers for the queries."""
+class Embedded(StoreDescriber):
+    """The release in memory: one store for the pages and, in threads, for clients' queries."""
 
     published: Published
-    index: Index
-    pool: WorkerPool | None  # None: pages only (the static site)
+    threads: QueryThreads | None  # None: pages only (the static site)
 
     @property
     def store(self) -> ox.Store:
@@ -76,16 +76,10 @@ class Embedded:
     def select(self, query: str) -> Sequence[ox.QuerySolution]:
         return union_select(self.store, query)
 
-    def about(self, iris: Collection[str], labelled: Collection[str] = (), labels: bool = True) -> Index:
-        return self.index
-
-    def with_labels(self, index: Index) -> Index:
-        return index
-
     async def arun(self, job: Job, timeout: float) -> Outcome:
-        if self.pool is None:
-            raise RuntimeError("this backend has no query workers")
-        return await self.pool.arun(job, timeout)
+        if self.threads is None:
+            raise RuntimeError("this backend runs no client queries")
+        return await self.threads.arun(job, timeout)
 
 
 def union_select(store: ox.Store, query: str) -> Sequence[ox.QuerySolution]:
@@ -95,6 +89,37 @@ def union_select(store: ox.Store, query: str) -> Sequence[ox.QuerySolution]:
     return list(answer)
 
 
-def embedded(published: Published, pool: WorkerPool | None = None) -> Embedded:
-    """Index the release (a few tens of milliseconds); queries go to ``pool``."""
-    return Embedded(published, index_of(published.nquads), pool)
+def embedded(published: Published, threads: QueryThreads | None = None) -> Embedded:
+    """The release's backend; clients' queries go to ``threads``."""
+    return Embedded(published, threads)
+
+
+@dataclass(frozen=True)
+class Indexed(Embedded):
+    """The release with an index of every statement, for a job that renders every page (the static site):
+    each page's :meth:`about` is then free, where two queries a page would add up over thousands of pages."""
+
+    index: Index
+
+    def about(self, iris: Collection[str], labelled: Collection[str] = (), labels: bool = True) -> Index:
+        return self.index
+
+    def with_labels(self, index: Index) -> Index:
+        return index
+
+
+def indexed(published: Published, threads: QueryThreads | None = None) -> Indexed:
+    """The release's backend with its whole index (a few tens of milliseconds for the release)."""
+    return Indexed(published, threads, index_of(published.nquads))
+
+
+#: Up to this many quads the server holds the pages' index beside the store (:func:`for_serving`).
+INDEX_LIMIT = 100_000
+
+
+def for_serving(published: Published, threads: QueryThreads, limit: int = INDEX_LIMIT) -> Embedded:
+    """The serving process's backend. A page's two store queries cost 2-3 ms of the GIL (docs/performance.md),
+    which an index of every statement answers in microseconds; the index takes about 600 bytes a quad and
+    8 s a million quads to build, so a release up to ``limit`` quads has one (the KoKo release:
+    18 thousand quads, 0.1 s), a larger one asks the store."""
+    return indexed(published, threads) if published.triples <= limit else embedded(published, threads)

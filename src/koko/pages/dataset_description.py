@@ -19,7 +19,6 @@ The server answers with it at ``/.well-known/void`` (:mod:`koko.web.void`).
 from __future__ import annotations
 
 import functools
-import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -325,7 +324,7 @@ def describe_dataset(
     t.add(period, DCAT + "startDate", ox.Literal(stats.period[0], datatype=ox.NamedNode(XSD + "gYear")))
     t.add(period, DCAT + "endDate", ox.Literal(stats.period[1], datatype=ox.NamedNode(XSD + "gYear")))
 
-    for name, (fmt, data) in dumps(published).items():
+    for name, fmt in dumps(published).items():
         node, checksum = f"{doc}#distribution/{name}", f"{doc}#checksum/{name}"
         url = root_url + urls.download(name).lstrip("/")
         t.add(node, a, DCAT + "Distribution")
@@ -343,7 +342,7 @@ def describe_dataset(
         t.add(node, DCAT + "downloadURL", url)
         t.add(node, DCAT + "mediaType", IANA + fmt.media_type)
         t.add(node, DCTERMS + "format", EU + "file-type/" + fmt.eu_file_type)
-        t.add(node, DCAT + "byteSize", _integer(len(data), "nonNegativeInteger"))
+        t.add(node, DCAT + "byteSize", _integer(published.files.size(name), "nonNegativeInteger"))
         t.add(node, DCTERMS + "license", LICENSE)
         t.add(node, SPDX + "checksum", checksum)
         t.add(checksum, a, SPDX + "Checksum")
@@ -351,7 +350,7 @@ def describe_dataset(
         t.add(
             checksum,
             SPDX + "checksumValue",
-            ox.Literal(hashlib.sha256(data).hexdigest(), datatype=ox.NamedNode(XSD + "hexBinary")),
+            ox.Literal(published.files.sha256(name), datatype=ox.NamedNode(XSD + "hexBinary")),
         )
 
     for cls, entities in stats.classes:
@@ -371,10 +370,10 @@ def describe_dataset(
     return t.triples()
 
 
-def dumps(published: Release) -> dict[str, tuple[RdfFormat, bytes]]:
+def dumps(published: Release) -> dict[str, RdfFormat]:
     """The release files that hold the whole dataset, by file name, in the format table's order."""
     names = {f"{RELEASE_NAME}.{fmt.extension}": fmt for fmt in RDF_FORMATS}
-    return {name: (fmt, published.files[name]) for name, fmt in names.items() if name in published.files}
+    return {name: fmt for name, fmt in names.items() if name in published.files}
 
 
 def serialise_description(triples: Iterable[ox.Triple], fmt: RdfFormat) -> bytes:

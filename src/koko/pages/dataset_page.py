@@ -56,10 +56,10 @@ def _page(
                 "name": name,
                 "format": fmt.label,
                 "media_type": fmt.media_type,
-                "size": len(data),
+                "size": published.files.size(name),
                 "url": urls.download(name),
             }
-            for name, (fmt, data) in dumps(published).items()
+            for name, fmt in dumps(published).items()
         ],
         "sparql_iri": root_url + urls.sparql.lstrip("/") if endpoint else None,
         "formats": [(f.name, f.label, f.media_type) for f in TRIPLE_FORMATS],

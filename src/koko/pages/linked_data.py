@@ -270,8 +270,8 @@ def size_label(size: int, lang: str) -> str:
 
 def downloads(ld: LinkedData) -> tuple[Download, ...]:
     return tuple(
-        Download(name, name.rpartition(".")[2], file_media_type(name), len(data), ld.urls.download(name))
-        for name, data in sorted(ld.release.files.items())
+        Download(name, name.rpartition(".")[2], file_media_type(name), ld.release.files.size(name), ld.urls.download(name))
+        for name in ld.release.files
     )
 
 

@@ -7,12 +7,12 @@
 
 Parameter values are bound as RDF terms (:func:`koko.sparql.canned.bindings_for`, then
 ``Job.substitutions``), never pasted into the query text; every query runs in the killable
-worker pool with the server's timeout and row cap.
+query threads with the server's timeout and row cap.
 
 Page building is pure: :func:`queries_page`, :func:`query_page` and :func:`sparql_page` take
-the release, the renderer, the language, the parameters and an :class:`~koko.sparql.workers.Outcome`
+the release, the renderer, the language, the parameters and an :class:`~koko.sparql.execution.Outcome`
 and return HTML, so the static-site writer can call them with outcomes from
-:func:`koko.sparql.workers.execute`. The handlers at the end only read the request, run the job and
+:func:`koko.sparql.execution.execute`. The handlers at the end only read the request, run the job and
 wrap the page in a response.
 """
 
@@ -40,8 +40,8 @@ from koko.pages.urls import Urls
 from koko.release.published import Release
 from koko.sparql import jobs
 from koko.sparql.canned import CannedQuery
+from koko.sparql.execution import Job, NoAnswer, Outcome
 from koko.sparql.protocol import Operation, Plan, ProtocolError, plan
-from koko.sparql.workers import Job, Outcome, PoolError
 
 RESERVED = ("lang", "format")
 """Query-string names that belong to the page, not to the canned query."""
@@ -89,7 +89,7 @@ def given_parameters(items: Iterable[tuple[str, str]]) -> dict[str, str]:
 
 
 def canned_job(published: Release, canned: CannedQuery, given: dict[str, str], max_rows: int, result_format: str = "json") -> Job:
-    """The worker job for a canned query (:func:`koko.sparql.jobs.canned_job`); raises :class:`KokoError`
+    """The job for a canned query (:func:`koko.sparql.jobs.canned_job`); raises :class:`KokoError`
     naming the parameter when a value does not fit its type."""
     return jobs.canned_job(canned, given, published.config.base, max_rows, result_format)
 
@@ -221,7 +221,7 @@ def check_query(published: Release, graphs: frozenset[str], text: str, allowed: 
 
 
 def sparql_job(published: Release, checked: Plan, max_rows: int) -> Job:
-    """The worker job for a checked free query, as the endpoint would run it, but answering in
+    """The job for a checked free query, as the endpoint would run it, but answering in
     SPARQL JSON (SELECT, ASK) or Turtle with our prefixes (CONSTRUCT, DESCRIBE)."""
     page = replace(checked, result_format="json", graph_format="ttl")
     return jobs.job_of(page, published.config.base, max_rows)
@@ -270,7 +270,7 @@ def sparql_page(
 # The handlers: read the request, run the job in the pool, wrap the page.
 
 
-def _retry(exc: PoolError) -> dict[str, str] | None:
+def _retry(exc: NoAnswer) -> dict[str, str] | None:
     return {"Retry-After": str(exc.retry_after)} if exc.retry_after else None
 
 
@@ -312,7 +312,7 @@ async def canned_query(request: Request) -> Response:
         return page(400, error=exc)
     try:
         outcome = await _run(request, job)
-    except PoolError as exc:
+    except NoAnswer as exc:
         if fmt in DOWNLOADS:
             return PlainTextResponse(f"{exc}\n", status_code=exc.status, headers=_retry(exc))
         return page(exc.status, error=str(exc), headers=_retry(exc))
@@ -347,7 +347,7 @@ async def sparql_form(request: Request) -> Response:
         return page(exc.status, error=exc.message)
     try:
         outcome = await _run(request, sparql_job(service.release, checked, service.settings.max_rows))
-    except PoolError as exc:
+    except NoAnswer as exc:
         return page(exc.status, error=str(exc), headers=_retry(exc))
     if outcome.kind == "error":
         return page(400 if outcome.malformed else 500, outcome)

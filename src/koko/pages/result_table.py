@@ -1,6 +1,6 @@
 """A query result as the pages show it: rows of cells that keep each term's kind.
 
-The query workers answer in SPARQL 1.1 Query Results JSON; :func:`result_table` reads that
+The query threads answer in SPARQL 1.1 Query Results JSON; :func:`result_table` reads that
 into a :class:`Table` whose cells know whether they hold an IRI (a link, via
 :meth:`koko.pages.urls.Urls.link`, shown as a prefixed name like ``site:erfurt``), a literal (with
 its language tag or datatype) or a blank node. Templates render the cells; nothing here
@@ -15,7 +15,7 @@ from typing import Literal, NotRequired, TypedDict
 
 from koko.graph.prefixes import prefix_table
 from koko.pages.urls import Urls
-from koko.sparql.workers import Outcome
+from koko.sparql.execution import Outcome
 
 XSD_NS = "http://www.w3.org/2001/XMLSchema#"
 

@@ -2,13 +2,14 @@
 
 Either built from the source exactly as ``koko build`` does (validated; a release that
 does not conform is refused) or read from a release folder that ``koko build`` wrote.
-The N-Quads file is the one the SPARQL workers load; pages ask their own fixed queries
-of ``store`` in the serving process.
+The N-Quads file is what the store is loaded from; the pages and clients' queries ask that one
+store. The files offered as downloads stay on disk when they come from a folder (:class:`ReleaseFiles`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import hashlib
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +26,56 @@ from koko.release.build import RELEASE_NAME, Knowledge, NotConforming, assemble,
 from koko.sparql.canned import CannedQuery, list_canned
 
 QUADS_FILE = f"{RELEASE_NAME}.nq"
+CHUNK = 1 << 20  # bytes a download is sent in
+
+
+class ReleaseFiles(Mapping[str, bytes]):
+    """A release's files by name: held in memory (built from the source), or read from a release folder
+    when asked, so that a server at a million quads does not keep every format of the data in memory
+    for the few who download it."""
+
+    def __init__(self, data: Mapping[str, bytes] | None = None, folder: Path | None = None):
+        self._data = dict(data or {})
+        self.folder = folder
+        names = self._data if folder is None else (p.name for p in folder.iterdir() if p.is_file() and _released(p.name))
+        self._names = tuple(sorted(names))
+        self._digests: dict[str, str] = {}
+
+    def __getitem__(self, name: str) -> bytes:
+        if name not in self._names:
+            raise KeyError(name)
+        return self._data[name] if self.folder is None else (self.folder / name).read_bytes()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+    def size(self, name: str) -> int:
+        return len(self._data[name]) if self.folder is None else (self.folder / name).stat().st_size
+
+    def sha256(self, name: str) -> str:
+        """The file's SHA-256 in hex, computed once (the dataset description gives it for every download)."""
+        if name not in self._digests:
+            sha = hashlib.sha256()
+            for piece in self.chunks(name):
+                sha.update(piece)
+            self._digests[name] = sha.hexdigest()
+        return self._digests[name]
+
+    def chunks(self, name: str) -> Iterator[bytes]:
+        """The file's bytes in pieces of :data:`CHUNK`, read as they are sent."""
+        if self.folder is None:
+            yield self[name]
+            return
+        with (self.folder / name).open("rb") as handle:
+            while piece := handle.read(CHUNK):
+                yield piece
+
+
+def _released(name: str) -> bool:
+    return name.startswith((RELEASE_NAME, "context"))
 
 
 @dataclass(frozen=True)
@@ -34,7 +85,7 @@ class Release:
     a release folder)."""
 
     config: Config
-    files: Mapping[str, bytes]
+    files: ReleaseFiles
     canned: tuple[CannedQuery, ...]
 
     @property
@@ -58,17 +109,22 @@ class Published(Release):
         return self.files[QUADS_FILE]
 
 
-def load_store(nquads: bytes) -> ox.Store:
-    """An in-memory Oxigraph store holding the release's named graphs."""
+def load_store(files: ReleaseFiles) -> ox.Store:
+    """An in-memory Oxigraph store holding the release's named graphs (read from the file, where there is one,
+    so that the N-Quads are never held in memory beside the store)."""
     store = ox.Store()
-    store.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
+    if files.folder is not None:
+        store.bulk_load(path=files.folder / QUADS_FILE, format=ox.RdfFormat.N_QUADS)
+    else:
+        store.bulk_load(files[QUADS_FILE], format=ox.RdfFormat.N_QUADS)
     return store
 
 
-def _published(config: Config, files: Mapping[str, bytes]) -> Published:
-    store = load_store(files[QUADS_FILE])
+def _published(config: Config, files: ReleaseFiles | Mapping[str, bytes]) -> Published:
+    files = files if isinstance(files, ReleaseFiles) else ReleaseFiles(files)
+    store = load_store(files)
     graphs = frozenset(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
-    return Published(config, dict(files), tuple(list_canned(config.queries)), store, graphs, len(store))
+    return Published(config, files, tuple(list_canned(config.queries)), store, graphs, len(store))
 
 
 def publish_from_source(config: Config, source: Path | None = None, profile: str = DEFAULT_PROFILE) -> Published:
@@ -84,13 +140,11 @@ def publish_knowledge(config: Config, knowledge: Knowledge) -> Published:
     return _published(config, release_files(config, knowledge.dataset))
 
 
-def read_release_folder(folder: Path) -> dict[str, bytes]:
-    """The files of a release folder written by ``koko build``, by name."""
+def read_release_folder(folder: Path) -> ReleaseFiles:
+    """The files of a release folder written by ``koko build``, by name, read when asked."""
     if not (folder / QUADS_FILE).is_file():
         raise KokoError(f"not a release folder: {QUADS_FILE} is missing (run koko build --out {folder})", folder)
-    return {
-        p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file() and p.name.startswith((RELEASE_NAME, "context"))
-    }
+    return ReleaseFiles(folder=folder)
 
 
 def release_of(config: Config, folder: Path | None, profile: str = DEFAULT_PROFILE) -> Release:
@@ -102,7 +156,8 @@ def release_of(config: Config, folder: Path | None, profile: str = DEFAULT_PROFI
             f"--profile {profile} cannot be applied to a remote --store, which serves what koko publish loaded: "
             f"load that profile into the store instead (koko build --profile {profile} --out DIR, then koko publish --data DIR)"
         )
-    return Release(config, read_release_folder(folder) if folder is not None else {}, tuple(list_canned(config.queries)))
+    files = read_release_folder(folder) if folder is not None else ReleaseFiles()
+    return Release(config, files, tuple(list_canned(config.queries)))
 
 
 def profiled_release(config: Config, folder: Path, profile: str) -> dict[str, bytes]:
@@ -124,7 +179,7 @@ def publish_from_release(config: Config, folder: Path, profile: str = DEFAULT_PR
     """Serve a release folder written by ``koko build`` (its N-Quads file is what is loaded), or,
     with another ``profile`` than the full one, that profile of it (not validated again, like
     the folder itself: ``koko build`` validated it, and the profile keeps the shapes)."""
-    files = read_release_folder(folder)
+    files: ReleaseFiles | dict[str, bytes] = read_release_folder(folder)
     if check_profile(profile) != DEFAULT_PROFILE:
         files = profiled_release(config, folder, profile)
     try:

@@ -22,7 +22,7 @@ from urllib.parse import unquote
 
 from koko.errors import KokoError
 from koko.graph.format_table import RDF_FORMATS, TRIPLE_FORMATS, result_format
-from koko.pages.backend import embedded
+from koko.pages.backend import indexed
 from koko.pages.dataset_description import describe_dataset as describe
 from koko.pages.dataset_description import serialise_description, statistics
 from koko.pages.dataset_page import description_page
@@ -45,7 +45,7 @@ from koko.pages.render import LANGUAGES, STATIC, make_renderer
 from koko.pages.urls import VOID_PATH, Urls
 from koko.release.build import write_atomically
 from koko.release.published import Published
-from koko.sparql.workers import Outcome, execute
+from koko.sparql.execution import Outcome, execute
 
 SUFFIX = {"de": "", "en": ".en"}
 #: The result files of each canned query (the last one's outcome is what its page shows): ``.csv`` and ``.srj``.
@@ -128,7 +128,7 @@ def site_files(published: Published, root_url: str | None = None) -> tuple[dict[
     root = root_url or default_root(published.config.base)
     urls = Urls(published.config.base)
     renderer = make_renderer(urls)
-    backend = embedded(published)
+    backend = indexed(published)
     ld = linked_data_of(published, renderer, backend)
     files: dict[str, bytes] = {}
     iris = resources(ld, backend.index)

@@ -1,9 +1,9 @@
 """``koko query`` on the embedded engine: data in a pyoxigraph store, each query run as the server runs it.
 
 One engine for the command line and the server: the command builds the same
-:class:`~koko.sparql.workers.Job` as the endpoint (:mod:`koko.sparql.jobs`), runs it with the workers'
-:func:`~koko.sparql.workers.execute` and so writes the same bytes. Only the process differs. The server
-runs queries in worker processes it can kill; a command is one process already, so the query runs in a
+:class:`~koko.sparql.execution.Job` as the endpoint (:mod:`koko.sparql.jobs`), runs it with the server's
+:func:`~koko.sparql.execution.execute` and so writes the same bytes. Only the process differs. The server
+replaces its serving process to end a runaway query; a command is one process already, so the query runs in a
 thread of its own and, past the timeout, the command reports it and ends, and the query ends with it
 (pyoxigraph has no cancel; it releases the GIL while it evaluates, so the waiting thread wakes on time).
 """
@@ -18,7 +18,7 @@ import pyoxigraph as ox
 from koko.errors import KokoError
 from koko.graph.format_table import RdfFormat, guess
 from koko.graph.untrusted import read_checked
-from koko.sparql.workers import Job, Outcome, execute
+from koko.sparql.execution import Job, Outcome, execute
 
 #: The release file ``--data FOLDER`` reads, quickest to parse first.
 RELEASE_FILES = ("koko.nq", "koko.trig")

@@ -1,5 +1,6 @@
-"""The query workers' jobs, built in one place for every door a query comes through: the SPARQL endpoint,
-the canned-query pages and ``koko query``. Built alike, the same query gives the same bytes through each.
+"""The jobs of the embedded engine (:mod:`koko.sparql.execution`), built in one place for every door a query
+comes through: the SPARQL endpoint, the canned-query pages and ``koko query``. Built alike, the same query gives
+the same bytes through each.
 """
 
 from __future__ import annotations
@@ -9,8 +10,8 @@ from collections.abc import Mapping
 from koko.errors import KokoError
 from koko.graph.prefixes import turtle_prefixes
 from koko.sparql.canned import CannedQuery, Term, bindings_for
+from koko.sparql.execution import Job
 from koko.sparql.protocol import Operation, Plan, ProtocolError, plan
-from koko.sparql.workers import Job
 
 
 def job_of(checked: Plan, base: str, max_rows: int, substitutions: Mapping[str, Term] | None = None) -> Job:
@@ -24,7 +25,7 @@ def job_of(checked: Plan, base: str, max_rows: int, substitutions: Mapping[str, 
         named_graphs=checked.named_graphs,
         substitutions=tuple((substitutions or {}).items()),
         max_rows=max_rows,
-        # Only a graph is written with prefixes; a SELECT's job travels to its worker without them.
+        # Only a graph is written with prefixes; a SELECT's job carries none.
         prefixes=turtle_prefixes(base) if checked.form not in ("select", "ask") else (),
         base_iri=base,
     )

@@ -1,4 +1,4 @@
-"""``koko query``'s output: a worker's :class:`~koko.sparql.workers.Outcome` written for the command line.
+"""``koko query``'s output: a worker's :class:`~koko.sparql.execution.Outcome` written for the command line.
 
 The data formats are the outcome's bytes as they are, the same bytes the endpoint sends for the same
 query (:mod:`koko.sparql.jobs`): SPARQL JSON, XML, CSV and TSV for SELECT and ASK, an RDF format for
@@ -13,8 +13,8 @@ from collections.abc import Sequence
 import pyoxigraph as ox
 
 from koko.errors import KokoError
+from koko.sparql.execution import SYNTAX_ERROR, Outcome
 from koko.sparql.results import Term
-from koko.sparql.workers import SYNTAX_ERROR, Outcome
 
 #: What ``koko query --format`` writes for SELECT and ASK: the table view for people, then the result
 #: formats of :data:`koko.graph.format_table.RESULT_FORMATS`.

@@ -70,10 +70,10 @@ UPDATE_FORMS = ("insert", "delete", "load", "clear", "create", "drop", "copy", "
 
 # Limits on what plan() reads, measured on pyoxigraph 0.5.13 by tests/test_abuse.py. Tokenizing costs
 # about 4 µs a token in the server process, holding the GIL, and asking the engine about one IRI about 40 µs: without
-# a cap a 1 MiB body took 4 s of CPU. The engine's parser and evaluator recurse: a worker died (stack overflow) from
+# a cap a 1 MiB body took 4 s of CPU. The engine's parser and evaluator recurse: the process died (stack overflow) from
 # 2,189 nested groups, 2,656 OPTIONAL or BIND in one group, 7,187 chained "+", 9,341 "!" or 12,000 triple patterns
-# (fewer already run past any timeout); the caps stay far below, so a query refused here would have crashed its worker
-# or nearly so.
+# (fewer already run past any timeout); the caps stay far below, so a query refused here would have crashed the serving
+# process (and all it was answering) or nearly so.
 MAX_TOKENS = 50_000
 MAX_ASKED = 1_000  # distinct <…> the engine is asked about (the fast path below answers the plain ones)
 MAX_DEPTH = 256  # nested { ( [
@@ -95,7 +95,7 @@ class Operation:
 
 @dataclass(frozen=True)
 class Plan:
-    """What the query workers are asked: graphs None mean the union of all named graphs."""
+    """What the engine is asked: graphs None mean the union of all named graphs."""
 
     query: str
     result_format: str
@@ -314,7 +314,7 @@ application/sparql-results+xml, text/csv, text/tab-separated-values, application
 
 def check_structure(text: str, found: Sequence[Token]) -> None:
     """Refuse (400) a query nested deeper than :data:`MAX_DEPTH`, with more than :data:`MAX_OPERATORS` operators
-    or :data:`MAX_PATTERNS` triple patterns: the engine recurses on each, and enough of them kill its worker.
+    or :data:`MAX_PATTERNS` triple patterns: the engine recurses on each, and enough of them kill the process.
 
     >>> check_structure("", list(tokens("ASK {" + " FILTER(!true)" * 3 + " }", "urn:x")))
     >>> check_structure("", list(tokens("ASK " + "{" * 300 + "}" * 300, "urn:x")))

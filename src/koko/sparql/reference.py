@@ -1,7 +1,7 @@
 """A canned or ad-hoc query answered by rdflib: the second engine the engine-agreement tests hold
 pyoxigraph's answers against, and the evaluator of the graph builder's own checks.
 
-Every user-facing query runs on pyoxigraph (:mod:`koko.sparql.embedded`, the server's workers). rdflib
+Every user-facing query runs on pyoxigraph (:mod:`koko.sparql.embedded`, the server's query threads). rdflib
 is slow on large joins and its REGEX is exponential (shared/design/security-notes.md); it stays here as
 an independent reading of the same SPARQL, on trusted queries only.
 """

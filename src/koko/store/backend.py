@@ -19,9 +19,9 @@ the public endpoint allows.
   The resources are bound as IRIs in VALUES blocks, never pasted as text.
 - **Client queries** (:meth:`RemoteStore.run`): parameters become a VALUES block
   (:mod:`koko.sparql.binding`), the base IRI a ``BASE`` declaration. The answer is read as a stream
-  and written by the same writers as an embedded answer (:func:`koko.sparql.workers.outcome_of`), so
+  and written by the same writers as an embedded answer (:func:`koko.sparql.execution.outcome_of`), so
   the row cap stops reading, and the deadline covers the whole answer, not each read. At most
-  ``slots`` queries are sent at once, as the embedded pool has that many workers.
+  ``slots`` queries are sent at once, as the embedded store evaluates that many (``--workers``).
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ import io
 import re
 import threading
 import time
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING, cast
 
@@ -39,11 +39,11 @@ import pyoxigraph as ox
 
 from koko.errors import KokoError
 from koko.graph.format_table import JSON_RESULTS
-from koko.pages.describe import LABEL_PROPERTIES, Index, index_of_quads, valid_iri
+from koko.pages.about import StoreDescriber
 from koko.sparql.binding import bind_values, term_text
+from koko.sparql.execution import Job, NoAnswer, Outcome, QueryTimeout, WorkersBusy, malformed, outcome_of
 from koko.sparql.lexer import tokens
 from koko.sparql.protocol import query_form
-from koko.sparql.workers import Job, Outcome, PoolError, QueryTimeout, WorkersBusy, malformed, outcome_of
 from koko.store.credentials import Credentials, credentials_from_env
 from koko.store.http import (
     Client,
@@ -58,51 +58,7 @@ from koko.store.query import GRAPH_ACCEPT, REMOTE_GRAPHS, RESULTS_JSON, endpoint
 if TYPE_CHECKING:
     from _typeshed import WriteableBuffer
 
-KOKO = "https://w3id.org/koko-kg/ontology#"
 _ABSOLUTE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")  # an IRI with a scheme: BASE leaves it as it is
-PROV = "http://www.w3.org/ns/prov#"
-#: Terms per VALUES block of a label query: long enough for a page, short enough for any store's URL limits.
-LABEL_BATCH = 500
-
-# A resource's statements both ways, a named graph's content, and what a page shows beside them:
-# the answers it gave, its figures (whether one is approximate), the evidence quoting or supporting
-# it, and where each quote was printed.
-# Each branch starts from its own VALUES block of the resources, so that every store can start
-# each branch from an index (one VALUES around a UNION is joined last by some planners).
-ABOUT_QUERY = f"""
-PREFIX koko: <{KOKO}>
-PREFIX prov: <{PROV}>
-PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
-SELECT ?s ?p ?o ?g WHERE {{
-  {{ VALUES ?s {{ $NODES }} GRAPH ?g {{ ?s ?p ?o }} }}
-  UNION {{ VALUES ?o {{ $NODES }} GRAPH ?g {{ ?s ?p ?o }} }}
-  UNION {{ VALUES ?g {{ $NODES }} GRAPH ?g {{ ?s ?p ?o }} }}
-  UNION {{ VALUES ?node {{ $NODES }} ?node koko:answer ?s . GRAPH ?g {{ ?s ?p ?o }} }}
-  UNION {{ VALUES ?node {{ $NODES }} ?node koko:figure ?s . GRAPH ?g {{ ?s ?p ?o }} }}
-  UNION {{
-    VALUES ?node {{ $NODES }} ?evidence ?link ?node ; a koko:Evidence ; rdf:subject ?subject .
-    ?subject koko:figure ?s . GRAPH ?g {{ ?s ?p ?o }}
-  }}
-  UNION {{ VALUES ?evidence {{ $NODES }} ?evidence rdf:subject ?subject . ?subject koko:figure ?s . GRAPH ?g {{ ?s ?p ?o }} }}
-  UNION {{ VALUES ?evidence {{ $NODES }} ?evidence rdf:subject ?s . GRAPH ?g {{ ?s koko:figure ?o }} BIND(koko:figure AS ?p) }}
-  UNION {{
-    VALUES ?node {{ $NODES }} ?evidence ?link ?node ; a koko:Evidence ; rdf:subject ?s .
-    GRAPH ?g {{ ?s koko:figure ?o }} BIND(koko:figure AS ?p)
-  }}
-  UNION {{ VALUES ?node {{ $NODES }} ?s ?link ?node ; a koko:Evidence . GRAPH ?g {{ ?s ?p ?o }} }}
-  UNION {{
-    VALUES ?node {{ $NODES }} ?evidence ?link ?node ; a koko:Evidence ; prov:wasQuotedFrom ?s .
-    GRAPH ?g {{ ?s koko:answerOf ?o }} BIND(koko:answerOf AS ?p)
-  }}
-  UNION {{
-    VALUES ?evidence {{ $NODES }} ?evidence prov:wasQuotedFrom ?s .
-    GRAPH ?g {{ ?s koko:answerOf ?o }} BIND(koko:answerOf AS ?p)
-  }}
-}}
-"""
-# The properties as a FILTER, not a second VALUES block: Oxigraph's server joined two VALUES
-# blocks first and took 4.7 s for 500 terms of a 1M-quad store, against 0.03 s this way.
-LABELS_QUERY = "SELECT ?s ?p ?o ?g WHERE { $VALUES GRAPH ?g { ?s ?p ?o } FILTER(?p IN ($PROPERTIES)) }"
 GRAPHS_QUERY = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
 SAMPLE_QUERY = "SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } FILTER(!isBlank(?s) && !isBlank(?o)) } LIMIT 1"
 UNION_HINT = (
@@ -115,18 +71,14 @@ class StoreUnavailable(KokoError):
     """A page's query failed at the store: 502 Bad Gateway (:mod:`koko.web.app`)."""
 
 
-class StoreError(PoolError):
+class StoreError(NoAnswer):
     """The store failed or could not be reached: 502 Bad Gateway for the client."""
 
     status = 502
 
 
-def _values(variable: str, terms: Iterable[ox.NamedNode | ox.Literal]) -> str:
-    return f"VALUES ?{variable} {{ {' '.join(term_text(t) for t in terms)} }}"
-
-
 @dataclass
-class RemoteStore:
+class RemoteStore(StoreDescriber):
     """A SPARQL endpoint holding the release; made by :func:`connect`."""
 
     url: str
@@ -163,36 +115,6 @@ class RemoteStore:
         if isinstance(answer, bool):
             raise StoreUnavailable(f"the SPARQL endpoint {self.url} answered a SELECT query with a boolean")
         return answer
-
-    def _quads(self, query: str) -> Iterator[ox.Quad]:
-        for row in self.select(query):
-            s, p, o, g = (row[name] for name in ("s", "p", "o", "g"))
-            if isinstance(p, ox.NamedNode) and isinstance(s, ox.NamedNode | ox.BlankNode) and o is not None:
-                yield ox.Quad(s, p, o, g if isinstance(g, ox.NamedNode) else ox.DefaultGraph())
-
-    def about(self, iris: Collection[str], labelled: Collection[str] = (), labels: bool = True) -> Index:
-        nodes = sorted({node for node in map(valid_iri, iris) if node is not None}, key=str)
-        terms = " ".join(term_text(node) for node in nodes)
-        quads = list(self._quads(ABOUT_QUERY.replace("$NODES", terms))) if nodes else []
-        if labels and (quads or labelled):  # an unknown resource needs no labels
-            quads += self._labels(quads, [ox.NamedNode(iri) for iri in labelled])
-        return index_of_quads(quads)
-
-    def with_labels(self, index: Index) -> Index:
-        quads = [quad for found in index.subjects.values() for quad in found]
-        return index_of_quads(quads + self._labels(quads, []))
-
-    def _labels(self, quads: list[ox.Quad], extra: list[ox.NamedNode]) -> list[ox.Quad]:
-        """The label statements of every IRI that ``quads`` mention, and of ``extra``."""
-        mentioned = set(extra)
-        for quad in quads:
-            mentioned |= {t for t in (quad.subject, quad.predicate, quad.object, quad.graph_name) if isinstance(t, ox.NamedNode)}
-        ordered = sorted(mentioned, key=str)
-        query = LABELS_QUERY.replace("$PROPERTIES", ", ".join(term_text(ox.NamedNode(p)) for p in LABEL_PROPERTIES))
-        found: list[ox.Quad] = []
-        for start in range(0, len(ordered), LABEL_BATCH):
-            found.extend(self._quads(query.replace("$VALUES", _values("s", ordered[start : start + LABEL_BATCH]))))
-        return found
 
     def run(self, job: Job, timeout: float) -> Outcome:
         deadline = time.monotonic() + timeout

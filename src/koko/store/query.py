@@ -30,7 +30,7 @@ from urllib.parse import urlsplit
 
 from koko.errors import KokoError
 from koko.graph.format_table import JSON_RESULTS, TURTLE, rdf_format
-from koko.sparql.workers import Job, Outcome
+from koko.sparql.execution import Job, Outcome
 from koko.store.credentials import Credentials, credentials_from_env
 from koko.store.http import ONCE, Client, check_port
 
@@ -60,7 +60,7 @@ def endpoint_client(credentials: Credentials | None, timeout: float) -> Client:
 
 def run_remote(url: str, job: Job, base: str, timeout: float, environ: Mapping[str, str] | None = None) -> Outcome:
     """A job (:func:`koko.sparql.jobs.query_job`) run on the endpoint at ``url``: the outcome as the embedded
-    engine would give it, or :class:`~koko.sparql.workers.QueryTimeout` past ``timeout``,
+    engine would give it, or :class:`~koko.sparql.execution.QueryTimeout` past ``timeout``,
     :class:`~koko.store.backend.StoreError` when the endpoint fails."""
     from koko.store.backend import RemoteStore  # it imports this module's constants
 

@@ -132,7 +132,7 @@ def create_app(release: Release, settings: ServerConfig, backend: Backend) -> St
     stats = statistics(backend.select, release.config.base)
     app.state.service = Service(release, settings, backend, urls, renderer, pages, stats)
     if isinstance(backend, Embedded):
-        app.release_tag = etag.release_tag(backend.published.nquads)
+        app.release_tag = etag.release_tag(backend.published.files)
     return app
 
 

@@ -1,7 +1,7 @@
 """The server's settings: one frozen dataclass from defaults < environment < flags.
 
 Every limit a public endpoint needs is here, named once: the query timeout, the row cap,
-the request-body cap, the number of query workers and the SERVICE allow-list (empty:
+the request-body cap, the number of queries evaluated at once and the SERVICE allow-list (empty:
 koko never connects anywhere); where the data is: the embedded store, or a remote store; and
 the public URL that absolute links are written under.
 """
@@ -27,6 +27,7 @@ class ServerConfig:
     max_rows: int = MAX_ROWS
     max_body: int = 1 << 20
     workers: int = 2
+    processes: int = 1  # serving processes, each with its own copy of the data (embedded store only)
     service_allow: tuple[str, ...] = ()
     data: Path | None = None
     store: str | None = None  # a remote SPARQL endpoint to serve from instead of the embedded store
@@ -40,6 +41,7 @@ ENVIRONMENT = {
     "max_rows": "KOKO_MAX_ROWS",
     "max_body": "KOKO_MAX_BODY",
     "workers": "KOKO_WORKERS",
+    "processes": "KOKO_PROCESSES",
     "service_allow": "KOKO_SERVICE_ALLOW",
     "store": "KOKO_STORE",
     "public_url": "KOKO_PUBLIC_URL",
@@ -97,7 +99,7 @@ def check(name: str, value: object, option: str) -> object:
         return _number(float, str(value), option, 0.1, 3600)
     if name in ("max_rows", "max_body"):
         return _number(int, str(value), option, 1, 10**9)
-    if name == "workers":
+    if name in ("workers", "processes"):
         return _number(int, str(value), option, 1, 64)
     if name == "service_allow":
         return _endpoints(value, option)  # type: ignore[arg-type]

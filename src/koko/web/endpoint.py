@@ -1,8 +1,8 @@
 """The SPARQL 1.1 Protocol endpoint at ``/sparql``: read-only, time-limited, never federated.
 
 Queries arrive as GET ``?query=``, as a form POST or as a direct ``application/sparql-query``
-POST (:mod:`koko.sparql.protocol` reads and checks them) and run in the killable query workers
-(:mod:`koko.sparql.workers`). The answers (docs/sparql-endpoint.md):
+POST (:mod:`koko.sparql.protocol` reads and checks them) and run in the serving process's query threads
+(:class:`koko.sparql.execution.QueryThreads`). The answers (docs/sparql-endpoint.md):
 
 - 200 with SPARQL results (JSON, XML, CSV, TSV) or RDF (Turtle, JSON-LD, N-Triples, RDF/XML),
   chosen by ``format`` or ``Accept``; a result cut at the row cap carries
@@ -10,8 +10,9 @@ POST (:mod:`koko.sparql.protocol` reads and checks them) and run in the killable
 - 303 to the query page for a browser that asks for ``/sparql`` without a query
 - 400 malformed request or query (the parser's message with its position), unknown graph;
   403 SPARQL Update or SERVICE; 406 no acceptable format; 413 body too large; 415 media type
-- 503 with ``Retry-After`` when the query outlives the timeout (its worker is killed) or all
-  workers are busy; 500 when the engine fails on a valid query or a worker dies
+- 503 with ``Retry-After`` when the query outlives the timeout (its serving process is replaced, which
+  ends it), every query place stays taken that long, or the server stops; 500 when the engine fails on a
+  valid query
 
 Every answer allows any origin (CORS), so that browser clients can query the data.
 
@@ -36,9 +37,9 @@ from starlette.types import Receive, Scope, Send
 
 from koko.graph import format_table
 from koko.graph.negotiate import accepts_html
+from koko.sparql.execution import SYNTAX_ERROR, NoAnswer, Outcome
 from koko.sparql.jobs import job_of
 from koko.sparql.protocol import ProtocolError, plan, read_operation
-from koko.sparql.workers import SYNTAX_ERROR, Outcome, PoolError
 from koko.web.security_headers import RAW_HEADERS
 
 TRUNCATED = "Koko-Result-Truncated"
@@ -71,8 +72,8 @@ def error_answer(status: int, message: str, retry_after: int | None = None) -> A
     return Answer(status, f"{message}\n".encode(), headers)
 
 
-def pool_error_answer(exc: PoolError) -> Answer:
-    """Timeout and busy workers are 503 (try again later, as Retry-After says), a dead worker 500."""
+def no_answer(exc: NoAnswer) -> Answer:
+    """Timeout, busy and stopping are 503 (try again later, as Retry-After says); a remote store's failure 502."""
     return error_answer(exc.status, str(exc), exc.retry_after)
 
 
@@ -132,8 +133,8 @@ async def answer(
     job = job_of(checked, base, settings.max_rows)
     try:
         outcome = await service.backend.arun(job, settings.timeout)
-    except PoolError as exc:
-        return pool_error_answer(exc)
+    except NoAnswer as exc:
+        return no_answer(exc)
     return outcome_answer(outcome, checked.result_format, checked.graph_format, settings.max_rows)
 
 

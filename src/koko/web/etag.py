@@ -15,14 +15,16 @@ import hashlib
 
 from starlette.types import Message, Scope, Send
 
+from koko.release.published import QUADS_FILE, ReleaseFiles
+
 #: The request headers an answer depends on besides its URL.
 VARYING = (b"accept", b"accept-language", b"host")
 STATIC = "/-/static/"
 
 
-def release_tag(nquads: bytes) -> str:
-    """The part of every tag that names the release."""
-    return hashlib.sha256(nquads).hexdigest()[:16]
+def release_tag(files: ReleaseFiles) -> str:
+    """The part of every tag that names the release: its N-Quads' digest (the one the dataset description gives)."""
+    return files.sha256(QUADS_FILE)[:16]
 
 
 def tag_of(release: str, scope: Scope) -> str | None:

@@ -1,59 +1,56 @@
 """Run the web application: ``koko serve`` in the foreground, or in a thread for tests and benchmarks.
 
-The listening socket is bound first, so a taken port is a clear error before anything
-starts; then the query workers start, and they are stopped when the server stops,
-whichever way it stops.
+The listening socket is bound first, so a taken port is a clear error before anything starts. On the
+embedded store the server is a supervisor and one serving process (:mod:`koko.web.supervisor`), which
+is replaced when a query runs away; in front of a remote store (``--store``), whose queries end by their
+own timeout, this process serves itself.
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import math
+import shutil
 import signal
 import socket
+import tempfile
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager
+from pathlib import Path
 from types import FrameType
 
 import uvicorn
 from starlette.types import ASGIApp
 
 from koko.errors import KokoError
-from koko.pages.backend import Backend, embedded
-from koko.release.published import Published, Release
-from koko.sparql.workers import WorkerPool
+from koko.release.published import QUADS_FILE, Release
 from koko.store.backend import connect
 from koko.web.app import create_app
 from koko.web.config import ServerConfig
+from koko.web.supervisor import Plan, Supervisor
 
-# Seconds the requests in flight get to finish once the server is told to stop (Ctrl-C, SIGTERM). Pages and
-# most queries take milliseconds; a long query is cut off instead of holding the stop up to the query timeout,
-# and the whole stop stays well inside docker's 10 s before SIGKILL.
+# Seconds the requests in flight get to finish once a serving process is told to stop (Ctrl-C, SIGTERM, its
+# replacement serves). Pages and most queries take milliseconds; a long query is cut off instead of holding
+# the stop up to the query timeout, and the whole stop stays well inside docker's 10 s before SIGKILL.
 GRACE = 2.0
 
 
 class _Server(uvicorn.Server):
-    """uvicorn's server, which calls ``stopped`` when the grace period of a shutdown is over."""
+    """uvicorn's server, which calls ``started`` once it accepts connections."""
 
-    def __init__(self, config: uvicorn.Config, stopped: Callable[[], None]):
+    def __init__(self, config: uvicorn.Config, started: Callable[[], None]):
         super().__init__(config)
-        self._stopped = stopped
+        self._started = started
 
-    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
-        # A request still waiting for a worker would hold the shutdown until its query's timeout (uvicorn waits
-        # for it, then asyncio.run for its thread). Stopping the workers when the grace period ends answers it
-        # at once, with an error, before uvicorn's own later deadline would cancel it with a traceback in the log.
-        timer = asyncio.get_running_loop().call_later(GRACE, self._stopped)
-        try:
-            await super().shutdown(sockets)
-        finally:
-            timer.cancel()
-        self._stopped()
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets)
+        if self.started:
+            self._started()
 
 
-def _uvicorn(app: ASGIApp, stopped: Callable[[], None] = lambda: None) -> uvicorn.Server:
+def uvicorn_server(app: ASGIApp, started: Callable[[], None] = lambda: None, drain: float = GRACE) -> uvicorn.Server:
+    """uvicorn for ``app``; ``started`` is called once it accepts connections, and the requests in flight at a stop
+    get ``drain`` seconds before uvicorn itself cancels them (a backstop: koko.web.serving ends them first)."""
     config = uvicorn.Config(
         app,
         log_level="warning",
@@ -64,15 +61,10 @@ def _uvicorn(app: ASGIApp, stopped: Callable[[], None] = lambda: None) -> uvicor
         lifespan="off",
         limit_concurrency=1000,
         timeout_keep_alive=5,
-        # A backstop for what the workers do not hold (--store), in the whole seconds uvicorn takes.
-        timeout_graceful_shutdown=math.ceil(GRACE) + 3,
+        # Whole seconds, as uvicorn takes them. Cancelled by uvicorn, a request would get a 500 and a traceback.
+        timeout_graceful_shutdown=math.ceil(drain) + 3,
     )
-    return _Server(config, stopped)
-
-
-def _stop_workers(backend: Backend) -> Callable[[], None]:
-    pool = getattr(backend, "pool", None)  # the embedded store's; a remote store's requests end by their own timeout
-    return pool.close if isinstance(pool, WorkerPool) else lambda: None
+    return _Server(config, started)
 
 
 class _Terminated(Exception):
@@ -104,34 +96,53 @@ def root_url(sock: socket.socket) -> str:
 
 
 @contextlib.contextmanager
-def _embedded(published: Published, workers: int) -> Iterator[Backend]:
-    with WorkerPool(published.nquads, workers) as pool:
-        yield embedded(published, pool)
+def _release_folder(release: Release) -> Iterator[Path]:
+    """A folder holding the release's files, for serving processes to load: its own, or a temporary one
+    for a release built in memory (from the source, or with another profile), removed afterwards."""
+    if release.files.folder is not None:
+        yield release.files.folder
+        return
+    folder = Path(tempfile.mkdtemp(prefix="koko-serve-"))
+    try:
+        for name in release.files:
+            (folder / name).write_bytes(release.files[name])
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
-def backend_for(release: Release, settings: ServerConfig) -> AbstractContextManager[Backend]:
-    """The data to serve: the remote store of ``settings.store`` (checked now), or the release in the
-    embedded store with ``settings.workers`` query workers (stopped on exit)."""
-    if settings.store is not None:
-        return contextlib.nullcontext(connect(settings.store, release.config.base, settings.timeout, settings.workers))
-    if not isinstance(release, Published):
+@contextlib.contextmanager
+def _supervised(release: Release, settings: ServerConfig, sock: socket.socket) -> Iterator[tuple[Supervisor, int]]:
+    """The supervisor with its first serving process up: it and the number of triples served; all stopped on exit."""
+    if QUADS_FILE not in release.files:
         raise KokoError("nothing to serve: give a release or a store")
-    return _embedded(release, settings.workers)
+    with _release_folder(release) as folder:
+        supervisor = Supervisor(Plan(release.config, folder, settings), sock, GRACE)
+        try:
+            triples = supervisor.start()
+            yield supervisor, triples
+        finally:
+            supervisor.close()
 
 
-def serve(release: Release, settings: ServerConfig, announce: Callable[[str, Backend], None]) -> None:
-    """Serve until interrupted; ``announce`` is told the root URL and the backend once the socket is bound.
+def serve(release: Release, settings: ServerConfig, announce: Callable[[str, int], None]) -> None:
+    """Serve until interrupted; ``announce`` is told the root URL and the number of triples once serving.
 
-    Returns once SIGTERM has stopped the server and its workers; Ctrl-C raises KeyboardInterrupt after the same."""
+    Returns once SIGTERM has stopped the server; Ctrl-C raises KeyboardInterrupt after the same."""
     sock = bind(settings)
-    # uvicorn catches SIGTERM while it runs, shuts down, then raises the signal again with the handler it found:
-    # Python's default would kill the process there (exit -15, no message) with the workers still running.
-    # Ours unwinds instead, through the pool's exit, which kills the workers.
+    # uvicorn (serving here in front of a remote store) catches SIGTERM, shuts down, then raises the signal
+    # again with the handler it found: Python's default would kill the process there (exit -15, no message).
+    # Ours unwinds instead, through the supervisor's close, which stops the serving processes.
     previous = signal.signal(signal.SIGTERM, _terminate)
     try:
-        with backend_for(release, settings) as backend:
-            server = _uvicorn(create_app(release, settings, backend), _stop_workers(backend))
-            announce(root_url(sock), backend)
+        if settings.store is None:
+            with _supervised(release, settings, sock) as (supervisor, triples):
+                announce(root_url(sock), triples)
+                supervisor.watch()
+        else:
+            backend = connect(settings.store, release.config.base, settings.timeout, settings.workers)
+            server = uvicorn_server(create_app(release, settings, backend))
+            announce(root_url(sock), backend.triples)
             server.run(sockets=[sock])
     except _Terminated:
         pass
@@ -142,12 +153,22 @@ def serve(release: Release, settings: ServerConfig, announce: Callable[[str, Bac
 
 @contextlib.contextmanager
 def running(release: Release, settings: ServerConfig) -> Iterator[str]:
-    """A server in a background thread (``settings.port`` 0: a free port); yields its root URL
-    (``http://127.0.0.1:PORT/``) and stops it, workers included, on exit."""
+    """A server run from a background thread (``settings.port`` 0: a free port); yields its root URL
+    (``http://127.0.0.1:PORT/``) and stops it, serving processes included, on exit."""
     sock = bind(settings)
     try:
-        with backend_for(release, settings) as backend:
-            server = _uvicorn(create_app(release, settings, backend))
+        if settings.store is None:
+            with _supervised(release, settings, sock) as (supervisor, _):
+                thread = threading.Thread(target=supervisor.watch, daemon=True)
+                thread.start()
+                try:
+                    yield root_url(sock)
+                finally:
+                    supervisor.request_stop()
+                    thread.join(10)
+        else:
+            backend = connect(settings.store, release.config.base, settings.timeout, settings.workers)
+            server = uvicorn_server(create_app(release, settings, backend))
             thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
             thread.start()
             try:

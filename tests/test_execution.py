@@ -1,20 +1,18 @@
-"""The query workers: results as the engine reads them back, row caps, and killed runaway queries."""
+"""One query on the embedded engine: results as the engine reads them back, row caps, and the query threads' deadlines."""
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
-import pickle
-import signal
 import time
 
 import pyoxigraph as ox
 import pytest
 
 from koko.graph.format_table import RESULT_FORMATS
-from koko.sparql import workers
+from koko.sparql.execution import Job, QueryThreads, QueryTimeout, WorkersBusy, execute
 from koko.sparql.results import write_boolean, write_solutions
-from koko.sparql.workers import Job, QueryTimeout, WorkerPool, execute
 
 KOKO = "PREFIX koko: <https://w3id.org/koko-kg/ontology#>\n"
 SITES_BY_STATE = (
@@ -24,18 +22,31 @@ SITES_BY_STATE = (
   ?s <http://www.w3.org/2000/01/rdf-schema#label> ?state FILTER(lang(?state) = "de")
 } GROUP BY ?state ORDER BY ?state"""
 )
+# Every statement with every other one, twice: 15.6 million rows over the store below, about 1.5 s on this machine,
+# so that a runaway in the test's own process still ends.
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 OX_RESULTS = {"json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML, "tsv": ox.QueryResultsFormat.TSV}
 
 
-@pytest.fixture(scope="module")
-def pool(published):
-    with WorkerPool(published.nquads, 2) as workers:
-        yield workers
+@pytest.fixture
+def threads(published):
+    pool = QueryThreads(published.store, 2)
+    yield pool
+    pool.close()
 
 
-def test_sites_per_state_come_back_from_a_worker(pool) -> None:
-    outcome = pool.run(Job(SITES_BY_STATE), timeout=10)
+@pytest.fixture
+def small_store() -> ox.Store:
+    """250 statements: the runaway query over them ends by itself after a second or two."""
+    store = ox.Store()
+    store.bulk_load(
+        b"".join(f"<urn:s{i}> <urn:p> <urn:o{i}> <urn:g> .\n".encode() for i in range(250)), format=ox.RdfFormat.N_QUADS
+    )
+    return store
+
+
+def test_sites_per_state_come_back_from_a_query_thread(threads) -> None:
+    outcome = threads.run(Job(SITES_BY_STATE), timeout=10)
     rows = json.loads(outcome.body)["results"]["bindings"]
     assert [(r["state"]["value"], r["sites"]["value"]) for r in rows] == [
         ("Sachsen", "7"),
@@ -113,36 +124,82 @@ def test_oxigraph_substitutes_only_projected_variables(published) -> None:
     assert "?site" in outcome.error
 
 
-def test_a_runaway_query_is_stopped_and_its_worker_replaced(published) -> None:
-    with WorkerPool(published.nquads, 1) as single:
+def test_a_runaway_query_is_answered_at_its_deadline_and_reported_while_the_other_thread_answers(small_store) -> None:
+    reported: list[float] = []
+    pool = QueryThreads(small_store, 2, runaway=lambda: reported.append(time.monotonic()))
+
+    async def race() -> tuple[BaseException | None, float, int]:
         started = time.monotonic()
-        with pytest.raises(QueryTimeout, match="longer than 1 s"):
-            single.run(Job(RUNAWAY), timeout=1)
-        assert time.monotonic() - started < 5
-        # The only worker was killed; its replacement answers.
-        outcome = single.run(Job(SITES_BY_STATE), timeout=10)
-        assert b"Sachsen-Anhalt" in outcome.body
+        slow = asyncio.ensure_future(pool.arun(Job(RUNAWAY), timeout=0.3))
+        light = await pool.arun(Job("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"), timeout=5)
+        error = (await asyncio.gather(slow, return_exceptions=True))[0]
+        return error, time.monotonic() - started, json.loads(light.body)["results"]["bindings"][0]["n"]["value"]
 
-
-def test_closing_the_pool_ends_its_processes(published) -> None:
-    single = WorkerPool(published.nquads, 1)
-    process = next(iter(single._all)).process
-    single.close()
-    assert process.poll() is not None
-
-
-def test_a_worker_whose_pool_died_mid_query_ends_itself(published) -> None:
-    """A killed server cannot kill its workers: one left running a runaway query (seen spinning for an hour
-    after its test run was killed) ends itself once the query's timeout and ORPHAN_GRACE have passed."""
-    worker = workers._Worker(published.nquads)
-    worker.sock.setblocking(True)
-    worker.sock.sendall(workers._frame(pickle.dumps((Job(RUNAWAY), 0.5))))
-    worker.sock.close()  # the pool is gone: nothing will read the answer or kill the process
-    started = time.monotonic()
     try:
-        worker.process.wait(timeout=30)
+        error, took, statements = asyncio.run(race())
     finally:
-        if worker.process.poll() is None:
-            worker.process.kill()
-    assert worker.process.returncode == -signal.SIGALRM
-    assert time.monotonic() - started < 0.5 + workers.ORPHAN_GRACE + 5
+        pool.close()
+    assert isinstance(error, QueryTimeout)
+    assert "longer than 0.3 s" in str(error)
+    assert took < 1.0  # answered at the deadline, not when the engine ends (about 1.5 s)
+    assert statements == "250"
+    assert len(reported) == 1  # the serving process is told once, so that it can be replaced
+
+
+def test_a_query_that_finds_no_free_thread_is_busy_not_a_runaway(small_store) -> None:
+    reported: list[bool] = []
+    pool = QueryThreads(small_store, 1, runaway=lambda: reported.append(True))
+
+    async def queue() -> BaseException | None:
+        slow = asyncio.ensure_future(pool.arun(Job(RUNAWAY), timeout=30))
+        await asyncio.sleep(0.1)
+        waiting = await asyncio.gather(pool.arun(Job("ASK {}"), timeout=0.3), return_exceptions=True)
+        await slow  # ends by itself within its timeout
+        return waiting[0]
+
+    try:
+        error = asyncio.run(queue())
+    finally:
+        pool.close()
+    assert isinstance(error, WorkersBusy)
+    assert error.retry_after == 1
+    assert reported == []
+
+
+def test_stopping_answers_the_waiting_requests_with_try_again(small_store) -> None:
+    pool = QueryThreads(small_store, 1)
+
+    async def stop_while_waiting() -> list[BaseException | object]:
+        asked = [asyncio.ensure_future(pool.arun(Job(q), timeout=30)) for q in (RUNAWAY, "ASK {}")]
+        await asyncio.sleep(0.2)
+        pool.stop()
+        return await asyncio.gather(*asked, return_exceptions=True)
+
+    try:
+        started = time.monotonic()
+        answers = asyncio.run(stop_while_waiting())
+        took = time.monotonic() - started
+    finally:
+        pool.close()
+    assert all(isinstance(a, WorkersBusy) for a in answers)
+    assert [str(a).split(";")[0] for a in answers] == ["the server stopped before the query ended", "the server is stopping"]
+    assert took < 1.0
+
+
+def test_a_runaway_gives_up_its_place_so_the_next_query_is_answered_at_once(small_store) -> None:
+    """One place: the runaway holds it until its deadline only; its thread runs on, a spare one takes the next job."""
+    pool = QueryThreads(small_store, 1)
+
+    async def after_a_runaway() -> tuple[BaseException | None, float, bytes]:
+        slow = await asyncio.gather(pool.arun(Job(RUNAWAY), timeout=0.3), return_exceptions=True)
+        started = time.monotonic()
+        light = await pool.arun(Job("ASK { <urn:s1> <urn:p> <urn:o1> }"), timeout=0.5)
+        return slow[0], time.monotonic() - started, light.body
+
+    try:
+        error, took, body = asyncio.run(after_a_runaway())
+    finally:
+        pool.close()
+    assert isinstance(error, QueryTimeout)
+    assert json.loads(body)["boolean"] is True
+    assert took < 0.5  # the runaway's engine goes on for a second more
