@@ -16,8 +16,9 @@ import pytest
 
 from helpers import sparql_get
 from koko.errors import KokoError
+from koko.pages.backend import INDEX_LIMIT
 from koko.web.config import load_server_config
-from koko.web.serve import GRACE, bind, root_url
+from koko.web.serve import AUTO_PROCESSES, GRACE, bind, processes_for, root_url
 from koko.web.serving import CUT_OFF
 from koko.web.supervisor import Plan, Supervisor, _Serving
 
@@ -155,3 +156,13 @@ def test_with_two_serving_processes_a_runaway_replaces_only_its_own(config, fold
         assert _until(lambda: _gone(ended))
         assert _states(root) == STATES
         assert supervisor.replaced == 1
+
+
+def test_the_release_gets_a_serving_process_per_core_and_a_large_one_a_single_one(folder, tmp_path: Path) -> None:
+    settings = load_server_config({"port": 0}, {})
+    assert processes_for(settings, folder) == min(os.cpu_count() or 1, AUTO_PROCESSES)
+    large = tmp_path / "large"
+    large.mkdir()
+    (large / "koko.nq").write_bytes(b"<urn:a> <urn:b> <urn:c> <urn:g> .\n" * (INDEX_LIMIT + 1))
+    assert processes_for(settings, large) == 1
+    assert processes_for(load_server_config({"port": 0, "processes": "3"}, {}), large) == 3

@@ -61,7 +61,8 @@ def release_to_publish(config: Config, data: Path | None, source: Path | None, p
 @click.option(
     "--processes",
     default=None,
-    help="Serving processes, each with its own copy of the data: more use more cores, for a small release [default: 1].",
+    help="Serving processes, each with its own copy of the data: more use more cores [default: one per core, at most 4, "
+    "for a release under 100,000 quads; else 1].",
 )
 @click.option(
     "--allow-service",
@@ -109,8 +110,8 @@ def serve(
     Pages for people at /, every IRI of the data under /id/ (HTML or RDF by content
     negotiation), the SPARQL 1.1 endpoint at /sparql (read-only), canned queries at
     /-/queries, the ontology at /ontology and the dataset description at
-    /.well-known/void. Nothing else needs to run: this process serves through one serving process of
-    its own, replaced when a query runs past the timeout; Ctrl-C stops both.
+    /.well-known/void. Nothing else needs to run: this process serves through serving processes of
+    its own, each replaced when a query runs past the timeout; Ctrl-C stops them all.
     """
     try:
         settings = load_server_config(

@@ -27,7 +27,7 @@ class ServerConfig:
     max_rows: int = MAX_ROWS
     max_body: int = 1 << 20
     workers: int = 2
-    processes: int = 1  # serving processes, each with its own copy of the data (embedded store only)
+    processes: int | None = None  # serving processes, each with its own store; None: koko.web.serve.processes_for
     service_allow: tuple[str, ...] = ()
     data: Path | None = None
     store: str | None = None  # a remote SPARQL endpoint to serve from instead of the embedded store

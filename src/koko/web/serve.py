@@ -9,7 +9,9 @@ own timeout, this process serves itself.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import math
+import os
 import shutil
 import signal
 import socket
@@ -23,6 +25,7 @@ import uvicorn
 from starlette.types import ASGIApp
 
 from koko.errors import KokoError
+from koko.pages.backend import INDEX_LIMIT
 from koko.release.published import QUADS_FILE, Release
 from koko.store.backend import connect
 from koko.web.app import create_app
@@ -111,12 +114,30 @@ def _release_folder(release: Release) -> Iterator[Path]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+#: Serving processes at most when their number is left to koko (:func:`processes_for`).
+AUTO_PROCESSES = 4
+
+
+def processes_for(settings: ServerConfig, folder: Path) -> int:
+    """How many serving processes: as configured, else one per core (at most :data:`AUTO_PROCESSES`) for a release
+    small enough for the pages' index (the Python part of a request holds a core per process: more processes
+    answer more requests), and one for a larger release, whose copies would cost more memory than cores help."""
+    if settings.processes is not None:
+        return settings.processes
+    quads = 0
+    with (folder / QUADS_FILE).open("rb") as nquads:
+        while quads <= INDEX_LIMIT and (chunk := nquads.read(1 << 20)):
+            quads += chunk.count(b"\n")
+    return min(os.cpu_count() or 1, AUTO_PROCESSES) if quads <= INDEX_LIMIT else 1
+
+
 @contextlib.contextmanager
 def _supervised(release: Release, settings: ServerConfig, sock: socket.socket) -> Iterator[tuple[Supervisor, int]]:
     """The supervisor with its first serving process up: it and the number of triples served; all stopped on exit."""
     if QUADS_FILE not in release.files:
         raise KokoError("nothing to serve: give a release or a store")
     with _release_folder(release) as folder:
+        settings = dataclasses.replace(settings, processes=processes_for(settings, folder))
         supervisor = Supervisor(Plan(release.config, folder, settings), sock, GRACE)
         try:
             triples = supervisor.start()

@@ -137,7 +137,7 @@ class Supervisor:
     def start(self) -> int:
         """Start the serving processes and wait until they serve; the number of triples they serve.
         :class:`KokoError` with the message of the first that cannot (a broken release folder)."""
-        first = [self._spawn() for _ in range(self._plan.settings.processes)]
+        first = [self._spawn() for _ in range(self._plan.settings.processes or 1)]
         while not all(serving.ready for serving in first):
             self._step()
         return self.triples
