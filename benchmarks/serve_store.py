@@ -2,7 +2,7 @@
 
 The same release, served twice on loopback:
 
-- embedded: `koko serve --data DIST` (the release in memory, queries in worker processes);
+- embedded: `koko serve --data DIST` (the release in memory in each serving process, queries in its threads);
 - store: `oxigraph load` of the release's N-Quads, `oxigraph serve-read-only --union-default-graph`,
   and `koko serve --store http://127.0.0.1:PORT/query --data DIST` in front of it.
 
@@ -19,9 +19,9 @@ two servers' answers must be byte-identical (checked once per kind, before timin
 With --quads, both servers serve that N-Quads file (a release folder holding only koko.nq) instead
 of the release; the brochure's resources are part of every generated graph, so the same requests
 apply. The time each server takes to answer its first request after starting is printed too (the
-embedded server loads the data into itself and each worker; the store's server only asks the
+embedded server loads the data into each serving process; the store's server only asks the
 store for its graphs and the dataset description's figures), and the resident memory of each
-server with its worker processes (`ps -g`), once it answers.
+server with every process under it, once it answers.
 
 oxigraph (the server binary of the Python package) is a test dependency: pip install -e '.[test]'.
 """
@@ -88,10 +88,19 @@ def latency(port: int, path: str, accept: str, count: int, warmup: int) -> tuple
     return statistics.median(times), statistics.quantiles(times, n=20)[18]
 
 
-def rss_mib(group: int) -> float:
-    """The resident memory of a process group: a server with its query workers."""
-    listing = subprocess.run(["ps", "-o", "rss=", "-g", str(group)], capture_output=True, text=True).stdout
-    return sum(int(kib) for kib in listing.split()) / 1024
+def rss_mib(pid: int) -> float:
+    """The resident memory of a server and every process under it (koko's serving processes start sessions
+    of their own, so its process group alone would miss them)."""
+    kib, todo = 0, [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            status = Path(f"/proc/{current}/status").read_text()
+            todo += [int(c) for c in Path(f"/proc/{current}/task/{current}/children").read_text().split()]
+        except OSError:
+            continue
+        kib += next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")), 0)
+    return kib / 1024
 
 
 def main() -> None:

@@ -17,16 +17,16 @@ latency at p99.
 
 Every answer is recorded with its kind, status and latency (send to last body byte), and
 classed: ``expected`` (200 for a normal request; the refusals listed for each abusive one),
-``busy`` (503 while the workers are held by pathological queries: the documented answer to a
-full pool, counted apart from errors), or ``unexpected``. A 500, a body containing
+``busy`` (503 while every query place is held by pathological queries: the documented answer,
+counted apart from errors), or ``unexpected``. A 500, a body containing
 "Traceback", or a failed connection is printed with the request that caused it.
 
-Memory is the resident set of the server and its query workers (the server's descendants in
+Memory is the resident set of the supervisor and its serving processes (its descendants in
 /proc), sampled every ``--sample`` seconds: before the load, after ``--warmup`` seconds of
 load, at the end and at its maximum; the bound is that the end stays within ``--memory-bound``
 percent of the figure after warm-up.
 
-    python benchmarks/soak.py [--duration 300] [--clients 16] [--workers 2] [--timeout 2] [--json FILE]
+    python benchmarks/soak.py [--duration 300] [--clients 16] [--workers 2] [--processes 1] [--timeout 2] [--json FILE]
 """
 
 from __future__ import annotations
@@ -83,7 +83,7 @@ NORMAL = {
     "void": 3,
     "downloads": 4,
 }
-# Weights within the abusive share; the pathological queries are few, as each holds a worker until the timeout.
+# Weights within the abusive share; the pathological queries are few, as each holds a query place until the timeout.
 ABUSIVE = {
     "malformed": 3,
     "update": 3,
@@ -325,7 +325,7 @@ def client(job: Job) -> tuple[list[Record], list[str], float]:
 
 
 def rss_kib(pid: int, descendants: bool = True) -> tuple[int, list[int]]:
-    """Resident memory in KiB of ``pid`` and all its descendants (the query workers start sessions of
+    """Resident memory in KiB of ``pid`` and all its descendants (the serving processes start sessions of
     their own, so the process group alone would miss them), and the pids counted."""
     total, pids, todo = 0, [], [pid]
     while todo:
@@ -334,7 +334,7 @@ def rss_kib(pid: int, descendants: bool = True) -> tuple[int, list[int]]:
             status = Path(f"/proc/{current}/status").read_text()
             children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
         except OSError:
-            continue  # a worker killed by the timeout between listing and reading
+            continue  # a serving process that ended between listing and reading
         total += next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")), 0)
         pids.append(current)
         todo += [int(c) for c in children] if descendants else []
@@ -401,11 +401,12 @@ def summarise(records: list[Record], problems: list[str], elapsed: float, memory
 
 
 def memory_figures(samples: list[tuple[float, int, int, int]], start: float, warmup: float, bound: float, processes: int) -> dict:
-    """MiB of the server with its workers: idle (before any load), after warm-up, end, max; and the growth.
+    """MiB of the supervisor with its serving processes: idle (before any load), after warm-up, end, max; and the
+    growth.
 
-    A worker killed by the timeout is replaced by a fresh one, which is back to full size only once it has
-    loaded the release: the baseline and the end figure are taken from samples with every worker present
-    (``processes``), so that a replacement in progress does not pass for a shrinking server."""
+    A serving process that held a runaway query is replaced by a fresh one, which is back to full size only once
+    it has loaded the release: the baseline and the end figure are taken from samples with just the usual
+    ``processes`` (supervisor included), so that a swap in progress does not pass for a growing or shrinking server."""
     mib = 1024.0
     samples = [(t - start, *rest) for t, *rest in samples]  # seconds since the load started
     full = [s for s in samples if s[3] == processes] or samples
@@ -448,7 +449,7 @@ def report(summary: dict) -> None:
             f"  {statuses}"
         )
     print(
-        f"\nmemory (server + workers): idle {memory['idle_mib']} MiB, after warm-up {memory['after_warmup_mib']} MiB, "
+        f"\nmemory (all koko processes): idle {memory['idle_mib']} MiB, after warm-up {memory['after_warmup_mib']} MiB, "
         f"end {memory['end_mib']} MiB, max {memory['max_mib']} MiB; growth {memory['growth_mib']} MiB "
         f"({memory['growth_percent']} %, bound {memory['bound_percent']} %: {'held' if memory['bound_held'] else 'EXCEEDED'})"
     )
@@ -457,7 +458,7 @@ def report(summary: dict) -> None:
         f"{memory['server_process_after_warmup_mib']} MiB, end {memory['server_process_end_mib']} MiB, max "
         f"{memory['server_process_max_mib']} MiB; growth {memory['server_process_growth_percent']} %"
     )
-    print(f"memory baseline at {memory['after_warmup_at_s']} s, end at {memory['end_at_s']} s (samples with every worker up)")
+    print(f"memory baseline at {memory['after_warmup_at_s']} s, end at {memory['end_at_s']} s (samples with no swap in progress)")
     print(f"server stopped by SIGTERM: exit {summary['server_exit']} after {summary['server_stop_seconds']} s")
     print(
         f"500s: {summary['server_errors']}; "
@@ -472,6 +473,7 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=300.0, help="seconds of load")
     parser.add_argument("--clients", type=int, default=16, help="concurrent client processes, one connection each")
     parser.add_argument("--workers", type=int, default=2, help="koko serve --workers")
+    parser.add_argument("--processes", type=int, default=1, help="koko serve --processes")
     parser.add_argument(
         "--timeout",
         type=float,
@@ -494,7 +496,7 @@ def main() -> None:
     print(f"load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print(
         f"{args.clients} client processes for {args.duration:g} s, {args.abusive_share:.0%} abusive, seed {args.seed}; "
-        f"koko serve --workers {args.workers} --timeout {args.timeout:g}",
+        f"koko serve --workers {args.workers} --processes {args.processes} --timeout {args.timeout:g}",
         flush=True,
     )
     with tempfile.TemporaryDirectory() as tmp:
@@ -503,7 +505,7 @@ def main() -> None:
         catalogue = Catalogue.of(dist / "koko.nq", config.base)
         port = free_port()
         argv = [sys.executable, "-m", "koko", "serve", "--data", str(dist), "--port", str(port)]
-        argv += ["--workers", str(args.workers), "--timeout", f"{args.timeout:g}"]
+        argv += ["--workers", str(args.workers), "--processes", str(args.processes), "--timeout", f"{args.timeout:g}"]
         ready = Target("koko", port, "/-/static/koko.css", rows=None)
         with process("koko", argv, Path(tmp) / "koko.log", ready) as server:
             samples: list[tuple[float, int, int, int]] = []
@@ -534,7 +536,7 @@ def main() -> None:
         problems = [problem for _, found, *_ in done for problem in found]
         if "Traceback" in log:
             problems.append("server log: " + log[log.index("Traceback") :][:1500])
-        memory = memory_figures(samples, start_at, warmup, args.memory_bound, args.workers + 1)
+        memory = memory_figures(samples, start_at, warmup, args.memory_bound, args.processes + 1)
         summary = summarise(records, problems, elapsed, memory, args)
         summary["server_exit"], summary["server_stop_seconds"] = server.returncode, stopped
         summary["server_log_tail"] = log[-2000:]

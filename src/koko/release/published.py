@@ -46,6 +46,10 @@ class ReleaseFiles(Mapping[str, bytes]):
             raise KeyError(name)
         return self._data[name] if self.folder is None else (self.folder / name).read_bytes()
 
+    def __contains__(self, name: object) -> bool:
+        # Mapping's own would read the file (through __getitem__) to answer.
+        return name in self._names
+
     def __iter__(self) -> Iterator[str]:
         return iter(self._names)
 
