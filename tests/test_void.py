@@ -21,7 +21,7 @@ from rdflib import RDF, RDFS, BNode, Dataset, Graph, Literal, Namespace, URIRef
 from asgi_call import asgi_call
 from helpers import call, fetch
 from koko.graph.formats import FORMATS, lookup
-from koko.pages.dataset_description import describe_dataset, serialise_description
+from koko.pages.dataset_description import dataset_iri, describe_dataset, serialise_description
 
 VOID = Namespace("http://rdfs.org/ns/void#")
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
@@ -61,8 +61,8 @@ def description(turtle: bytes) -> Graph:
 
 
 @pytest.fixture(scope="module")
-def dataset(description: Graph, void_url: str) -> URIRef:
-    node = URIRef(void_url + "#dataset")
+def dataset(description: Graph, published) -> URIRef:
+    node = URIRef(dataset_iri(published.config.base))
     assert (node, RDF.type, VOID.Dataset) in description
     return node
 
@@ -200,11 +200,13 @@ def test_publisher_is_a_named_agent_and_the_licence_cc_by(description, dataset):
     publisher = description.value(dataset, DCTERMS.publisher)
     assert (publisher, RDF.type, FOAF.Agent) in description
     assert description.value(publisher, FOAF.name) == Literal("koko-kg contributors")
-    assert description.value(dataset, DCTERMS.license) == URIRef("https://creativecommons.org/licenses/by/4.0/")
+    assert description.value(dataset, DCTERMS.license) == URIRef(
+        "http://publications.europa.eu/resource/authority/licence/CC_BY_4_0"
+    )
 
 
 def test_source_is_the_brochure_of_the_data(description, dataset, release_triples):
-    source = description.value(dataset, DCTERMS.source)
+    source = description.value(dataset, URIRef("http://www.w3.org/ns/prov#wasDerivedFrom"))
     assert (source, RDF.type, KOKO.Brochure) in release_triples
     assert str(release_triples.value(source, DCTERMS.title)).startswith(BROCHURE_TITLE)
 

@@ -115,6 +115,16 @@ class Config:
         return self.root / "shapes" / "koko.shapes.ttl"
 
     @property
+    def plausibility_shapes(self) -> Path:
+        """Dates and figures the programme's facts make impossible; merged into the union pass with :attr:`shapes`."""
+        return self.root / "shapes" / "plausibility.shapes.ttl"
+
+    @property
+    def data_shapes(self) -> tuple[Path, Path]:
+        """The shapes files of the union pass, for :func:`koko.checks.validate.load_shapes`."""
+        return (self.shapes, self.plausibility_shapes)
+
+    @property
     def graph_shapes(self) -> Path:
         return self.root / "shapes" / "graphs.shapes.ttl"
 

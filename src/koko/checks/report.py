@@ -11,7 +11,7 @@ from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.namespace import SH
 from rdflib.term import Node
 
-from koko.checks.validate import Finding, Report
+from koko.checks.validate import Finding, Report, sh_iri
 
 FORMATS = ("text", "json", "ttl")
 
@@ -42,6 +42,16 @@ def _compact_iris(text: str, graph: Graph | None) -> str:
     return IRI_IN_TEXT.sub(compact, text)
 
 
+def _detail_lines(details: tuple[Finding, ...], prefixes: Graph | None, indent: str) -> list[str]:
+    """The sh:detail results under the result they explain, indented one step deeper per level."""
+    lines = []
+    for d in details:
+        value = f" value={_term(d.value, prefixes)}" if d.value is not None else ""
+        lines.append(f"{indent}  detail: {_term(d.focus, prefixes)} {d.path_text or '-'}{value} [{d.component}] {d.severity}")
+        lines += _detail_lines(d.details, prefixes, indent + "  ")
+    return lines
+
+
 def render_text(report: Report, prefixes: Graph | None = None, lang: str = "en") -> str:
     """Grouped by focus node; severity, path, value and message on each line; counts at the end."""
     lines: list[str] = []
@@ -53,9 +63,11 @@ def render_text(report: Report, prefixes: Graph | None = None, lang: str = "en")
             where = f" (graph {_term(f.graph, prefixes)})" if f.graph is not None else ""
             message = _compact_iris((f.message_de if lang == "de" else f.message) or f.message or f.message_de, prefixes)
             lines.append(f"  {f.severity:<9} {path}{value} [{f.component}]{where}\n            {message}")
+            lines += _detail_lines(f.details, prefixes, "    ")
     counts = report.counts()
     verdict = "conforms" if report.conforms else "does not conform"
-    lines.append(f"{verdict}: {counts['Violation']} violation(s), {counts['Warning']} warning(s), {counts['Info']} info(s)")
+    own = "".join(f", {n} {_term(URIRef(severity), prefixes)}" for severity, n in counts.items() if ":" in severity)
+    lines.append(f"{verdict}: {counts['Violation']} violation(s), {counts['Warning']} warning(s), {counts['Info']} info(s){own}")
     return "\n".join(lines) + "\n"
 
 
@@ -71,6 +83,7 @@ class FindingJson(TypedDict):
     message: str
     messageDe: str
     graph: str | None
+    details: list[FindingJson]
 
 
 def _finding_json(f: Finding) -> FindingJson:
@@ -84,6 +97,7 @@ def _finding_json(f: Finding) -> FindingJson:
         "message": f.message,
         "messageDe": f.message_de,
         "graph": str(f.graph) if f.graph is not None else None,
+        "details": [_finding_json(d) for d in f.details],
     }
 
 
@@ -102,19 +116,28 @@ def render_turtle(report: Report) -> str:
     for number, f in enumerate(report.findings, start=1):
         result = URIRef(f"urn:koko:validation-report:result-{number:05d}")
         graph.add((root, SH.result, result))
-        graph.add((result, RDF.type, SH.ValidationResult))
-        graph.add((result, SH.resultSeverity, SH[f.severity]))
-        graph.add((result, SH.focusNode, f.focus))
-        graph.add((result, SH.sourceConstraintComponent, SH[f.component]))
-        graph.add((result, SH.sourceShape, f.shape))
-        if f.path is not None:
-            graph.add((result, SH.resultPath, f.path))
-        if f.value is not None:
-            graph.add((result, SH.value, f.value))
-        for text, lang in ((f.message, "en"), (f.message_de, "de")):
-            if text:
-                graph.add((result, SH.resultMessage, Literal(text, lang=lang)))
+        _add_result(graph, result, f)
     return graph.serialize(format="turtle")
+
+
+def _add_result(graph: Graph, result: URIRef, f: Finding) -> None:
+    """One result and, under sh:detail, the results that caused it (IRIs numbered below their parent's)."""
+    graph.add((result, RDF.type, SH.ValidationResult))
+    graph.add((result, SH.resultSeverity, sh_iri(f.severity)))
+    graph.add((result, SH.focusNode, f.focus))
+    graph.add((result, SH.sourceConstraintComponent, sh_iri(f.component)))
+    graph.add((result, SH.sourceShape, f.shape))
+    if f.path is not None:
+        graph.add((result, SH.resultPath, f.path))
+    if f.value is not None:
+        graph.add((result, SH.value, f.value))
+    for text, lang in ((f.message, "en"), (f.message_de, "de")):
+        if text:
+            graph.add((result, SH.resultMessage, Literal(text, lang=lang)))
+    for number, detail in enumerate(f.details, start=1):
+        nested = URIRef(f"{result}-{number:03d}")
+        graph.add((result, SH.detail, nested))
+        _add_result(graph, nested, detail)
 
 
 LANGUAGES = ("en", "de")

@@ -8,15 +8,16 @@ Two passes, because SHACL sees one graph at a time:
 * the **graph contract** (``shapes/graphs.shapes.ttl``) runs on each named graph alone, so
   that it can require what each graph must carry by itself (its own provenance).
 
-A result of severity Violation makes the data non-conforming; Warning and Info are
-reported but do not.
+A result of severity Warning or Info is reported but leaves the data conforming; any other
+severity (Violation, or a shapes file's own, kept as its IRI) makes it non-conforming.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlparse
 from urllib.request import url2pathname
@@ -33,13 +34,18 @@ from rdflib.term import IdentifiedNode, Identifier, Node
 
 from koko.errors import KokoError
 from koko.graph.formats import read_turtle, union
-from koko.sparql.oxigraph import answer, store_of, with_prefixes
+from koko.sparql.lexer import tokens
+from koko.sparql.oxigraph import answer, store_of, to_ox, with_prefixes
 from koko.sparql.prepare import prepare
 
 INFERENCE = ("none", "rdfs", "owlrl")
-# Words that make a SPARQL engine fetch from elsewhere; refused wherever they appear in a shapes query.
-REMOTE = re.compile(r"(?<![?$\w])(SERVICE|FROM)\b", re.IGNORECASE)
+# Keywords that make a SPARQL engine fetch from elsewhere; refused wherever they are code in a shapes query.
+REMOTE = frozenset({"service", "from"})
 SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
+# Severities that leave the data conforming; SHACL lets a shapes file define others, which do not.
+LENIENT = frozenset({"Warning", "Info"})
+# Braces after these open a template or data, not a group graph pattern.
+_NOT_A_GROUP = frozenset({"values", "construct", "insert", "delete", "data"})
 
 # A SHACL rule's text and the namespaces it was parsed with: what a parsed query is kept under.
 _QueryKey = tuple[str, tuple[tuple[str, object], ...]]
@@ -49,21 +55,24 @@ _QueryKey = tuple[str, tuple[tuple[str, object], ...]]
 class Finding:
     """One validation result, flattened for reports and tests."""
 
-    severity: str  # Violation, Warning or Info
+    severity: str  # Violation, Warning or Info; the full IRI of a shapes file's own severity
     focus: Node
     path: Node | None
     value: Node | None
-    component: str  # local name, e.g. MinCountConstraintComponent
+    component: str  # local name, e.g. MinCountConstraintComponent; the full IRI of a shapes file's own
     shape: Node
     path_text: str  # the path in SPARQL property-path syntax, e.g. ^koko:site
     message: str  # English message (German in message_de when the shape gives one)
     message_de: str
     graph: IdentifiedNode | None  # the named graph (an IRI, or a blank node in a TriG file), for results of the per-graph pass
+    # sh:detail: the results that caused this one (of the shape an sh:node names), not results of their own
+    details: tuple[Finding, ...] = field(default=())
 
-    def sort_key(self) -> tuple[str, int, str, str, str, str, str]:
+    def sort_key(self) -> tuple[str, int, str, str, str, str, str, str]:
         return (
             str(self.focus),
             SEVERITY_ORDER.get(self.severity, 9),
+            self.severity,
             self.path_text,
             self.component,
             str(self.value or ""),
@@ -83,12 +92,13 @@ class Report:
 
     @property
     def conforms(self) -> bool:
-        return not any(f.severity == "Violation" for f in self.findings)
+        return all(f.severity in LENIENT for f in self.findings)
 
     def counts(self) -> dict[str, int]:
+        """Top-level results per severity: the three of SHACL always, a shapes file's own where used."""
         counts = {severity: 0 for severity in SEVERITY_ORDER}
         for finding in self.findings:
-            counts[finding.severity] += 1
+            counts[finding.severity] = counts.get(finding.severity, 0) + 1
         return counts
 
 
@@ -153,10 +163,13 @@ class NamingGraph(Graph):
         self.namespace_manager = RememberingNames(self, store)
 
 
-def load_shapes(path: Path) -> Graph:
-    """A shapes file; syntax errors name the file, the line and the column."""
+def load_shapes(path: Path, *more: Path) -> Graph:
+    """A shapes file, and ``more`` merged into the same graph (one pyshacl run for all of them);
+    syntax errors name the file, the line and the column."""
     graph = NamingGraph(URIRef(path.resolve().as_uri()))  # so that errors in its SPARQL can name the file
-    return read_turtle(graph, path, "shapes")
+    for each in (path, *more):
+        read_turtle(graph, each, "shapes")
+    return graph
 
 
 def _template(message: Literal) -> re.Pattern[str]:
@@ -214,25 +227,116 @@ def _required(report: Graph, result: Node, predicate: URIRef) -> Node:
     return value
 
 
+def sh_name(node: Node | None) -> str:
+    """A term of SHACL's namespace by its local name (Violation, MinCountConstraintComponent), any other
+    (a shapes file's own severity or constraint component) by its full IRI.
+
+    >>> sh_name(SH.Warning), sh_name(URIRef("http://example.org/MySeverity"))
+    ('Warning', 'http://example.org/MySeverity')
+    """
+    text = str(node)
+    return text.removeprefix(str(SH)) if text.startswith(str(SH)) else text
+
+
+def sh_iri(name: str) -> URIRef:
+    """The IRI of an :func:`sh_name` (a local name has no colon; an IRI always has one)."""
+    return URIRef(name) if ":" in name else SH[name]
+
+
 def _findings(report: Graph, shapes: Graph, graph_name: IdentifiedNode | None) -> list[Finding]:
-    found = []
-    for result in report.subjects(RDF.type, SH.ValidationResult):
-        severity = report.value(result, SH.resultSeverity)
-        component = report.value(result, SH.sourceConstraintComponent)
-        found.append(
-            Finding(
-                severity=str(severity).rsplit("#", 1)[-1],
-                focus=_required(report, result, SH.focusNode),
-                path=report.value(result, SH.resultPath),
-                value=report.value(result, SH.value),
-                component=str(component).rsplit("#", 1)[-1],
-                shape=_required(report, result, SH.sourceShape),
-                path_text=path_text(report, report.value(result, SH.resultPath)),
-                message=_message(report, shapes, result, "en"),
-                message_de=_message(report, shapes, result, "de"),
-                graph=graph_name,
-            )
-        )
+    """The report's top-level results, each with its sh:detail results nested inside it."""
+    root = report.value(predicate=RDF.type, object=SH.ValidationReport)
+    return [_finding(report, shapes, result, graph_name) for result in report.objects(root, SH.result)]
+
+
+def _finding(report: Graph, shapes: Graph, result: Node, graph_name: IdentifiedNode | None) -> Finding:
+    severity = _required(report, result, SH.resultSeverity)
+    component = _required(report, result, SH.sourceConstraintComponent)
+    details = [_finding(report, shapes, detail, graph_name) for detail in report.objects(result, SH.detail)]
+    return Finding(
+        severity=sh_name(severity),
+        focus=_required(report, result, SH.focusNode),
+        path=report.value(result, SH.resultPath),
+        value=report.value(result, SH.value),
+        component=sh_name(component),
+        shape=_required(report, result, SH.sourceShape),
+        path_text=path_text(report, report.value(result, SH.resultPath)),
+        message=_message(report, shapes, result, "en"),
+        message_de=_message(report, shapes, result, "de"),
+        graph=graph_name,
+        details=tuple(sorted(details, key=Finding.sort_key)),
+    )
+
+
+@dataclass(frozen=True)
+class _Scanned:
+    """What a shapes query's tokens say: whether it would fetch from elsewhere, its variables, its groups."""
+
+    remote: bool
+    variables: frozenset[str]
+    groups: tuple[int, ...]  # the offsets just after each "{" that opens a group graph pattern
+
+
+@lru_cache(maxsize=512)  # pyshacl asks the same texts for every focus node
+def _scan(text: str) -> _Scanned:
+    remote, variables, groups, previous = False, set(), [], ""
+    for token in tokens(text, "urn:koko:shapes"):  # the lexer, so that an IRI or string holding "from" is no keyword
+        word = token.text.lower() if token.kind == "word" else token.text
+        remote = remote or (token.kind == "word" and word in REMOTE)
+        if token.kind == "var":
+            variables.add(token.text[1:])
+        elif word == "{" and previous not in _NOT_A_GROUP:
+            groups.append(token.start + 1)
+        elif word == "select" and previous == "{":  # a sub-select: its own WHERE group takes the values
+            groups.pop()
+        elif word == "values":  # its "{" opens data, after the variables
+            previous = word
+            continue
+        if previous != "values" or word == "{":
+            previous = word
+    return _Scanned(remote, frozenset(variables), tuple(groups))
+
+
+def prebound(text: str, bindings: Mapping[str, object]) -> str | None:
+    """The query with each pre-bound variable bound at the start of every group, as SHACL pre-binding
+    requires (BIND, FILTER and nested groups see the value too). None when a value cannot be written
+    as SPARQL text (a blank node).
+
+    Oxigraph's substitutions only give a query an initial solution, which a FILTER or BIND in a
+    nested group never sees, and they refuse a variable missing from the projection. SHACL forbids
+    VALUES, MINUS and sub-selects that drop a pre-bound variable in these queries, so that one
+    VALUES per group is the same as replacing the variable everywhere.
+
+    >>> prebound("SELECT $this WHERE { { FILTER ($this = <urn:x>) } }", {"this": URIRef("urn:x")})
+    'SELECT $this WHERE { VALUES ?this { <urn:x> } { VALUES ?this { <urn:x> } FILTER ($this = <urn:x>) } }'
+    """
+    scanned = _scan(text)
+    values = []
+    for name, value in sorted(bindings.items()):
+        if str(name) not in scanned.variables:
+            continue
+        if not isinstance(value, URIRef | Literal):
+            return None
+        values.append(f" VALUES ?{name} {{ {to_ox(value)} }}")
+    block, pieces, last = "".join(values), [], 0
+    for offset in scanned.groups if block else ():
+        pieces += [text[last:offset], block]
+        last = offset
+    return "".join(pieces) + text[last:]
+
+
+def declared_prefixes(shapes: Graph) -> dict[str, str]:
+    """Every prefix the shapes graph declares (sh:declare, then its own bindings), for queries that use
+    a prefix of another node's sh:prefixes (through owl:imports, say) without declaring it."""
+    declared = sorted(
+        (str(prefix), str(namespace))
+        for declaration in shapes.objects(None, SH.declare)
+        for prefix in shapes.objects(declaration, SH.prefix)
+        for namespace in shapes.objects(declaration, SH.namespace)
+    )
+    found: dict[str, str] = {}
+    for prefix, namespace in [*declared, *sorted((str(p), str(n)) for p, n in shapes.namespaces())]:
+        found.setdefault(prefix, namespace)
     return found
 
 
@@ -242,10 +346,12 @@ class _DataGraph(NamingGraph):
     pyshacl asks rdflib for SHACL-SPARQL constraints and targets (and a few core checks) as
     query text. rdflib parses the text anew for every focus node and evaluates it in pure
     Python; the whole-graph rules alone took a second on the release. This graph answers
-    SELECT and ASK queries with an Oxigraph copy of itself instead, with SHACL pre-binding
-    done by Oxigraph's substitutions. Only this validation is affected; rdflib stays untouched.
+    SELECT and ASK queries with an Oxigraph copy of itself instead, the pre-bound values written
+    into the text (:func:`prebound`); rdflib answers what Oxigraph cannot be given (a blank node
+    pre-bound, a rule's CONSTRUCT). Only this validation is affected; rdflib stays untouched.
     A user's shapes file is data: a query that names a SERVICE or FROM would make a SPARQL
-    engine connect to it, so it is refused before it runs.
+    engine connect to it, so it is refused before it runs. pyshacl 0.40 can validate an
+    Oxigraph store itself, but did not finish the release in 300 s (issue 18).
     """
 
     def __init__(self, prepared: dict[_QueryKey, Query]) -> None:
@@ -253,6 +359,7 @@ class _DataGraph(NamingGraph):
         self._prepared = prepared  # rdflib's parsed queries, for what Oxigraph does not answer
         self._store: tuple[int, ox.Store] | None = None
         self.shapes_file = "the shapes"  # named in errors; set by _run
+        self.shapes_prefixes: dict[str, str] = {}  # set by _run
 
     def _oxigraph(self) -> ox.Store:
         # pyshacl may add inferred triples before it queries: rebuild when the graph grew.
@@ -272,21 +379,26 @@ class _DataGraph(NamingGraph):
     ) -> Result:
         if isinstance(query_object, str):
             where = f"{self.shapes_file} (a SPARQL constraint)"
-            if REMOTE.search(query_object):
+            if _scan(query_object).remote:
                 raise KokoError(
                     "SERVICE, FROM and FROM NAMED are refused in shapes; koko never connects to other endpoints", where
                 )
-            namespaces = dict(initNs or self.namespaces())
-            text = with_prefixes(query_object, namespaces)
-            try:
-                return answer(self._oxigraph(), text, initBindings or {})
-            except SyntaxError as exc:
-                raise KokoError(f"SPARQL syntax error: {exc}", where) from exc
-            except ValueError:  # CONSTRUCT or UPDATE (SHACL rules): rdflib, parsed once
-                key = (query_object, tuple(sorted(namespaces.items())))
-                if key not in self._prepared:
-                    self._prepared[key] = prepare(query_object, where, namespaces)
-                query_object = self._prepared[key]
+            namespaces = dict(initNs) if initNs else {**self.shapes_prefixes, **dict(self.namespaces())}
+            bound = prebound(query_object, initBindings or {})
+            if bound is not None:
+                try:
+                    return answer(self._oxigraph(), with_prefixes(bound, namespaces), {})
+                except SyntaxError:
+                    try:  # the shapes' own error, where they have one; else the VALUES were misplaced: rdflib binds
+                        ox.Store().query(with_prefixes(query_object, namespaces))
+                    except SyntaxError as exc:
+                        raise KokoError(f"SPARQL syntax error: {exc}", where) from exc
+                except ValueError:  # CONSTRUCT or UPDATE (SHACL rules)
+                    pass
+            key = (query_object, tuple(sorted(namespaces.items())))
+            if key not in self._prepared:  # rdflib: parsed once
+                self._prepared[key] = prepare(query_object, where, namespaces)
+            query_object = self._prepared[key]
         return super().query(query_object, processor, result, initNs, initBindings, use_store_provided, **kwargs)
 
 
@@ -297,6 +409,7 @@ def _shapes_file(shapes: Graph) -> str:
 
 def _run(data: _DataGraph, shapes: Graph, inference: str, ontology: Graph | None) -> Graph:
     data.shapes_file = _shapes_file(shapes)
+    data.shapes_prefixes = declared_prefixes(shapes)
     try:
         _, report, _ = _shacl(data, shapes, inference, ontology)
     except KokoError:

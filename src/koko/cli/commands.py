@@ -147,7 +147,7 @@ def _read_data(paths: tuple[Path, ...], config: Config, source: Path | None) -> 
     "--shapes",
     type=click.Path(path_type=Path),
     default=None,
-    help="Shapes for the union of all graphs [default: shapes/koko.shapes.ttl].",
+    help="Shapes for the union of all graphs [default: shapes/koko.shapes.ttl with shapes/plausibility.shapes.ttl].",
 )
 @click.option(
     "--graph-shapes",
@@ -195,7 +195,7 @@ def validate(
         dataset = _read_data(data, config, source)
         report = validate_dataset(
             dataset,
-            load_shapes(shapes or config.shapes),
+            load_shapes(shapes) if shapes else load_shapes(*config.data_shapes),
             load_shapes(graph_shapes or config.graph_shapes),
             inference=inference,
             ontology=reasoning.load_ontology(config) if inference != "none" else None,

@@ -63,7 +63,11 @@ def render_query_catalogue(queries: Path) -> str:
 SH = Namespace("http://www.w3.org/ns/shacl#")
 
 # What each shapes file is validated against; the heading of its section in the catalogue.
-SHAPES_FILE_SCOPES = {"koko.shapes.ttl": "union of all graphs", "graphs.shapes.ttl": "each named graph alone"}
+SHAPES_FILE_SCOPES = {
+    "koko.shapes.ttl": "union of all graphs",
+    "plausibility.shapes.ttl": "union of all graphs, with koko.shapes.ttl",
+    "graphs.shapes.ttl": "each named graph alone",
+}
 # More target classes than this are shown as a count ("28 classes").
 MAX_LISTED_CLASSES = 4
 _TARGETS = (SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf, SH.targetNode)
@@ -218,7 +222,7 @@ def targets(root: Path) -> dict[Path, str]:
     return {
         root / "docs" / "cli.md": render_cli_reference(),
         root / "docs" / "queries.md": render_query_catalogue(root / "queries"),
-        root / "docs" / "shape-catalogue.md": render_shape_catalogue([config.shapes, config.graph_shapes]),
+        root / "docs" / "shape-catalogue.md": render_shape_catalogue([*config.data_shapes, config.graph_shapes]),
     }
 
 

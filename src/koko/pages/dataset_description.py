@@ -1,14 +1,20 @@
-"""The dataset description: VoID statistics and a DCAT-AP 3.0 record of the release, as triples.
+"""The dataset description: VoID statistics and a DCAT-AP 3.0.1 record of the release, as triples.
 
 :func:`statistics` counts what the release holds; :func:`describe_dataset` turns those
 counts into triples for a given root URL, because the
 SPARQL endpoint, the downloads and the landing page are absolute IRIs that depend on where
 the release is served — the server passes the request's base URL, the static site its
-configured root. The description has no blank nodes and no build timestamp: for the same
-release and root it is the same triples in the same order, byte for byte in every format.
+configured root. The dataset itself and what describes the data (catalogue, publisher,
+distributions, partitions) are named under the data's base IRI instead, so a harvester sees one
+dataset whichever host it asked. The description has no blank nodes and no build timestamp: for
+the same release and root it is the same triples in the same order, byte for byte in every format.
 
 Every figure comes from the release itself; the only fixed text is the title, the
-description and the keywords below.
+description, the keywords and the release dates below.
+
+DCAT-AP's range shapes expect each object to be typed (a licence a ``dcterms:LicenseDocument``, a
+theme a ``skos:Concept``), and we do not ship the EU vocabularies: so the description types the few
+terms of them it uses itself, as DCAT-AP asks of publishers (:data:`VOCABULARY_TERMS`).
 
 The server answers with it at ``/.well-known/void`` (:mod:`koko.web.void`).
 
@@ -22,18 +28,20 @@ import functools
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import quote
 
 import pyoxigraph as ox
 
+from koko import __version__
 from koko.graph.format_table import RDF_FORMATS, RdfFormat, engine_serialize
 from koko.graph.prefixes import PREFIXES
 from koko.pages.backend import union_select
 from koko.pages.overview import Select
-from koko.pages.urls import ONTOLOGY_IRI, ONTOLOGY_NS, VOID_PATH, Urls
+from koko.pages.urls import ONTOLOGY_IRI, ONTOLOGY_NS, Urls
 from koko.release.build import RELEASE_NAME
 from koko.release.published import Published, Release
+from koko.source.identifiers import state_key_uri
 
 VOID = "http://rdfs.org/ns/void#"
 DCAT = "http://www.w3.org/ns/dcat#"
@@ -43,18 +51,71 @@ RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 SPDX = "http://spdx.org/rdf/terms#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+VCARD = "http://www.w3.org/2006/vcard/ns#"
+PROV = "http://www.w3.org/ns/prov#"
+DCATAP = "http://data.europa.eu/r5r/"
 KOKO = ONTOLOGY_NS
 IANA = "https://www.iana.org/assignments/media-types/"
 EU = "http://publications.europa.eu/resource/authority/"
+ADMS_LICENCE_TYPE = "http://purl.org/adms/licencetype/"
+ADMS_PUBLISHER_TYPE = "http://purl.org/adms/publishertype/"
+#: The licence for people (the page links it); the description names it by the EU licence authority's IRI.
 LICENSE = "https://creativecommons.org/licenses/by/4.0/"
+LICENCE = EU + "licence/CC_BY_4_0"
 SPARQL_PROTOCOL = "https://www.w3.org/TR/sparql11-protocol/"
+LANGUAGES = (EU + "language/DEU", EU + "language/ENG")
+THEMES = (EU + "data-theme/EDUC", EU + "data-theme/SOCI")
+ACCESS_RIGHTS = EU + "access-right/PUBLIC"
+# The brochure is a finished text; the graph changes when curators correct or add facts, at no set interval.
+FREQUENCY = EU + "frequency/IRREG"
+AVAILABILITY = EU + "planned-availability/STABLE"
+# The contributors publish as themselves, not for an organisation.
+PUBLISHER_TYPE = ADMS_PUBLISHER_TYPE + "PrivateIndividual(s)"
+
+
+class Term(NamedTuple):
+    """A vocabulary term as the description states it: the classes DCAT-AP's range shapes expect of it,
+    its concept scheme, and our German and English label (the core shapes want a skos:prefLabel)."""
+
+    classes: tuple[str, ...]
+    scheme: str
+    labels: dict[str, str]
+
+
+_CONCEPT = (SKOS + "Concept",)
+#: The EU (and ADMS) vocabulary terms the description uses, the file types aside (:func:`_file_type`).
+VOCABULARY_TERMS: dict[str, Term] = {
+    LICENCE: Term(
+        (DCTERMS + "LicenseDocument", *_CONCEPT),
+        EU + "licence",
+        {"de": "Creative Commons Namensnennung 4.0 International", "en": "Creative Commons Attribution 4.0 International"},
+    ),
+    ADMS_LICENCE_TYPE + "Attribution": Term(_CONCEPT, ADMS_LICENCE_TYPE + "1.0", {"de": "Namensnennung", "en": "Attribution"}),
+    PUBLISHER_TYPE: Term(_CONCEPT, ADMS_PUBLISHER_TYPE + "1.0", {"de": "Privatperson(en)", "en": "Private individual(s)"}),
+    LANGUAGES[0]: Term((DCTERMS + "LinguisticSystem", *_CONCEPT), EU + "language", {"de": "Deutsch", "en": "German"}),
+    LANGUAGES[1]: Term((DCTERMS + "LinguisticSystem", *_CONCEPT), EU + "language", {"de": "Englisch", "en": "English"}),
+    THEMES[0]: Term(_CONCEPT, EU + "data-theme", {"de": "Bildung, Kultur und Sport", "en": "Education, culture and sport"}),
+    THEMES[1]: Term(_CONCEPT, EU + "data-theme", {"de": "Bevölkerung und Gesellschaft", "en": "Population and society"}),
+    ACCESS_RIGHTS: Term((DCTERMS + "RightsStatement", *_CONCEPT), EU + "access-right", {"de": "öffentlich", "en": "public"}),
+    FREQUENCY: Term((DCTERMS + "Frequency", *_CONCEPT), EU + "frequency", {"de": "unregelmäßig", "en": "irregular"}),
+    AVAILABILITY: Term(_CONCEPT, EU + "planned-availability", {"de": "stabil", "en": "stable"}),
+}
+THEME_TAXONOMY = EU + "data-theme"
+
+#: The release's dates, as CHANGELOG.md gives them (a test compares): first published with 0.1.0, last
+#: changed by the newest dated release. A build date would make identical builds differ.
+ISSUED = "2026-11-25"
+MODIFIED = "2026-11-25"
 
 #: Prefixes of the description itself, and the short names of the partition IRIs (#class/koko:Site).
 DESCRIPTION_PREFIXES = {
     **{prefix: str(namespace) for prefix, namespace in PREFIXES.items()},
     "dcat": DCAT,
+    "dcatap": DCATAP,
     "foaf": FOAF,
     "spdx": SPDX,
+    "vcard": VCARD,
     "void": VOID,
 }
 #: The dump VoID points at: one file with every triple, one line each (void:triples lines).
@@ -97,6 +158,7 @@ class Statistics:
     graphs: tuple[tuple[str, int, tuple[tuple[str, str], ...]], ...]  # graph IRI, triples, (label, lang)
     examples: tuple[str, ...]  # one site per federal state
     states: tuple[str, ...]
+    state_keys: tuple[str, ...]  # their official keys (Landesschlüssel), in the same order
     period: tuple[str, str]  # first and last year of the programme's funding periods
     source: str  # the brochure
 
@@ -160,8 +222,9 @@ def _landmarks(select: Select) -> dict[str, Any]:
     """What the description points at: the brochure, the states, a site per state, the years."""
     examples = _rows(
         select,
-        f"""SELECT ?state (MIN(STR(?site)) AS ?example) {{
+        f"""SELECT ?state (MIN(STR(?site)) AS ?example) (MIN(?k) AS ?key) {{
               ?site a <{KOKO}Site> ; <{KOKO}municipality>/<{KOKO}federalState> ?state .
+              OPTIONAL {{ ?state <{KOKO}landesschluessel> ?k }}
             }} GROUP BY ?state ORDER BY ?state""",
     )
     years = [
@@ -172,8 +235,9 @@ def _landmarks(select: Select) -> dict[str, Any]:
         for aggregate, end in (("MIN", "periodStart"), ("MAX", "periodEnd"))
     ]
     return {
-        "examples": tuple(site for _, site in examples),
-        "states": tuple(state for state, _ in examples),
+        "examples": tuple(site for _, site, _ in examples),
+        "states": tuple(state for state, _, _ in examples),
+        "state_keys": tuple(key for _, _, key in examples if key),
         "period": (years[0], years[1]),
         "source": _rows(select, f"SELECT ?b {{ ?b a <{KOKO}Brochure> }} ORDER BY ?b LIMIT 1")[0][0],
     }
@@ -216,16 +280,36 @@ def short_name(iri: str) -> str:
     return quote(iri, safe="")
 
 
-def dataset_iri(root_url: str) -> str:
-    """The dataset's IRI: a fragment of the description served under ``root_url``.
+def dataset_iri(base: str) -> str:
+    """The dataset's IRI, named under the data's base IRI so that it is the same whichever host serves
+    it (a harvester that reaches two mirrors sees one dataset); what describes the data hangs off it.
 
-    >>> dataset_iri("http://127.0.0.1:8000/")
-    'http://127.0.0.1:8000/.well-known/void#dataset'
+    >>> dataset_iri("https://w3id.org/koko-kg/id/")
+    'https://w3id.org/koko-kg/id/dataset'
     """
-    return root_url + VOID_PATH.lstrip("/") + "#dataset"
+    return base + "dataset"
 
 
-def _service(t: _Triples, service: str, sparql: str, dataset: str, publisher: str) -> None:
+def _date(value: str) -> ox.Literal:
+    return ox.Literal(value, datatype=ox.NamedNode(XSD + "date"))
+
+
+def _vocabulary(t: _Triples, terms: dict[str, Term]) -> None:
+    """Type and label the vocabulary terms used, as the shapes expect (we ship no copy of the vocabularies)."""
+    for iri, term in terms.items():
+        t.add(iri, RDF + "type", *term.classes)
+        t.add(iri, SKOS + "prefLabel", *_texts(term.labels))
+        t.add(iri, SKOS + "inScheme", term.scheme)
+
+
+def _file_type(fmt: RdfFormat) -> tuple[str, Term]:
+    """A release format's term of the EU file-type authority, labelled as our format table names it."""
+    return EU + "file-type/" + fmt.eu_file_type, Term(
+        (DCTERMS + "MediaTypeOrExtent", *_CONCEPT), EU + "file-type", {"de": fmt.label, "en": fmt.label}
+    )
+
+
+def _service(t: _Triples, service: str, sparql: str, dataset: str, publisher: str, contact: str) -> None:
     """The SPARQL endpoint as a DCAT data service."""
     t.add(service, RDF + "type", DCAT + "DataService")
     t.add(
@@ -234,10 +318,19 @@ def _service(t: _Triples, service: str, sparql: str, dataset: str, publisher: st
         *_texts({"de": "SPARQL-Endpunkt des KoKo-Wissensgraphen", "en": "SPARQL endpoint of the KoKo knowledge graph"}),
     )
     t.add(service, DCAT + "endpointURL", sparql)
+    t.add(service, DCAT + "endpointDescription", sparql)  # a GET without a query answers its service description
     t.add(service, DCAT + "servesDataset", dataset)
+    t.add(service, DCAT + "contactPoint", contact)
+    t.add(service, DCAT + "theme", *THEMES)
+    t.add(service, DCAT + "keyword", *_keywords())
     t.add(service, DCTERMS + "conformsTo", SPARQL_PROTOCOL)
-    t.add(service, DCTERMS + "license", LICENSE)
+    t.add(service, DCTERMS + "license", LICENCE)
     t.add(service, DCTERMS + "publisher", publisher)
+    t.add(SPARQL_PROTOCOL, RDF + "type", DCTERMS + "Standard")
+
+
+def _keywords() -> list[ox.Literal]:
+    return [ox.Literal(k, language=lang) for lang, words in KEYWORDS.items() for k in words]
 
 
 def describe_dataset(
@@ -246,9 +339,10 @@ def describe_dataset(
     """The VoID + DCAT-AP description of the release served at ``root_url`` (ending in '/');
     ``endpoint=False`` for a static copy, which has no SPARQL endpoint to announce.
 
-    Dataset, catalogue, service and distributions are fragments of the description's own
-    URL (``<root>.well-known/void#dataset``), so they resolve wherever the release is served;
-    the subsets are the named graphs themselves.
+    The dataset is ``<base>dataset`` (:func:`dataset_iri`), and its catalogue, publisher, contact,
+    time span, distributions and partitions are fragments of it: the same IRIs under every host.
+    The description document, the service and every URL to fetch (downloads, endpoint, landing
+    page) are under ``root_url``; the subsets are the named graphs themselves.
     """
     if not root_url.endswith("/"):
         raise ValueError(f"the root URL must end with '/': {root_url!r}")
@@ -257,9 +351,11 @@ def describe_dataset(
         stats = statistics(functools.partial(union_select, published.store), published.config.base)
     urls = Urls(published.config.base)
     doc = root_url + urls.void.lstrip("/")
-    dataset = dataset_iri(root_url)
-    catalog, service, publisher, period = (f"{doc}#{n}" for n in ("catalog", "sparql", "publisher", "period"))
+    dataset = dataset_iri(published.config.base)
+    catalog, publisher, period, contact = (f"{dataset}#{n}" for n in ("catalog", "publisher", "period", "contact"))
+    service = f"{doc}#sparql"
     sparql, home = root_url + urls.sparql.lstrip("/"), root_url
+    spatial = [state_key_uri(key) for key in stats.state_keys]
     t = _Triples()
     a = RDF + "type"
 
@@ -271,18 +367,25 @@ def describe_dataset(
     t.add(dataset, a, VOID + "Dataset", DCAT + "Dataset")
     t.add(dataset, DCTERMS + "title", *_texts(TITLE))
     t.add(dataset, DCTERMS + "description", *_texts({lang: text.format(**years) for lang, text in DESCRIPTION.items()}))
-    t.add(dataset, DCAT + "keyword", *[ox.Literal(k, language=lang) for lang, words in KEYWORDS.items() for k in words])
+    t.add(dataset, DCAT + "keyword", *_keywords())
+    t.add(dataset, DCAT + "version", ox.Literal(__version__))
+    t.add(dataset, DCTERMS + "issued", _date(ISSUED))
+    t.add(dataset, DCTERMS + "modified", _date(MODIFIED))
     t.add(dataset, DCTERMS + "publisher", publisher)
     t.add(dataset, DCTERMS + "creator", publisher)
-    t.add(dataset, DCTERMS + "license", LICENSE)
-    t.add(dataset, DCTERMS + "source", stats.source)
+    t.add(dataset, DCAT + "contactPoint", contact)
+    t.add(dataset, DCTERMS + "license", LICENCE)
+    t.add(dataset, DCTERMS + "accessRights", ACCESS_RIGHTS)
+    t.add(dataset, DCTERMS + "accrualPeriodicity", FREQUENCY)
+    # DCAT-AP gives dcterms:source the range dcat:Dataset; the brochure is a document, so PROV says it.
+    t.add(dataset, PROV + "wasDerivedFrom", stats.source)
     t.add(dataset, DCTERMS + "conformsTo", ONTOLOGY_IRI)
-    t.add(dataset, DCTERMS + "language", EU + "language/DEU", EU + "language/ENG")
-    t.add(dataset, DCAT + "theme", EU + "data-theme/EDUC", EU + "data-theme/SOCI")
-    t.add(dataset, DCTERMS + "spatial", *stats.states)
+    t.add(dataset, DCTERMS + "language", *LANGUAGES)
+    t.add(dataset, DCAT + "theme", *THEMES)
+    t.add(dataset, DCTERMS + "spatial", *spatial)
     t.add(dataset, DCTERMS + "temporal", period)
     t.add(dataset, DCAT + "landingPage", home)
-    t.add(dataset, DCAT + "distribution", *[f"{doc}#distribution/{name}" for name in dumps(published)])
+    t.add(dataset, DCAT + "distribution", *[f"{dataset}#distribution/{name}" for name in dumps(published)])
     if DUMP in published.files:  # a server in front of a remote store may offer no files
         t.add(dataset, VOID + "dataDump", root_url + urls.download(DUMP).lstrip("/"))
     if endpoint:
@@ -296,8 +399,8 @@ def describe_dataset(
     t.add(dataset, VOID + "distinctObjects", _integer(stats.distinct_objects))
     t.add(dataset, VOID + "properties", _integer(len(stats.properties)))
     t.add(dataset, VOID + "classes", _integer(len(stats.classes)))
-    t.add(dataset, VOID + "classPartition", *[f"{doc}#class/{short_name(c)}" for c, _ in stats.classes])
-    t.add(dataset, VOID + "propertyPartition", *[f"{doc}#property/{short_name(p)}" for p, *_ in stats.properties])
+    t.add(dataset, VOID + "classPartition", *[f"{dataset}#class/{short_name(c)}" for c, _ in stats.classes])
+    t.add(dataset, VOID + "propertyPartition", *[f"{dataset}#property/{short_name(p)}" for p, *_ in stats.properties])
     t.add(dataset, VOID + "subset", *[g for g, *_ in stats.graphs])
 
     t.add(catalog, a, DCAT + "Catalog")
@@ -310,31 +413,47 @@ def describe_dataset(
         ),
     )
     t.add(catalog, DCTERMS + "publisher", publisher)
-    t.add(catalog, DCTERMS + "license", LICENSE)
+    t.add(catalog, DCTERMS + "license", LICENCE)
+    t.add(catalog, DCTERMS + "language", *LANGUAGES)
+    t.add(catalog, DCTERMS + "issued", _date(ISSUED))
+    t.add(catalog, DCTERMS + "modified", _date(MODIFIED))
+    t.add(catalog, DCTERMS + "spatial", *spatial)
+    t.add(catalog, DCAT + "themeTaxonomy", THEME_TAXONOMY)
     t.add(catalog, FOAF + "homepage", home)
     t.add(catalog, DCAT + "dataset", dataset)
     if endpoint:
         t.add(catalog, DCAT + "service", service)
-        _service(t, service, sparql, dataset, publisher)
+        _service(t, service, sparql, dataset, publisher, contact)
 
     t.add(publisher, a, FOAF + "Agent")
     t.add(publisher, FOAF + "name", ox.Literal(PUBLISHER_NAME))
+    t.add(publisher, DCTERMS + "type", PUBLISHER_TYPE)
+
+    # The project has no postal or mail address to give: the contact is the site that serves the data.
+    t.add(contact, a, VCARD + "Kind", VCARD + "Organization")
+    t.add(contact, VCARD + "fn", ox.Literal(PUBLISHER_NAME))
+    t.add(contact, VCARD + "hasURL", home)
 
     t.add(period, a, DCTERMS + "PeriodOfTime")
     t.add(period, DCAT + "startDate", ox.Literal(stats.period[0], datatype=ox.NamedNode(XSD + "gYear")))
     t.add(period, DCAT + "endDate", ox.Literal(stats.period[1], datatype=ox.NamedNode(XSD + "gYear")))
 
     for name, fmt in dumps(published).items():
-        node, checksum = f"{doc}#distribution/{name}", f"{doc}#checksum/{name}"
+        node, checksum = f"{dataset}#distribution/{name}", f"{dataset}#checksum/{name}"
         url = root_url + urls.download(name).lstrip("/")
         t.add(node, a, DCAT + "Distribution")
         t.add(
             node,
             DCTERMS + "title",
+            *_texts({"de": f"KoKo-Wissensgraph als {fmt.label}", "en": f"KoKo knowledge graph as {fmt.label}"}),
+        )
+        t.add(
+            node,
+            DCTERMS + "description",
             *_texts(
                 {
-                    "de": f"KoKo-Wissensgraph als {fmt.label}",
-                    "en": f"KoKo knowledge graph as {fmt.label}",
+                    "de": f"Alle Tripel des KoKo-Wissensgraphen in einer {fmt.label}-Datei ({name}).",
+                    "en": f"Every triple of the KoKo knowledge graph in one {fmt.label} file ({name}).",
                 }
             ),
         )
@@ -343,7 +462,8 @@ def describe_dataset(
         t.add(node, DCAT + "mediaType", IANA + fmt.media_type)
         t.add(node, DCTERMS + "format", EU + "file-type/" + fmt.eu_file_type)
         t.add(node, DCAT + "byteSize", _integer(published.files.size(name), "nonNegativeInteger"))
-        t.add(node, DCTERMS + "license", LICENSE)
+        t.add(node, DCTERMS + "license", LICENCE)
+        t.add(node, DCATAP + "availability", AVAILABILITY)
         t.add(node, SPDX + "checksum", checksum)
         t.add(checksum, a, SPDX + "Checksum")
         t.add(checksum, SPDX + "algorithm", SPDX + "checksumAlgorithm_sha256")
@@ -353,12 +473,24 @@ def describe_dataset(
             ox.Literal(published.files.sha256(name), datatype=ox.NamedNode(XSD + "hexBinary")),
         )
 
+    _vocabulary(t, VOCABULARY_TERMS | dict(_file_type(fmt) for fmt in dumps(published).values()))
+    t.add(LICENCE, DCTERMS + "type", ADMS_LICENCE_TYPE + "Attribution")
+    t.add(LICENCE, RDFS + "seeAlso", LICENSE)
+    t.add(THEME_TAXONOMY, a, SKOS + "ConceptScheme")
+    t.add(THEME_TAXONOMY, DCTERMS + "title", *_texts({"de": "Datenthemen der EU", "en": "EU data themes"}))
+    for fmt in dumps(published).values():
+        t.add(IANA + fmt.media_type, a, DCTERMS + "MediaType")
+    t.add(ONTOLOGY_IRI, a, DCTERMS + "Standard")
+    t.add(home, a, FOAF + "Document")
+    for location in spatial:
+        t.add(location, a, DCTERMS + "Location")
+
     for cls, entities in stats.classes:
-        node = f"{doc}#class/{short_name(cls)}"
+        node = f"{dataset}#class/{short_name(cls)}"
         t.add(node, VOID + "class", cls)
         t.add(node, VOID + "entities", _integer(entities))
     for prop, triples, subjects, objects in stats.properties:
-        node = f"{doc}#property/{short_name(prop)}"
+        node = f"{dataset}#property/{short_name(prop)}"
         t.add(node, VOID + "property", prop)
         t.add(node, VOID + "triples", _integer(triples))
         t.add(node, VOID + "distinctSubjects", _integer(subjects))

@@ -42,7 +42,7 @@ def _page(
 ) -> dict[str, Any]:
     """What void.html shows: the key figures, the downloads, the partitions and the subsets."""
     urls = Urls(published.config.base)
-    dataset = ox.NamedNode(dataset_iri(root_url))
+    dataset = ox.NamedNode(dataset_iri(published.config.base))
     core = [t for t in triples if t.subject == dataset and t.predicate.value not in PAGE_OMITS]
     embedded = serialise_description(core, rdf_format("jsonld")).decode("utf-8").replace("</", "<\\/")
     graphs = [(graph, n, next((text for text, tag in labels if tag == lang), graph)) for graph, n, labels in stats.graphs]

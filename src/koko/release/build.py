@@ -71,7 +71,7 @@ class NotConforming(KokoError):
 
 def check_conformance(config: Config, dataset: Dataset) -> Report:
     """Both validation passes with the project's shapes, without inference."""
-    return validate_dataset(dataset, load_shapes(config.shapes), load_shapes(config.graph_shapes))
+    return validate_dataset(dataset, load_shapes(*config.data_shapes), load_shapes(config.graph_shapes))
 
 
 def inferred_files(config: Config, dataset: Dataset) -> dict[str, bytes]:
@@ -202,7 +202,7 @@ def checked_files(config: Config, dataset: Dataset, infer: bool = False) -> tupl
     """
 
     def union_pass() -> list[Finding]:
-        return union_findings(dataset, load_shapes(config.shapes))
+        return union_findings(dataset, load_shapes(*config.data_shapes))
 
     with contextlib.ExitStack() as stack:
         forked = stack.enter_context(_Forked(union_pass)) if _can_fork() else None

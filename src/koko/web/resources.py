@@ -20,11 +20,12 @@ from collections.abc import Callable
 from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, PlainTextResponse, Response, StreamingResponse
+from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response, StreamingResponse
 from starlette.routing import BaseRoute, Route
 
 from koko.graph.format_table import RDF_FORMATS, TRIPLE_FORMATS, RdfFormat, file_media_type
 from koko.graph.negotiate import HTML, choose
+from koko.pages.dataset_description import dataset_iri
 from koko.pages.linked_data import (
     PICTURES,
     SVG_TYPE,
@@ -101,6 +102,8 @@ async def resource(request: Request) -> Response:
     ld = _linked_data(request)
     path = request.path_params["path"]
     iri = ld.urls.iri_of(RESOURCE_PREFIX + path)
+    if iri == dataset_iri(ld.release.config.base):  # the dataset is described by the dataset description
+        return RedirectResponse(ld.urls.void, status_code=303, headers=VARY)
     choice: RdfFormat | str | Response
     index = await run_in_threadpool(ld.backend.about, [iri], (), False)  # labels only for a page, below
     if index.knows(iri):
