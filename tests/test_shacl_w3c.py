@@ -72,7 +72,9 @@ def _cases(manifest: Path) -> list[Case]:
     return found
 
 
-CASES = _cases(SUITE / "manifest.ttl")
+# CI has ../shared beside the checkout; elsewhere the suite's tests are skipped, not failed at collection.
+pytestmark = pytest.mark.skipif(not SUITE.is_dir(), reason="../shared is not beside this checkout")
+CASES = _cases(SUITE / "manifest.ttl") if SUITE.is_dir() else []
 CORE = [c for c in CASES if c.name.startswith("core/")]
 SPARQL = [c for c in CASES if c.name.startswith("sparql/")]
 
