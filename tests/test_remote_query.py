@@ -352,7 +352,9 @@ def _check_one_term(query: CannedQuery, name: str, text: str, term) -> None:
     assert [s[name] for s in solutions] == [term]
 
 
-STRINGS = st.one_of(st.sampled_from([*INJECTIONS, "\\u0022} UNION {", "é\u2028\r\t", "''' \"\"\""]), st.text(max_size=60))
+# "\x1f0000": written as \u001F then 0000, which rdflib misreads as one \U escape (hypothesis found it).
+SAMPLES = [*INJECTIONS, "\\u0022} UNION {", "é\u2028\r\t", "''' \"\"\"", "\x1f0000"]
+STRINGS = st.one_of(st.sampled_from(SAMPLES), st.text(max_size=60))
 
 
 @settings(max_examples=40, deadline=None)
@@ -364,8 +366,10 @@ def test_a_string_parameter_is_one_literal_in_the_values_block(query, name, valu
         return
     text, term = bound
     _check_one_term(query, name, text, term)
-    if "\\u" in value.lower():
-        return  # rdflib replaces \\u escapes before it lexes (unlike pyoxigraph and the SPARQL grammar): not comparable
+    if "\\u" in term_text(term).lower():
+        # rdflib replaces \\u escapes before it lexes (unlike pyoxigraph and the SPARQL grammar), and reads the
+        # escape of a control character followed by hex digits (\\u001F then 0000) as one \\U escape: not comparable
+        return
     algebra, values = _algebra(text)
     expected_algebra, expected_values = _algebra(query.text)
     assert algebra == expected_algebra
