@@ -38,10 +38,11 @@ import subprocess
 import sys
 import tempfile
 import time
-from contextlib import ExitStack
+from contextlib import ExitStack, suppress
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
+from processes import descendants, kib
 from programs import require
 from server import Target, free_port, process
 
@@ -89,18 +90,12 @@ def latency(port: int, path: str, accept: str, count: int, warmup: int) -> tuple
 
 
 def rss_mib(pid: int) -> float:
-    """The resident memory of a server and every process under it (koko's serving processes start sessions
-    of their own, so its process group alone would miss them)."""
-    kib, todo = 0, [pid]
-    while todo:
-        current = todo.pop()
-        try:
-            status = Path(f"/proc/{current}/status").read_text()
-            todo += [int(c) for c in Path(f"/proc/{current}/task/{current}/children").read_text().split()]
-        except OSError:
-            continue
-        kib += next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")), 0)
-    return kib / 1024
+    """The resident memory of a server and every process under it."""
+    total = 0
+    for each in descendants(pid):
+        with suppress(OSError):  # it ended meanwhile
+            total += kib(each, "status", "VmRSS")
+    return total / 1024
 
 
 def main() -> None:

@@ -88,6 +88,7 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 import pyoxigraph as ox
+from processes import descendants, kib
 from programs import program
 
 from koko.config import load_config
@@ -439,29 +440,13 @@ def cached_case(server: Server, pid: int, args: argparse.Namespace) -> dict[str,
     return found
 
 
-def descendants(pid: int) -> list[int]:
-    parents: dict[int, list[int]] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        with suppress(OSError, ValueError, IndexError):
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-            parents.setdefault(int(fields[1]), []).append(int(stat.parent.name))
-    found, todo = [], [pid]
-    while todo:
-        current = todo.pop()
-        found.append(current)
-        todo.extend(parents.get(current, []))
-    return found
-
-
 def memory(pid: int) -> dict[str, int]:
     """VmRSS and Pss in KiB of the process and its descendants, summed."""
     rss = pss = count = 0
     for each in descendants(pid):
         with suppress(OSError):
-            status = Path(f"/proc/{each}/status").read_text()
-            rollup = Path(f"/proc/{each}/smaps_rollup").read_text()
-            rss += next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:"))
-            pss += next(int(line.split()[1]) for line in rollup.splitlines() if line.startswith("Pss:"))
+            rss += kib(each, "status", "VmRSS")
+            pss += kib(each, "smaps_rollup", "Pss")
             count += 1
     return {"processes": count, "rss_kib": rss, "pss_kib": pss}
 

@@ -33,6 +33,8 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
+from processes import descendants, kib
+
 from koko.config import load_config
 from koko.release.synthetic import iter_sizes, write
 from koko.sparql.canned import list_canned
@@ -48,40 +50,22 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def tree(pid: int) -> list[int]:
-    """``pid`` and every process under it."""
-    found, todo = [], [pid]
-    while todo:
-        current = todo.pop()
-        found.append(current)
-        for task in Path(f"/proc/{current}/task").glob("*/children"):
-            todo.extend(int(p) for p in task.read_text().split())
-    return found
-
-
-def _kib(path: Path, field: str) -> int:
-    for line in path.read_text().splitlines():
-        if line.startswith(field + ":"):
-            return int(line.split()[1])
-    return 0
-
-
 def memory(pid: int) -> dict[str, Any]:
     """MiB of every process under ``pid``: rss, pss, peak (VmHWM), and their sums."""
     processes = []
-    for each in tree(pid):
+    for each in descendants(pid):
         try:
             command = Path(f"/proc/{each}/cmdline").read_bytes().replace(b"\0", b" ").decode()[:80]
             processes.append(
                 {
                     "pid": each,
                     "command": command,
-                    "rss": _kib(Path(f"/proc/{each}/status"), "VmRSS") / 1024,
-                    "peak": _kib(Path(f"/proc/{each}/status"), "VmHWM") / 1024,
-                    "pss": _kib(Path(f"/proc/{each}/smaps_rollup"), "Pss") / 1024,
+                    "rss": kib(each, "status", "VmRSS") / 1024,
+                    "peak": kib(each, "status", "VmHWM") / 1024,
+                    "pss": kib(each, "smaps_rollup", "Pss") / 1024,
                 }
             )
-        except (FileNotFoundError, ProcessLookupError):
+        except OSError:  # it ended meanwhile
             continue
     total = {key: round(sum(p[key] for p in processes), 1) for key in ("rss", "pss", "peak")}
     return {"processes": processes, **total}
