@@ -229,15 +229,11 @@ class QueryThreads:
 
     def _leaver(self) -> Callable[[], None]:
         """A job's way out of its place, which gives it up once, whichever comes first: the end or the deadline."""
-        left = threading.Event()
         guard = threading.Lock()
 
         def leave() -> None:
-            with guard:
-                if left.is_set():
-                    return
-                left.set()
-            self._leave()
+            if guard.acquire(blocking=False):  # never released: the first call takes the lock, any later one finds it taken
+                self._leave()
 
         return leave
 

@@ -98,6 +98,13 @@ def root_url(sock: socket.socket) -> str:
     return f"http://[{host}]:{port}/" if ":" in host else f"http://{host}:{port}/"
 
 
+def _remote(release: Release, settings: ServerConfig) -> tuple[uvicorn.Server, int]:
+    """This process serving in front of ``settings.store`` (checked now): the server and the store's triples."""
+    assert settings.store is not None
+    backend = connect(settings.store, release.config.base, settings.timeout, settings.workers)
+    return uvicorn_server(create_app(release, settings, backend)), backend.triples
+
+
 @contextlib.contextmanager
 def _release_folder(release: Release) -> Iterator[Path]:
     """A folder holding the release's files, for serving processes to load: its own, or a temporary one
@@ -161,9 +168,8 @@ def serve(release: Release, settings: ServerConfig, announce: Callable[[str, int
                 announce(root_url(sock), triples)
                 supervisor.watch()
         else:
-            backend = connect(settings.store, release.config.base, settings.timeout, settings.workers)
-            server = uvicorn_server(create_app(release, settings, backend))
-            announce(root_url(sock), backend.triples)
+            server, triples = _remote(release, settings)
+            announce(root_url(sock), triples)
             server.run(sockets=[sock])
     except _Terminated:
         pass
@@ -188,8 +194,7 @@ def running(release: Release, settings: ServerConfig) -> Iterator[str]:
                     supervisor.request_stop()
                     thread.join(10)
         else:
-            backend = connect(settings.store, release.config.base, settings.timeout, settings.workers)
-            server = uvicorn_server(create_app(release, settings, backend))
+            server, _ = _remote(release, settings)
             thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
             thread.start()
             try:

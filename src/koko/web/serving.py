@@ -10,7 +10,6 @@ runaway query's thread cannot be joined, and ending is what stops it.
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import pickle
 import socket
@@ -24,7 +23,7 @@ from koko.release.published import publish_from_release
 from koko.sparql.execution import QueryThreads
 from koko.web.app import create_app
 from koko.web.serve import GRACE, uvicorn_server
-from koko.web.supervisor import Plan, send
+from koko.web.supervisor import Plan, receive, send
 
 #: Seconds between answering the queries cut off by a stop and ending the process.
 CUT_OFF = 0.5
@@ -58,16 +57,11 @@ def _follow(control: socket.socket, stop: _Stop) -> None:
     """Read the supervisor's stops; when its socket closes (it is gone), stop within the grace period."""
     pending = b""
     while True:
-        try:
-            data = control.recv(4096)
-        except OSError:
-            data = b""
-        if not data:
+        messages, pending = receive(control, pending)
+        if messages is None:
             stop.by(GRACE)
             return
-        *lines, pending = (pending + data).split(b"\n")
-        for line in lines:
-            message = json.loads(line)
+        for message in messages:
             if message[0] == "stop":
                 stop.by(float(message[1]))
 

@@ -52,6 +52,19 @@ class Plan:
     settings: ServerConfig
 
 
+def receive(sock: socket.socket, pending: bytes) -> tuple[list[list[Any]] | None, bytes]:
+    """The whole messages that arrived on a control socket (either side; None: the other side closed it),
+    and the start of one still arriving, to pass back in next time."""
+    try:
+        data = sock.recv(65536)
+    except OSError:
+        data = b""
+    if not data:
+        return None, pending
+    *lines, pending = (pending + data).split(b"\n")
+    return [json.loads(line) for line in lines if line], pending
+
+
 def send(sock: socket.socket, *message: Any) -> None:
     """One message over the control socket (either side); a socket already closed by the other side is no error."""
     with contextlib.suppress(OSError):
@@ -88,14 +101,8 @@ class _Serving:
 
     def messages(self) -> list[list[Any]] | None:
         """The messages that arrived (None: the process closed its end, it has ended)."""
-        try:
-            data = self.control.recv(65536)
-        except OSError:
-            data = b""
-        if not data:
-            return None
-        *lines, self._pending = (self._pending + data).split(b"\n")
-        return [json.loads(line) for line in lines if line]
+        messages, self._pending = receive(self.control, self._pending)
+        return messages
 
     def stop(self, seconds: float) -> None:
         """Take no more requests, and end those in flight after ``seconds`` (an earlier stop's deadline stays if sooner)."""
