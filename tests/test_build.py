@@ -98,7 +98,7 @@ def test_an_error_of_the_union_pass_comes_before_an_error_of_a_writer(monkeypatc
     break_context(project)
     forked, sequential = both_ways(monkeypatch, project, previous)
     # The line in the query depends on the PREFIX lines the bridge adds: whether pyshacl bound sh: in the
-    # data graph before this constraint ran (koko.checks.validate, _DataGraph.query), which varies from run to run.
+    # data graph before this constraint ran (koko.checks.bridge, DataGraph.query), which varies from run to run.
     assert [re.sub(r"error at \d+:", "error at N:", str(part)) for part in forked] == [
         re.sub(r"error at \d+:", "error at N:", str(part)) for part in sequential
     ]

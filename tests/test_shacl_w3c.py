@@ -27,8 +27,10 @@ from rdflib.namespace import SH
 from rdflib.term import Node
 
 from helpers import koko
+from koko.checks.bridge import NamingGraph
+from koko.checks.findings import Finding, Report, path_text, sh_iri
 from koko.checks.report import render_json, render_turtle
-from koko.checks.validate import Finding, NamingGraph, Report, path_text, sh_iri, validate_dataset
+from koko.checks.validate import validate_dataset
 from koko.errors import KokoError
 
 SUITE = Path(__file__).resolve().parents[2] / "shared" / "conformance" / "shacl-w3c"

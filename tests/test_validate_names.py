@@ -1,4 +1,4 @@
-"""The validation names nodes with a namespace manager that remembers its names (koko.checks.validate,
+"""The validation names nodes with a namespace manager that remembers its names (koko.checks.bridge,
 RememberingNames): the names follow every change of the prefixes, and the results, messages included,
 are those found with rdflib's own namespace manager."""
 
@@ -7,7 +7,8 @@ from __future__ import annotations
 from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import NamespaceManager
 
-from koko.checks.validate import NamingGraph, RememberingNames, load_shapes, validate_dataset
+from koko.checks.bridge import NamingGraph, RememberingNames
+from koko.checks.validate import load_shapes, validate_dataset
 
 SITE = Namespace("https://w3id.org/koko-kg/id/site/")
 

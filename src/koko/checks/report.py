@@ -11,7 +11,7 @@ from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.namespace import SH
 from rdflib.term import Node
 
-from koko.checks.validate import Finding, Report, sh_iri
+from koko.checks.findings import Finding, Report, sh_iri
 
 FORMATS = ("text", "json", "ttl")
 

@@ -18,7 +18,7 @@ from rdflib import RDF, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.term import Identifier, Node
 
-from koko.checks.validate import path_text
+from koko.checks.findings import path_text
 from koko.cli.main import commands
 from koko.cli.main import main as cli_main
 from koko.config import Config, resource_root
