@@ -48,7 +48,7 @@ def main() -> None:
         trig = (out / "koko.trig").read_bytes()
     fmt = lookup("trig")
     dataset = parse_rdf(trig, fmt)
-    shapes, graph_shapes = load_shapes(config.shapes), load_shapes(config.graph_shapes)
+    shapes, graph_shapes = load_shapes(*config.data_shapes), load_shapes(config.graph_shapes)  # as koko validate
     ontology = load_ontology(config)
     triples = len({(s, p, o) for s, p, o, _ in dataset.quads()})
     print(f"release: {triples} triples in {sum(1 for g in dataset.graphs() if len(g))} named graphs\n")

@@ -1319,7 +1319,6 @@ CASES: tuple[Case, ...] = (
             "figure/test/0123456789 | koko:inFundingPeriod | MaxCount | Violation | QuantitativeValue-inFundingPeriod",
             "figure/test/0123456789 | koko:measure | MaxCount | Violation | QuantitativeValue-measure",
             "figure/test/0123456789 | schema:value | MaxCount | Violation | QuantitativeValue-value",
-            "figure/test/0123456789 | schema:value | MinInclusive | Violation | QuantitativeValue-value",
             "figure/test/0123456789 | schema:value | Or | Violation | QuantitativeValue-value",
             "figure/test/abcdefabcd | koko:measure | Class | Violation | QuantitativeValue-measure",
             "figures/test | - | Pattern | Violation | QuantitativeValueShape",

@@ -249,11 +249,18 @@ def generate(config: Config, out: BinaryIO, target: int, seed: int = 2020, distr
     plan = plan_sizes([(t.site_quads, t.curated_quads) for t in templates], len(quads), target, districts)
     generated = _districts(templates, plan.sites, taken, random.Random(seed))
 
-    site_count = f"{KOKO}siteCount"
-    out.write(_text([q for q in quads if q.predicate.value != site_count]).encode())
+    # What counts the sites says the new number, so that the plausibility shapes still hold: the programme's
+    # koko:siteCount and the brochure's figure of funded sites (the figure keeps its IRI, in its own graph).
+    site_count, value = f"{KOKO}siteCount", "https://schema.org/value"
+    funded = f"{base}vocabulary/measure/funded-sites"
+    figures = {q.subject.value for q in quads if q.predicate.value == f"{KOKO}measure" and q.object.value == funded}
+    counted = [q for q in quads if q.subject.value in figures and q.predicate.value == value]
+    out.write(_text([q for q in quads if q.predicate.value != site_count and q not in counted]).encode())
     graph = f"<{base}graph/programme>"
     total = len(sites) + len(generated)
-    lines = [f'<{programme}> <{site_count}> "{total}"^^<http://www.w3.org/2001/XMLSchema#integer> {graph} .\n']
+    integer = f'"{total}"^^<http://www.w3.org/2001/XMLSchema#integer>'
+    lines = [f"<{programme}> <{site_count}> {integer} {graph} .\n"]
+    lines += [f"<{q.subject.value}> <{value}> {integer} <{q.graph_name.value}> .\n" for q in counted]
     for district in generated:
         site = f"<{base}site/{district.slug}>"
         lines.append(f"<{programme}> <{KOKO}site> {site} {graph} .\n")
