@@ -1,4 +1,5 @@
-"""``koko publish``: the release loaded into a real Oxigraph server, and into small fake stores that misbehave.
+"""``koko publish``: the release loaded into a real Oxigraph server, a real Virtuoso 7, and into small fake stores
+that misbehave.
 
 The Oxigraph server is shared by the whole session (``oxigraph_server``), so these tests check counts per
 graph and put what they change into graphs of their own (``urn:koko-test:…``). The fake stores are
@@ -28,6 +29,7 @@ from koko.store.http import Client, Retry
 from koko.store.publish import STAGING_PREFIX, Endpoints, derive_endpoints, local_graphs, publish
 from oxigraph_server import oxigraph
 from tools import free_port
+from virtuoso_server import Virtuoso, virtuoso
 
 ID = "https://w3id.org/koko-kg/id/"
 GRAPH = ID + "graph/"
@@ -82,6 +84,68 @@ own_oxigraph = oxigraph  # a server of the test's own, as tests/oxigraph_server.
 
 def koko(*args: str, env: dict[str, str | None] | None = None):
     return helpers.koko("publish", *args, env={**NO_CREDENTIALS, **(env or {})})
+
+
+# --- a real Virtuoso 7 --------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def virtuoso_store(tmp_path_factory: pytest.TempPathFactory):
+    """A fresh Virtuoso for this module (tests/virtuoso_server.py; skipped where it is not installed)."""
+    with virtuoso(tmp_path_factory.mktemp("virtuoso")) as store:
+        yield store
+
+
+def virtuoso_count(store: Virtuoso, graph: str) -> int:
+    query = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+    body = urllib.parse.urlencode({"query": query}).encode()
+    headers = {"Accept": "application/sparql-results+json", "Content-Type": "application/x-www-form-urlencoded"}
+    answer = call(store.sparql, "POST", body=body, timeout=10, **headers)
+    assert answer.status == 200, answer.body
+    return int(answer.rows()[0]["n"])
+
+
+def test_publish_to_virtuoso_falls_back_from_a_bulk_load_it_ignores(virtuoso_store, published, tmp_path):
+    """Virtuoso answers a POST of N-Quads without ?graph= to its Graph Store endpoint with 200 and the HTML page of
+    its upload form, and stores nothing: koko counts the first request's graphs, says so, and loads graph by graph.
+    Published twice: the second run drops our graphs first (SPARQL Update, Digest) and ends the same."""
+    folder = release_folder(tmp_path / "dist", published.files["koko.nq"])
+    ends = ["--endpoint", virtuoso_store.sparql, "--update", virtuoso_store.update, "--graph-store", virtuoso_store.graph_store]
+    for _ in range(2):
+        result = koko(*ends, "--data", str(folder), env=virtuoso_store.env)
+        assert result.exit_code == 0, result.output
+        assert "published 17858 triples in 62 graph(s)" in result.stdout
+        assert "(Graph Store Protocol, graph by graph)" in result.stdout
+        assert "verified: every graph's triple count matches the release" in result.stdout
+        assert re.fullmatch(
+            r"koko: no bulk load \(http://127\.0\.0\.1:\d+/sparql-graph-crud-auth answered HTTP 200, text/html to POST of "
+            r"N-Quads but stored none of its \d+ triples\): loaded graph by graph\n",
+            result.stderr,
+        ), result.stderr
+        assert virtuoso_count(virtuoso_store, ERFURT) == 126
+
+
+def test_publish_to_virtuoso_through_sparql_update_goes_in_bulk(virtuoso_store, published, tmp_path):
+    """Without a Graph Store endpoint, one update per 2,000 triples: Virtuoso 7.2 takes them (no SP031)."""
+    folder = release_folder(tmp_path / "dist", published.files["koko.nq"])
+    ends = ["--endpoint", virtuoso_store.sparql, "--update", virtuoso_store.update]
+    result = koko(*ends, "--data", str(folder), env=virtuoso_store.env)
+    assert result.exit_code == 0, result.output
+    assert "(SPARQL Update, in bulk)" in result.stdout
+    assert "verified: every graph's triple count matches the release" in result.stdout
+    assert result.stderr == ""
+    assert virtuoso_count(virtuoso_store, GRAPH + "curated/erfurt") == len(
+        list(published.store.quads_for_pattern(None, None, None, ox.NamedNode(GRAPH + "curated/erfurt")))
+    )
+
+
+def test_virtuoso_wants_digest_and_koko_says_so(virtuoso_store, published, tmp_path):
+    folder = release_folder(tmp_path / "dist", published.files["koko.nq"])
+    env = {**virtuoso_store.env, "KOKO_STORE_AUTH": None}
+    result = koko("--endpoint", virtuoso_store.sparql, "--update", virtuoso_store.update, "--data", str(folder), env=env)
+    assert result.exit_code == 2
+    assert "KOKO_STORE_AUTH=digest" in result.output
+    assert "dba" not in result.output
 
 
 # --- the real Oxigraph server ------------------------------------------------------------------
@@ -421,7 +485,8 @@ def test_the_fake_store_takes_the_small_release_in_bulk(small_release):
     assert "published 689 triples in 2 graph(s)" in result.stdout
     assert "(Graph Store Protocol, in bulk)" in result.stdout
     assert store.bulk == [{ERFURT, GRAPH + "curated/erfurt"}]  # both graphs in one request
-    assert store.log == [("POST", "/query"), ("POST", "/store"), ("POST", "/query")]  # which exist, load, verify
+    # which exist, load, did the first request's graphs arrive (Virtuoso ignores a bulk POST), verify
+    assert store.log == [("POST", "/query"), ("POST", "/store"), ("POST", "/query"), ("POST", "/query")]
     assert {g: len(lines) for g, lines in store.graphs.items()} == {ERFURT: 126, GRAPH + "curated/erfurt": 563}
 
 
@@ -474,7 +539,7 @@ def test_without_a_graph_store_one_update_carries_many_graphs(small_release):
         result = koko(*args, *FAST)
     assert result.exit_code == 0, result.output
     assert "(SPARQL Update, in bulk)" in result.stdout
-    assert store.log == [("POST", "/update"), ("POST", "/query")]
+    assert store.log == [("POST", "/update"), ("POST", "/query"), ("POST", "/query")]  # load, arrived?, verify
     assert {g: len(lines) for g, lines in store.graphs.items()} == {ERFURT: 126, GRAPH + "curated/erfurt": 563}
 
 
@@ -558,7 +623,7 @@ def test_a_store_that_lies_about_a_count_exits_1_naming_the_graph(small_release)
     assert f"mismatch: {ERFURT}: 126 triples here, 125 remote" in result.stderr
     assert "1 of 2 graph(s) differ" in result.stderr
     assert "curated/erfurt:" not in result.stderr
-    assert store.log.count(("POST", "/query")) == 2  # which graphs exist, then all counts in one query
+    assert store.log.count(("POST", "/query")) == 3  # which graphs exist, did the bulk request arrive, all counts
 
 
 def test_a_staging_graph_with_a_wrong_count_is_dropped_and_the_target_kept(small_release):
@@ -671,8 +736,8 @@ def test_digest_answers_each_challenge_and_never_sends_the_password(small_releas
         result = koko("--endpoint", store.root, "--data", str(small_release), *FAST, env=DIGEST_ENV)
     assert result.exit_code == 0, result.output
     assert {g: len(lines) for g, lines in store.graphs.items()} == {ERFURT: 126, GRAPH + "curated/erfurt": 563}
-    assert len(store.log) == 2 * 3  # each of the three requests: refused with a challenge, then answered
-    assert len(store.authorizations) == 3
+    assert len(store.log) == 2 * 4  # each of the four requests: refused with a challenge, then answered
+    assert len(store.authorizations) == 4
     assert all(a.startswith("Digest ") and 'username="us3r-sentinel"' in a for a in store.authorizations)
     assert not any("s3cret-sentinel" in a for a in store.authorizations)
     assert_no_secrets(result)

@@ -553,7 +553,11 @@ def _answer(status: int, media_type: str, body: bytes, headers: dict[str, str] |
             "application/json",
             "Unexpected term type: 'iri'",
         ),
-        (b"<html>Bad Gateway</html>", "text/html", "the answer is text/html, not application/sparql-results+json"),
+        (
+            b"<html>Bad Gateway</html>",
+            "text/html",
+            "the answer is text/html, not application/sparql-results+xml or application/sparql-results+json",
+        ),
     ],
 )
 def test_malformed_results_are_named(fake, body, media_type, complaint):
@@ -667,10 +671,11 @@ def test_digest_answers_the_endpoints_challenge_and_never_sends_the_password():
     with FakeStore(results=_one_row, digest=("us3r-sentinel", "s3cret-sentinel")) as store:
         result = ask_store(store, DIGEST_ENV)
     assert result.exit_code == 0, result.output
-    assert store.log == [("POST", "/query")] * 2  # refused with a challenge, then answered
-    assert len(store.authorizations) == 1
-    assert store.authorizations[0].startswith('Digest username="us3r-sentinel"')
-    assert "s3cret-sentinel" not in store.authorizations[0]
+    # the probe for the release's programme graph (koko.store.backend.query_dataset), then the query: each refused, then answered
+    assert store.log == [("POST", "/query")] * 4
+    assert len(store.authorizations) == 2
+    assert all(a.startswith('Digest username="us3r-sentinel"') for a in store.authorizations)
+    assert not any("s3cret-sentinel" in a for a in store.authorizations)
 
 
 @pytest.mark.parametrize(
@@ -698,3 +703,54 @@ def test_a_digest_refusal_at_the_endpoint_exits_2_naming_it(env, demands, messag
     assert len(store.log) <= 2  # a wrong password is not tried again
     assert store.errors == []  # no connection was left open, neither the challenge's nor the refusal's
     assert_no_secrets(result)
+
+
+# --- stores whose default graph is not the release's union ------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def plain_oxigraph(tmp_path_factory: pytest.TempPathFactory, published) -> Iterator[str]:
+    """The release in ``oxigraph serve`` without ``--union-default-graph``: its default graph is empty."""
+    with oxigraph(tmp_path_factory.mktemp("plain")) as root:
+        load(root, published.nquads)
+        yield root + "query"
+
+
+def test_a_store_without_the_union_default_graph_is_asked_with_the_release_as_dataset(plain_oxigraph):
+    """Not 0 rows and exit 0: the release's graphs go as default-graph-uri (the brochure's 33 coordinator rows)."""
+    result = koko("query", "coordinators", "--endpoint", plain_oxigraph, "--format", "csv", env=NO_CREDENTIALS)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.count("\n") == 34
+    own = koko("query", "SELECT (COUNT(*) AS ?n) FROM <urn:none> WHERE { ?s ?p ?o }", "--endpoint", plain_oxigraph)
+    assert own.stdout.splitlines()[-2].strip() == "0"  # a query's own dataset is sent as it is
+
+
+@pytest.fixture(scope="module")
+def virtuoso_endpoint(tmp_path_factory: pytest.TempPathFactory, published) -> Iterator[str]:
+    from koko.store.credentials import credentials_from_env
+    from koko.store.http import Client
+    from koko.store.publish import Endpoints, local_graphs, publish
+    from virtuoso_server import virtuoso
+
+    with virtuoso(tmp_path_factory.mktemp("virtuoso")) as store:
+        ends = Endpoints(store.sparql, store.update, store.graph_store)
+        assert not publish(local_graphs(published.nquads), ends, Client(credentials_from_env(store.env))).mismatches
+        yield store.sparql
+
+
+ASKS = [(f"ASK {{ <{BASE}site/erfurt> ?p ?o }}", "true"), ("ASK { <urn:no> ?p ?o }", "false")]
+
+
+@pytest.mark.parametrize(("ask", "answer"), ASKS)
+def test_virtuoso_answers_ask_as_an_integer_and_koko_reads_a_boolean(virtuoso_endpoint, ask, answer):
+    """Virtuoso 7 answers ASK as one solution binding __ASK_RETVAL to 1 (none for false), in JSON and XML alike."""
+    result = koko("query", ask, "--endpoint", virtuoso_endpoint, "--format", "json", env=NO_CREDENTIALS)
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == {"head": {}, "boolean": answer == "true"}
+
+
+def test_virtuoso_gives_the_brochures_coordinators_and_sites(virtuoso_endpoint):
+    for name, rows in (("coordinators", 33), ("sites-by-state", 27)):
+        result = koko("query", name, "--endpoint", virtuoso_endpoint, "--format", "csv", env=NO_CREDENTIALS)
+        assert result.exit_code == 0, result.output
+        assert result.stdout.count("\n") == rows + 1, name

@@ -134,6 +134,7 @@ class Answer:
     status: int
     body: bytes
     asks_digest: bool = False  # a 401 with a Digest challenge: a basic-auth user is told to set KOKO_STORE_AUTH
+    media_type: str = ""  # of a 2xx answer: Virtuoso answers a request it ignores with an HTML page (koko.store.publish)
 
 
 class RemoteError(KokoError):
@@ -296,7 +297,9 @@ class Client:
             try:
                 if not 200 <= exchange.answer.status < 300:
                     raise self._status_error(url, exchange)
-                return Answer(exchange.answer.status, exchange.answer.read())  # a broken read is retried too
+                media_type = (exchange.answer.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+                content = exchange.answer.read()  # a broken read is retried too
+                return Answer(exchange.answer.status, content, media_type=media_type)
             finally:
                 exchange.close()
 

@@ -3,7 +3,8 @@
 By default the named graphs go **in bulk**: N-Quads of many graphs per request, ``POST``ed to the
 Graph Store endpoint itself (no ``?graph=``: Oxigraph's ``/store``, Fuseki's dataset URL), after one
 ``DROP SILENT GRAPH`` update for those of our graphs that the store already holds. A store that
-refuses that route (400, 404, 405, 415, 501 to the first request) gets one graph at a time through the
+refuses that route (400, 404, 405, 415, 501 to the first request), or accepts the first request but
+stores none of it (Virtuoso 7: 200 and an HTML page), gets one graph at a time through the
 SPARQL 1.1 Graph Store HTTP Protocol (the first chunk with PUT, which replaces the graph, the rest
 with POST, which adds). Without a Graph Store endpoint, SPARQL 1.1 Update does it (``DROP SILENT``
 then ``INSERT DATA``, several graphs per request in bulk). Then the triple counts of all graphs are
@@ -206,6 +207,7 @@ class _Remote:
         self.fallback: str | None = None
         self.bulk = False
         self.bulk_refused: str | None = None
+        self._sent: tuple[str, str, Answer] = ("", "", Answer(0, b""))  # the last bulk request: what, where, its answer
 
     def _check(self, answer: Answer, what: str, url: str) -> None:
         if not 200 <= answer.status < 300:
@@ -224,11 +226,14 @@ class _Remote:
 
     def load_bulk(self, graphs: Sequence[LocalGraph]) -> list[LocalGraph]:
         """Load named graphs many per request; returns those left to load graph by graph: none, or all of
-        them when the store refused the bulk route at its first request (nothing was written then)."""
+        them when the store refused the bulk route at its first request, or ignored it (nothing was written then):
+        the graphs of the first request are counted before the next one goes out."""
         self.bulk = True
         existing = self._existing(graphs) if self.use_gsp else set()
         for n, request in enumerate(packed(graphs, self.chunk_size)):
             refused = self._send_bulk(request, existing) if self.use_gsp else self._update_bulk(request)
+            if refused is None and n == 0:
+                refused = self._ignored(request)
             if refused is not None:
                 if n > 0:  # the route worked before: this is a failure, not a missing feature
                     raise refused[1]
@@ -254,6 +259,7 @@ class _Remote:
             self._check(answer, f"clearing {drops[0]} and {len(drops) - 1} more graph(s)", self.ends.update)
         body = "".join(f"{line[:-1]}<{p.graph.iri}> .\n" for p in request for line in p.lines).encode("utf-8")
         answer = self.client.request("POST", self.ends.graph_store, body, NQUADS)
+        self._sent = ("POST of N-Quads", self.ends.graph_store, answer)
         if answer.status in NO_BULK:
             return self._refused(answer, "POST of N-Quads", self.ends.graph_store)
         self._check(answer, f"loading {request[0].graph.label} and {len(request) - 1} more graph(s)", self.ends.graph_store)
@@ -265,10 +271,26 @@ class _Remote:
         drops = "".join(f"DROP SILENT GRAPH <{p.graph.iri}> ;\n" for p in request if p.first)
         blocks = "".join(f"GRAPH <{p.graph.iri}> {{\n{chr(10).join(p.lines)}\n}}\n" for p in request if p.lines)
         answer = self._send_update(f"{drops}INSERT DATA {{\n{blocks}}}" if blocks else drops.rstrip(" ;\n"))
+        self._sent = ("an update", self.ends.update, answer)
         if answer.status in NO_UPDATE:
             return self._refused(answer, "an update", self.ends.update)
         self._check(answer, f"loading {request[0].graph.label} and {len(request) - 1} more graph(s)", self.ends.update)
         return None
+
+    def _ignored(self, request: list[Piece]) -> tuple[str, KokoError] | None:
+        """(why, error) when the store accepted the first bulk request but holds none of its triples.
+
+        Virtuoso 7 answers a POST of N-Quads without ``?graph=`` to its Graph Store endpoint with 200 and the
+        HTML page of its upload form, and stores nothing: only counting tells that from a load."""
+        sent = sorted({p.graph.iri for p in request if p.lines and p.graph.iri})
+        if not sent or any(self.counts(sent).values()):
+            return None
+        what, url, answer = self._sent
+        kind = f", {answer.media_type}" if answer.media_type else ""
+        triples = sum(len(p.lines) for p in request)
+        answered = f"{redact(url.split('?')[0])} answered HTTP {answer.status}{kind} to {what}"
+        why = f"{answered} but stored none of its {triples} triples"
+        return why, KokoError(f"loading in bulk: {why}")
 
     def _refused(self, answer: Answer, what: str, url: str) -> tuple[str, KokoError]:
         why = f"{redact(url.split('?')[0])} answered HTTP {answer.status} to {what}"

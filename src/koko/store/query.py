@@ -1,7 +1,9 @@
 """Queries against a remote SPARQL endpoint (``koko query --endpoint``, SPARQL 1.1 Protocol).
 
 The query is checked and built as for the embedded engine (:func:`koko.sparql.jobs.query_job`) and sent by
-the remote store of ``koko serve --store`` (:meth:`koko.store.backend.RemoteStore.run`): parameters bound as
+the remote store of ``koko serve --store`` (:meth:`koko.store.backend.RemoteStore.run`), with the release's graphs
+as its dataset where the store's default graph does not see them (:func:`koko.store.backend.query_dataset`,
+two small queries first); parameters bound as
 RDF terms in a VALUES block (:mod:`koko.sparql.binding`), the answer read back into pyoxigraph terms and
 written by the same writers as an embedded answer, so ``koko query`` prints the same bytes either way.
 
@@ -29,12 +31,16 @@ from collections.abc import Mapping
 from urllib.parse import urlsplit
 
 from koko.errors import KokoError
-from koko.graph.format_table import JSON_RESULTS, TURTLE, rdf_format
-from koko.sparql.execution import Job, Outcome
+from koko.graph.format_table import JSON_RESULTS, TURTLE, rdf_format, result_format
+from koko.sparql.execution import Job, Outcome, QueryTimeout
 from koko.store.credentials import Credentials, credentials_from_env
 from koko.store.http import ONCE, Client, check_port
 
-RESULTS_JSON = JSON_RESULTS.media_type
+#: What a remote endpoint may answer SELECT and ASK with: SPARQL XML, else JSON. XML first because Virtuoso 7
+#: writes xsd:boolean values as 1 and 0 in its JSON results (a lexical form pyoxigraph keeps, so the rows would
+#: differ from the embedded store's true and false), and as true and false in its XML.
+REMOTE_RESULTS = (result_format("xml"), JSON_RESULTS)
+RESULTS_ACCEPT = f"{REMOTE_RESULTS[0].media_type}, {REMOTE_RESULTS[1].media_type};q=0.9"
 #: What a remote endpoint may answer CONSTRUCT and DESCRIBE with: N-Triples, else Turtle.
 REMOTE_GRAPHS = (rdf_format("nt"), TURTLE)
 GRAPH_ACCEPT = f"{REMOTE_GRAPHS[0].media_type}, {REMOTE_GRAPHS[1].media_type};q=0.9"
@@ -62,10 +68,27 @@ def run_remote(url: str, job: Job, base: str, timeout: float, environ: Mapping[s
     """A job (:func:`koko.sparql.jobs.query_job`) run on the endpoint at ``url``: the outcome as the embedded
     engine would give it, or :class:`~koko.sparql.execution.QueryTimeout` past ``timeout``,
     :class:`~koko.store.backend.StoreError` when the endpoint fails."""
-    from koko.store.backend import RemoteStore  # it imports this module's constants
+    from koko.store.backend import (  # it imports this module's constants
+        MalformedAnswer,
+        RemoteStore,
+        StoreError,
+        StoreTimedOut,
+        StoreUnavailable,
+        query_dataset,
+    )
 
     url = endpoint_url(url)
     if not timeout > 0:
         raise KokoError("--timeout: give a number of seconds greater than 0")
     credentials = credentials_from_env(environ)  # the same variables and rules as koko publish
-    return RemoteStore(url, base, credentials, timeout, slots=1).run(job, timeout)
+    store = RemoteStore(url, base, credentials, timeout, slots=1)
+    if job.default_graphs is None and job.named_graphs is None:
+        try:
+            store.dataset = query_dataset(store)
+        except MalformedAnswer:
+            pass  # an endpoint that answers these two queries oddly is asked the query as it is: its answer says more
+        except StoreTimedOut:
+            raise QueryTimeout(f"the query took longer than {timeout:g} s and was stopped") from None
+        except StoreUnavailable as exc:  # refused, unreachable: the query would be, too (and no password is tried twice)
+            raise StoreError(exc.message) from None
+    return store.run(job, timeout)
