@@ -194,6 +194,9 @@ def test_a_syntax_error_is_shown_with_the_query(browser, server) -> None:
 PAGES = ("", "-/queries", "-/queries/site-profile?site=site/erfurt", "-/sparql", "id/site/erfurt")
 
 
+NOT_LOADED = ("alternate", "canonical", "cite-as", "describedby", "type", "license", "item")
+
+
 @pytest.mark.parametrize("page", PAGES)
 def test_pages_load_nothing_from_elsewhere(browser, server, page) -> None:
     browser.get(server + page)
@@ -203,8 +206,8 @@ def test_pages_load_nothing_from_elsewhere(browser, server, page) -> None:
     assert any(urlsplit(url).path == "/-/static/koko.css" for url in loaded)
     embedded = browser.find_elements(By.CSS_SELECTOR, "script[src], link[href], img[src], iframe[src], object[data]")
     for element in embedded:
-        if element.tag_name == "link" and element.get_attribute("rel") in ("alternate", "canonical"):
-            continue  # links to other representations are not loaded
+        if element.tag_name == "link" and element.get_attribute("rel") in NOT_LOADED:
+            continue  # links to other representations, and FAIR signposts, name things; a browser loads none
         source = element.get_attribute("src") or element.get_attribute("href") or element.get_attribute("data")
         assert urlsplit(source).netloc == here, source
 

@@ -12,7 +12,8 @@ import pyoxigraph as ox
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from rdflib import Graph, Literal, URIRef
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import XSD
 from SPARQLWrapper import CSV, JSON, N3, RDFXML, TSV, TURTLE, XML, SPARQLWrapper
 from SPARQLWrapper import JSONLD as SW_JSONLD
@@ -89,8 +90,9 @@ BAD = [  # method, target, body, Content-Type, status, part of the message
     ("GET", "/sparql?query=ASK%7B%7D&query=ASK%7B%7D", None, None, 400, "2 queries"),
     ("POST", "/sparql?query=ASK%7B%7D", b"query=ASK%7B%7D", FORM, 400, "2 queries"),
     ("POST", "/sparql?query=ASK%7B%7D", b"ASK {}", DIRECT, 400, "2 queries"),
-    ("GET", "/sparql", None, None, 400, "no query"),
-    ("GET", "/sparql?query=", None, None, 400, "no query"),
+    # Without a query, a client that takes RDF gets the service description (tests/test_service_description.py).
+    ("GET", "/sparql?format=csv", None, None, 400, "no query"),
+    ("GET", "/sparql?query=&format=json", None, None, 400, "no query"),
     ("POST", "/sparql", b"format=json", FORM, 400, "no query"),
     ("POST", "/sparql", b"query=ASK%20%7B%FF%7D", FORM, 400, "the form body is not UTF-8"),
     ("POST", "/sparql", b"ASK {\xff}", DIRECT, 400, "the query is not UTF-8"),
@@ -155,6 +157,10 @@ NEGOTIATED = [
     (MOTTOS, None, "jsonld", "application/ld+json"),
     (MOTTOS, None, "nt", "application/n-triples"),
     (MOTTOS, "application/rdf+xml", "turtle", "text/turtle"),
+    (MOTTOS, "application/trig", None, "application/trig"),
+    (MOTTOS, "application/n-quads", None, "application/n-quads"),
+    (MOTTOS, None, "trig", "application/trig"),
+    (MOTTOS, "text/turtle", "nquads", "application/n-quads"),
 ]
 
 
@@ -528,6 +534,40 @@ def test_sparqlwrapper_describe_in_every_rdf_format(server, fmt, accept, rdflib_
         "2016-12", datatype=XSD.gYearMonth
     )
     assert str(graph.value(URIRef(BASE + "site/erfurt"), URIRef(KOKO + "printedName"))) == "Landeshauptstadt Erfurt"
+
+
+START_MONTHS = (
+    PREFIXES + "CONSTRUCT { ?site koko:programmeStart ?start } WHERE { ?site a koko:Site ; koko:programmeStart ?start }"
+)
+
+
+@pytest.mark.parametrize(("accept", "fmt", "rdflib_format"), [("application/trig", None, "trig"), (None, "nq", "nquads")])
+def test_construct_in_a_quads_format_is_one_default_graph(server, accept, fmt, rdflib_format):
+    answer = sparql_get(server, START_MONTHS, accept, **({"format": fmt} if fmt else {}))
+    assert answer.status == 200, answer.body
+    dataset = Dataset()
+    dataset.parse(data=answer.body, format=rdflib_format)
+    assert [g.identifier for g in dataset.graphs() if len(g)] == [DATASET_DEFAULT_GRAPH_ID]
+    months = {
+        str(s).removeprefix(BASE): str(o) for s, o in dataset.default_graph.subject_objects(URIRef(KOKO + "programmeStart"))
+    }
+    assert len(months) == 27
+    assert (months["site/erfurt"], months["site/weimar"]) == ("2016-12", "2016-12")
+
+
+def test_describe_gives_each_triple_once_whatever_graphs_hold_it(published):
+    """pyoxigraph's DESCRIBE over the union yields a triple once per named graph holding it; a graph is a set."""
+    store = ox.Store()
+    store.bulk_load(published.nquads, ox.RdfFormat.N_QUADS)
+    erfurt = ox.NamedNode(BASE + "site/erfurt")
+    start = ox.Quad(
+        erfurt, ox.NamedNode(KOKO + "programmeStart"), ox.Literal("2016-12", datatype=ox.NamedNode(str(XSD.gYearMonth)))
+    )
+    store.add(ox.Quad(start.subject, start.predicate, start.object, ox.NamedNode(BASE + "graph/copy")))
+    job = Job(f"DESCRIBE <{erfurt.value}>", graph_format="nt")
+    lines = execute(store, job).body.decode().splitlines()
+    assert len(lines) == len(set(lines)) == len(list(store.quads_for_pattern(erfurt, None, None))) - 1
+    assert f"{start.triple} ." in lines
 
 
 # --- the SERVICE finder and the parameter decoder, on their own -------------------------------------------------

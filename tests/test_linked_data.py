@@ -10,8 +10,9 @@ from html.parser import HTMLParser
 
 import pyoxigraph as ox
 import pytest
-from rdflib import Dataset, Graph, URIRef
+from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
+from rdflib.namespace import XSD
 
 from helpers import Answer, fetch
 from koko.pages.linked_data import script_json
@@ -176,7 +177,7 @@ def test_html_suffix_gives_the_page(server: str) -> None:
     assert "Landeshauptstadt Erfurt" in answer.text
 
 
-@pytest.mark.parametrize("accept", ["image/png", "application/json", "text/html;q=0, text/turtle;q=0"])
+@pytest.mark.parametrize("accept", ["image/png", "application/pdf", "text/html;q=0, text/turtle;q=0"])
 def test_nothing_acceptable_is_406(server: str, accept: str) -> None:
     answer = fetch(server, "/id/site/dresden", accept)
     assert answer.status == 406
@@ -230,11 +231,67 @@ def test_turtle_uses_readable_prefixes(server: str) -> None:
 
 def test_json_ld_is_self_contained(server: str) -> None:
     document = json.loads(fetch(server, "/id/site/dresden.jsonld").body)
-    dresden = next(node for node in document if node["@id"] == BASE + "site/dresden")
-    assert {"@language": "de", "@value": "Bildung als Schlüssel zur Integration"} in dresden[
-        "https://w3id.org/koko-kg/ontology#motto"
-    ]
-    assert "@context" not in json.dumps(document)  # nothing for a reader to fetch
+    dresden = next(node for node in document["@graph"] if node["@id"] == BASE + "site/dresden")
+    assert dresden["koko:motto"] == {"@language": "de", "@value": "Bildung als Schlüssel zur Integration"}
+    assert isinstance(document["@context"], dict)  # inline: nothing for a reader to fetch
+
+
+@pytest.fixture
+def offline_json_ld(monkeypatch: pytest.MonkeyPatch) -> None:
+    """rdflib's JSON-LD parser may not load any context from anywhere (a remote @context would be fetched here)."""
+
+    def refuse(source: object, *args: object, **kwargs: object) -> None:
+        raise AssertionError(f"rdflib tried to fetch a JSON-LD context: {source}")
+
+    monkeypatch.setattr("rdflib.plugins.shared.jsonld.context.source_to_json", refuse)
+
+
+@pytest.mark.parametrize(
+    "path", ["site/dresden", "brochure/foreword", "event/integrationsmesse-goerlitz-2019", "graph/site/dresden"]
+)
+def test_json_ld_is_compacted_with_the_shipped_context(server: str, published, path: str, offline_json_ld: None) -> None:
+    from koko.graph.formats import load_context
+
+    answer = fetch(server, f"/id/{path}", "application/ld+json")
+    document = json.loads(answer.body)
+    assert document["@context"] == load_context(published.config.context)
+    statements = json.dumps({key: value for key, value in document.items() if key != "@context"})
+    assert "koko:" in statements
+    assert "https://w3id.org/koko-kg/ontology#" not in statements  # every term of ours shortened
+    turtle = fetch(server, f"/id/{path}", "text/turtle")
+    assert isomorphic(graph_of(answer, "jsonld"), graph_of(turtle, "ttl"))
+
+
+def test_the_ontology_in_json_ld_is_compacted_too(server: str, published, offline_json_ld: None) -> None:
+    from koko.graph.formats import load_context
+
+    document = json.loads(fetch(server, "/ontology", "application/ld+json").body)
+    assert document["@context"] == load_context(published.config.context)
+    site = next(node for node in document["@graph"] if node["@id"] in ("koko:Site", "https://w3id.org/koko-kg/ontology#Site"))
+    assert {"@language": "de", "@value": "Standort"} in site["rdfs:label"]
+    turtle = fetch(server, "/ontology", "text/turtle")
+    json_ld = graph_of(fetch(server, "/ontology", "application/ld+json"), "jsonld")
+    assert isomorphic(simple_literals(json_ld), simple_literals(graph_of(turtle, "ttl")))
+
+
+def simple_literals(graph: Graph) -> Graph:
+    """``"x"^^xsd:string`` as ``"x"``: one term in RDF 1.1, two in rdflib (the ontology file writes the datatype)."""
+    plain = Graph()
+    for s, p, o in graph:
+        plain.add((s, p, Literal(str(o)) if isinstance(o, Literal) and o.datatype == XSD.string else o))
+    return plain
+
+
+@pytest.mark.parametrize("path", ["/id/site/dresden", "/ontology", "/.well-known/void", "/"])
+def test_json_is_answered_with_json_ld(server: str, path: str) -> None:
+    answer = fetch(server, path, "application/json")
+    assert (answer.status, answer.media_type) == (200, "application/ld+json")
+    assert answer.headers["vary"] == "Accept"
+    assert len(Graph().parse(data=answer.body, format="json-ld")) > 10
+
+
+def test_json_ld_is_the_same_whether_asked_as_json_or_json_ld(server: str) -> None:
+    assert fetch(server, "/id/site/erfurt", "application/json").body == fetch(server, "/id/site/erfurt.jsonld").body
 
 
 def test_a_named_graph_iri_gives_the_graph(server: str, published) -> None:
@@ -266,7 +323,7 @@ def test_resource_page_has_alternates_and_its_json_ld(server: str) -> None:
     document = json.loads(script)
     graph = Graph().parse(data=script, format="json-ld")
     assert (URIRef(BASE + "site/dresden"), URIRef("https://w3id.org/koko-kg/ontology#printedName"), None) in graph
-    assert document[0]["@id"] == BASE + "site/dresden"
+    assert (document["@id"], document["@type"]) == (BASE + "site/dresden", "koko:Site")  # compacted, one node
 
 
 def test_json_ld_in_a_page_cannot_close_its_script() -> None:
@@ -430,6 +487,34 @@ def test_home_page_lists_the_27_sites_by_state(server: str) -> None:
     ]
     assert "Landeshauptstadt Erfurt Programmstart Dezember 2016" in home.text
     assert home.language_of("Die Sprache ist das A und O") == "de"  # the motto of Altmarkkreis Salzwedel
+
+
+@pytest.mark.parametrize("accept", [FIREFOX, None, "*/*"])
+def test_home_page_for_people_varies_by_accept(server: str, accept: str | None) -> None:
+    answer = fetch(server, "/", accept)
+    assert (answer.status, answer.media_type) == (200, "text/html")
+    assert answer.headers["vary"] == "Accept"
+    assert "Kommunale Koordinierung der Bildungsangebote für Neuzugewanderte" in answer.text
+
+
+@pytest.mark.parametrize("extension", ["ttl", "jsonld", "nt", "rdf"])
+def test_home_page_gives_rdf_clients_the_dataset_description(server: str, published, extension: str) -> None:
+    from koko.pages.dataset_description import dataset_iri
+
+    answer = fetch(server, "/", f"{RDF_TYPES[extension]}, text/html;q=0.5")
+    assert (answer.status, answer.media_type) == (200, RDF_TYPES[extension])
+    assert answer.headers["vary"] == "Accept"
+    assert answer.headers["content-location"] == f"/.well-known/void.{extension}"
+    graph = graph_of(answer, extension)
+    dataset = URIRef(dataset_iri(published.config.base))
+    assert (dataset, URIRef("http://rdfs.org/ns/void#triples"), None) in graph
+    assert (dataset, URIRef("http://www.w3.org/ns/dcat#landingPage"), URIRef(server)) in graph
+    assert isomorphic(graph, graph_of(fetch(server, f"/.well-known/void.{extension}"), extension))
+
+
+def test_home_page_refuses_what_it_cannot_give(server: str) -> None:
+    answer = fetch(server, "/", "application/trig")  # the description has no named graphs
+    assert (answer.status, answer.headers["vary"]) == (406, "Accept")
 
 
 def test_home_page_in_english(server: str) -> None:

@@ -12,6 +12,10 @@ from urllib.parse import urlencode
 
 import pyoxigraph as ox
 import pytest
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.compare import isomorphic
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+from rdflib.namespace import XSD
 
 from helpers import call, koko, koko_process
 from koko.config import load_config
@@ -22,6 +26,7 @@ from koko.sparql import embedded
 from koko.sparql.canned import bindings_for, list_canned, load_canned, parse_header, resolve
 from koko.sparql.jobs import query_job
 from koko.sparql.output import render
+from koko.sparql.oxigraph import from_ox
 from koko.sparql.reference import run
 
 CONFIG = load_config(environ={})
@@ -270,6 +275,43 @@ def test_cli_json_csv_tsv_xml_are_the_bytes_the_endpoint_sends(server, tmp_path)
         assert remote.status == 200
         assert local.stdout_bytes == remote.body, fmt
     assert "Landeshauptstadt Dresden" in local.stdout
+
+
+START_MONTHS = (
+    "PREFIX koko: <https://w3id.org/koko-kg/ontology#> "
+    "CONSTRUCT { ?site koko:programmeStart ?start } WHERE { ?site a koko:Site ; koko:programmeStart ?start }"
+)
+
+
+@pytest.mark.parametrize(("fmt", "rdflib_format"), [("trig", "trig"), ("nquads", "nquads")])
+def test_cli_construct_in_a_quads_format_is_the_endpoints_default_graph(server, fmt, rdflib_format):
+    local = koko("query", START_MONTHS, "--format", fmt)
+    assert local.exit_code == 0, local.output
+    remote = call(server, target="/sparql?" + urlencode({"query": START_MONTHS, "format": fmt}))
+    assert local.stdout_bytes == remote.body
+    dataset = Dataset()
+    dataset.parse(data=local.stdout_bytes, format=rdflib_format)
+    assert [g.identifier for g in dataset.graphs() if len(g)] == [DATASET_DEFAULT_GRAPH_ID]
+    start = dataset.default_graph.value(
+        URIRef(BASE + "site/nordhausen"), URIRef("https://w3id.org/koko-kg/ontology#programmeStart")
+    )
+    assert start == Literal("2016-10", datatype=XSD.gYearMonth)
+    assert len(dataset.default_graph) == 27
+
+
+@pytest.mark.parametrize("site", ["dresden", "kyffhaeuserkreis"])
+def test_describe_is_the_same_graph_from_the_cli_and_the_endpoint(server, published, site):
+    """One DESCRIBE (docs/sparql-endpoint.md): the site's concise bounded description over the union of the graphs,
+    each triple once: here every statement with the site as subject, as the release has no blank nodes."""
+    query = f"DESCRIBE <site/{site}>"
+    local = koko("query", query, "--format", "nt")
+    assert local.exit_code == 0, local.output
+    remote = call(server, target="/sparql?" + urlencode({"query": query}), Accept="application/n-triples")
+    cli, endpoint = (Graph().parse(data=body, format="nt") for body in (local.stdout_bytes, remote.body))
+    assert isomorphic(cli, endpoint)
+    quads = published.store.quads_for_pattern(ox.NamedNode(BASE + f"site/{site}"), None, None)
+    assert set(cli) == {(from_ox(q.subject), from_ox(q.predicate), from_ox(q.object)) for q in quads}
+    assert len(local.stdout_bytes.splitlines()) == len(cli)  # each triple once
 
 
 def test_cli_canned_query_is_the_bytes_of_its_page(server):

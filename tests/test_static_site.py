@@ -6,9 +6,6 @@ port of 127.0.0.1 with the rules `koko site` wrote, and is stopped by the test.
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,10 +13,10 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
-from helpers import fetch, koko, server_process
-from koko.site.static_site import site_files, write_site
+from helpers import fetch, koko
+from koko.site.static_site import site_files
 from koko.web.security_headers import HEADERS
-from tools import free_port
+from web_servers import WEB_SERVERS, hosting, site_folder
 
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 ERFURT = "https://w3id.org/koko-kg/id/site/erfurt"
@@ -28,12 +25,8 @@ KOKO = "https://w3id.org/koko-kg/ontology#"
 
 @pytest.fixture(scope="module")
 def site(published) -> Iterator[Path]:
-    """The site in a folder that the web servers' unprivileged workers may read."""
-    parent = Path(tempfile.mkdtemp(prefix="koko-site-", dir="/tmp"))
-    parent.chmod(0o755)
-    write_site(published, parent / "site")
-    yield parent / "site"
-    shutil.rmtree(parent, ignore_errors=True)
+    with site_folder(published) as folder:
+        yield folder
 
 
 def test_every_resource_has_two_pages_and_six_rdf_files(site: Path) -> None:
@@ -90,55 +83,10 @@ def test_a_bad_url_is_refused_and_nothing_written(tmp_path: Path) -> None:
 # The rules, served for real.
 
 
-def nginx_config(site: Path, port: int, run: Path) -> list[str]:
-    rules = (site / "nginx.conf").read_text(encoding="utf-8")
-    rules = rules.replace("listen 80;", f"listen 127.0.0.1:{port};").replace("root /srv/koko-kg;", f"root {site};")
-    temp = "\n".join(f"  {kind}_temp_path {run / kind};" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
-    head = f"pid {run / 'nginx.pid'};\nerror_log {run / 'error.log'};\nevents {{}}\n"
-    (run / "nginx.conf").write_text(f"{head}http {{\n  access_log off;\n{temp}\n{rules}\n}}\n", encoding="utf-8")
-    return ["nginx", "-c", str(run / "nginx.conf"), "-p", str(run), "-g", "daemon off; master_process off;"]
-
-
-APACHE_MODULES = ("mpm_event", "authz_core", "mime", "rewrite", "headers", "dir")
-
-
-def apache_config(site: Path, port: int, run: Path) -> list[str]:
-    modules = "\n".join(f"LoadModule {m}_module /usr/lib/apache2/modules/mod_{m}.so" for m in APACHE_MODULES)
-    (run / "httpd.conf").write_text(
-        f"""ServerRoot /etc/apache2
-{modules}
-Listen 127.0.0.1:{port}
-ServerName 127.0.0.1
-PidFile {run / "httpd.pid"}
-ErrorLog {run / "error.log"}
-TypesConfig /etc/mime.types
-DocumentRoot {site}
-DirectoryIndex index.html
-<Directory {site}>
-  AllowOverride All
-  Require all granted
-</Directory>
-""",
-        encoding="utf-8",
-    )
-    return ["apache2", "-f", str(run / "httpd.conf"), "-DFOREGROUND"]
-
-
-WEB_SERVERS = {"nginx": nginx_config, "apache2": apache_config}
-
-
 @pytest.fixture(scope="module", params=sorted(WEB_SERVERS))
 def hosted(request: pytest.FixtureRequest, site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    name = request.param
-    search = os.pathsep.join([os.environ.get("PATH", ""), "/usr/sbin", "/sbin"])
-    binary = shutil.which(name, path=search)
-    if binary is None:
-        pytest.skip(f"{name} is not installed (.ci/run installs it from Debian)")
-    port = free_port()
-    run = tmp_path_factory.mktemp(name)
-    command = WEB_SERVERS[name](site, port, run)
-    with server_process([binary, *command[1:]], f"http://127.0.0.1:{port}/"):
-        yield f"http://127.0.0.1:{port}"
+    with hosting(request.param, site, tmp_path_factory.mktemp(request.param)) as root:
+        yield root
 
 
 @pytest.mark.parametrize(
@@ -153,6 +101,9 @@ def hosted(request: pytest.FixtureRequest, site: Path, tmp_path_factory: pytest.
         ("/id/site/erfurt", "application/rdf+xml;q=0.9, text/plain;q=0.1", "application/rdf+xml", b"<rdf:RDF"),
         ("/id/site/erfurt.nt", BROWSER, "application/n-triples", f"<{ERFURT}>".encode()),
         ("/", BROWSER, "text/html", b'<html lang="de"'),
+        ("/", "text/turtle", "text/turtle", b"void:triples"),
+        ("/", "application/json", "application/ld+json", b"http://rdfs.org/ns/void#triples"),
+        ("/id/site/erfurt", "application/json", "application/ld+json", ERFURT.encode()),
         ("/?lang=en", BROWSER, "text/html", b'<html lang="en"'),
         ("/ontology", "text/turtle", "text/turtle", b"koko:Site"),
         ("/.well-known/void", "text/turtle", "text/turtle", b"void:triples"),

@@ -138,6 +138,38 @@ class Config:
         return self.root / "ontology" / "imports" / "w3c-axioms.ttl"
 
 
+#: Paths of the server's own answers (koko.pages.urls builds every link from these).
+ONTOLOGY_PATH = "/ontology"
+SPARQL_PATH = "/sparql"
+SYSTEM = "/-/"
+#: Hosts whose first path segment is a namespace that redirects to the data's own server.
+REDIRECT_HOSTS = frozenset({"w3id.org", "purl.org", "www.w3id.org", "purl.archive.org"})
+#: Paths the server answers itself; a base may not put the data's IRIs under one of them.
+RESERVED = (SYSTEM, ONTOLOGY_PATH + "/", SPARQL_PATH + "/", "/.well-known/")
+
+
+def resource_prefix(base: str, name: str = "base IRI") -> str:
+    """The server path under which the IRIs of ``base`` resolve: the base's own path, so that an IRI
+    resolves where it points; on a redirect service (w3id.org, purl.org) the path after the namespace,
+    since the service sends ``https://w3id.org/NAME/REST`` to the data's server as ``/REST``.
+
+    >>> resource_prefix("https://w3id.org/koko-kg/id/"), resource_prefix("http://127.0.0.1:8000/")
+    ('/id/', '/')
+    >>> resource_prefix("https://example.org/data/kg/")
+    '/data/kg/'
+    >>> resource_prefix("https://example.org/-/")
+    Traceback (most recent call last):
+    koko.errors.KokoError: base IRI 'https://example.org/-/': its IRIs would resolve under /-/, where the server answers itself
+    """
+    parts = urlsplit(base)
+    path = parts.path or "/"
+    if parts.hostname in REDIRECT_HOSTS:
+        path = "/" + path.lstrip("/").partition("/")[2]
+    if path.startswith(RESERVED):  # a base always ends in '/' (check_base)
+        raise KokoError(f"{name} {base!r}: its IRIs would resolve under {path}, where the server answers itself")
+    return path
+
+
 def check_base(base: str, name: str = "--base") -> str:
     """A base IRI must be absolute http(s) and end in '/' so that paths can be appended."""
     parts = urlsplit(base)
@@ -147,6 +179,7 @@ def check_base(base: str, name: str = "--base") -> str:
         raise KokoError(f"{name}: {base!r} must end with '/'")
     if any(ch in base for ch in ' <>"{}|\\^`'):
         raise KokoError(f"{name}: {base!r} contains characters not allowed in an IRI")
+    resource_prefix(base, f"{name}:")
     return base
 
 

@@ -107,9 +107,9 @@ def serve(
 ) -> None:
     """Build and validate the release (or load --data, or use the remote --store) and serve it as linked data.
 
-    Pages for people at /, every IRI of the data under /id/ (HTML or RDF by content
-    negotiation), the SPARQL 1.1 endpoint at /sparql (read-only), canned queries at
-    /-/queries, the ontology at /ontology and the dataset description at
+    Pages for people at /, every IRI of the data at its own path (under /id/ for the default
+    base; HTML or RDF by content negotiation), the SPARQL 1.1 endpoint at /sparql (read-only),
+    canned queries at /-/queries, the ontology at /ontology and the dataset description at
     /.well-known/void. Nothing else needs to run: this process serves through serving processes of
     its own, each replaced when a query runs past the timeout; Ctrl-C stops them all.
     """

@@ -15,7 +15,7 @@ import pyoxigraph as ox
 from koko.cli.common import BASE, OUT, SOURCE, fail, write
 from koko.config import DEFAULT_PROFILE, MAX_ROWS, QUERY_TIMEOUT, Config, cache_folder, load_config
 from koko.errors import KokoError
-from koko.graph.format_table import TRIPLE_FORMATS
+from koko.graph.format_table import RDF_FORMATS
 from koko.graph.prefixes import prefix_table
 from koko.sparql import embedded
 from koko.sparql.canned import CannedQuery, list_canned, resolve
@@ -26,8 +26,8 @@ from koko.sparql.protocol import FORMAT_NAMES
 
 #: The exit status of a query stopped at its --timeout (2 is bad input, 1 a failed check).
 EXIT_TIMEOUT = 3
-#: What CONSTRUCT and DESCRIBE are written as: the endpoint's RDF formats.
-GRAPH_OUTPUTS = tuple(f.name for f in TRIPLE_FORMATS)
+#: What CONSTRUCT and DESCRIBE are written as: the endpoint's RDF formats (TriG and N-Quads hold the default graph).
+GRAPH_OUTPUTS = tuple(f.name for f in RDF_FORMATS)
 FORMATS_HELP = f"SELECT/ASK: {', '.join(SELECT_OUTPUTS)}; CONSTRUCT/DESCRIBE: table (Turtle), {', '.join(GRAPH_OUTPUTS)}."
 
 

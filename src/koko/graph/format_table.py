@@ -116,8 +116,16 @@ RDF_FORMATS: tuple[RdfFormat, ...] = (
         endpoint_names=("nt", "ntriples", "n-triples"),
         synonyms=("text/plain",),  # N-Triples' media type before application/n-triples
     ),
-    RdfFormat("trig", ox.RdfFormat.TRIG, "trig", quads=True, eu_file_type="RDF_TRIG"),
-    RdfFormat("nq", ox.RdfFormat.N_QUADS, "nquads", quads=True, eu_file_type="RDF_N_QUADS", aliases=("nquads", "n-quads")),
+    RdfFormat("trig", ox.RdfFormat.TRIG, "trig", quads=True, eu_file_type="RDF_TRIG", endpoint_names=("trig",)),
+    RdfFormat(
+        "nq",
+        ox.RdfFormat.N_QUADS,
+        "nquads",
+        quads=True,
+        eu_file_type="RDF_N_QUADS",
+        aliases=("nquads", "n-quads"),
+        endpoint_names=("nq", "nquads", "n-quads"),
+    ),
     RdfFormat(
         "xml",
         ox.RdfFormat.RDF_XML,
@@ -129,8 +137,8 @@ RDF_FORMATS: tuple[RdfFormat, ...] = (
         generic=("application/xml",),
     ),
 )
-#: The formats without named graphs, in table order: what the endpoint answers CONSTRUCT and DESCRIBE
-#: with, and what the ontology and the dataset description are offered in.
+#: The formats without named graphs, in table order: what the ontology and the dataset description are offered
+#: in. (CONSTRUCT and DESCRIBE are answered in every RDF format; a quads format holds their one default graph.)
 TRIPLE_FORMATS: tuple[RdfFormat, ...] = tuple(f for f in RDF_FORMATS if not f.quads)
 RESULT_FORMATS: tuple[ResultFormat, ...] = (
     ResultFormat("json", ox.QueryResultsFormat.JSON, generic=("application/json",)),

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from koko.graph.format_table import RdfFormat, offered
+
 #: The media type of our pages, offered beside the RDF formats.
 HTML = "text/html"
 
@@ -86,3 +88,28 @@ def accepts_html(header: str | None) -> bool:
     (True, False)
     """
     return any(media in (HTML, "application/xhtml+xml") and q > 0 for media, q, _ in parse_accept(header))
+
+
+def choose_format(header: str | None, formats: Sequence[RdfFormat], html: str | None = "first") -> RdfFormat | str | None:
+    """HTML or one of ``formats`` for an ``Accept`` header; None when the client accepts none of them.
+
+    A format is asked for by its own media type, a synonym (``application/x-turtle``) or a generic
+    type: ``application/json`` gets JSON-LD, which is JSON (and ``application/xml`` RDF/XML). The answer
+    then carries the format's own media type, which tells a JSON-LD processor what it has while any
+    JSON client still reads it (the ``+json`` suffix, RFC 6839). ``html``: where our page stands among
+    the offers, ``"first"`` (the default for browsers and an absent header), ``"last"`` or None (not
+    offered).
+
+    >>> from koko.graph.format_table import TRIPLE_FORMATS
+    >>> choose_format("application/json", TRIPLE_FORMATS).name, choose_format(None, TRIPLE_FORMATS)
+    ('jsonld', 'text/html')
+    >>> choose_format("*/*", TRIPLE_FORMATS, html="last").name, choose_format("text/html", TRIPLE_FORMATS, html=None) is None
+    ('ttl', True)
+    """
+    by_type = offered(formats)
+    types = list(by_type)
+    ordered = [HTML, *types] if html == "first" else [*types, HTML] if html == "last" else types
+    chosen = choose(header, ordered)
+    if chosen is None or chosen == HTML:
+        return chosen
+    return next(f for f in formats if f.name == by_type[chosen])

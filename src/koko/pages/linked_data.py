@@ -11,22 +11,28 @@ Links keep the page's language: on an English page every link to one of our page
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
 
 import pyoxigraph as ox
 from markupsafe import Markup
+from rdflib import Graph
 
 from koko.graph.format_table import RDF_FORMATS, RdfFormat, engine_serialize, file_media_type, rdf_format
+from koko.graph.formats import jsonld_by_rdflib, load_context
 from koko.graph.namespace import KOKO
 from koko.graph.prefixes import prefix_table
+from koko.graph.writers import compact, jsonld_text
 from koko.pages import overview, pictures
 from koko.pages.backend import Backend, embedded
 from koko.pages.describe import Describer, Index, Value, paragraphs, resource_quads, triples_of
 from koko.pages.render import Renderer
+from koko.pages.signposting import Link, landing_links, resource_links
 from koko.pages.urls import Urls
-from koko.pages.vocabulary import RDFS, SCHEMA, SKOS, Vocabulary, load_vocabulary
+from koko.pages.vocabulary import RDF, RDFS, SCHEMA, SKOS, Vocabulary, load_vocabulary
 from koko.release.published import Published, Release
+from koko.sparql.oxigraph import from_ox
 
 PICTURES = {"network": "/-/pictures/network.svg", "timeline": "/-/pictures/timeline.svg"}
 SVG_TYPE = "image/svg+xml"
@@ -42,6 +48,8 @@ class LinkedData:
     renderer: Renderer
     vocabulary: Vocabulary
     prefixes: tuple[tuple[str, str], ...]
+    # The shipped JSON-LD context (ontology/koko.context.jsonld), which every JSON-LD answer is compacted with.
+    context: Mapping[str, Any] = field(default_factory=dict, compare=False)
 
     @property
     def urls(self) -> Urls:
@@ -67,6 +75,7 @@ def linked_data_of(release: Release, renderer: Renderer, backend: Backend | None
         renderer=renderer,
         vocabulary=load_vocabulary(release.ontology),
         prefixes=prefix_table(release.config.base),
+        context=load_context(release.config.context),
     )
 
 
@@ -112,14 +121,35 @@ def used_prefixes(
     return {p: ns for p, ns in sorted(prefixes) if any(i.startswith(ns) for i in iris)}
 
 
-def serialise(items: tuple[ox.Quad, ...] | tuple[ox.Triple, ...], fmt: RdfFormat, prefixes: tuple[tuple[str, str], ...]) -> bytes:
+def serialise(
+    items: tuple[ox.Quad, ...] | tuple[ox.Triple, ...],
+    fmt: RdfFormat,
+    prefixes: tuple[tuple[str, str], ...],
+    context: Mapping[str, Any] | None = None,
+) -> bytes:
     """Quads or triples in ``fmt`` with pyoxigraph; Turtle, TriG and RDF/XML get our prefixes.
 
-    JSON-LD comes out expanded (full IRIs, no context): correct and self-contained, nothing
-    to fetch."""
+    JSON-LD is compacted with ``context`` (see :func:`compact_jsonld`) where one is given, else
+    written expanded (full IRIs, no context)."""
+    if fmt.name == "jsonld" and context:
+        return compact_jsonld([item for item in items if isinstance(item, ox.Triple)], context)
     terms = [term for item in items for term in (item.subject, item.predicate, item.object)]
     wanted = used_prefixes(terms, prefixes) if fmt.name in ("ttl", "trig", "xml") else None
     return engine_serialize(items, fmt, wanted)
+
+
+def compact_jsonld(triples: Iterable[ox.Triple], context: Mapping[str, Any]) -> bytes:
+    """Triples as JSON-LD compacted with ``context``, written as the release's ``koko.jsonld`` is (sorted,
+    the context inline): a reader gets short names and never has to fetch a context, not even ours."""
+    rules = dict(context)
+    nodes = [(from_ox(t.subject), from_ox(t.predicate), from_ox(t.object)) for t in triples]  # type: ignore[arg-type]
+    document = compact(nodes, rules)
+    if document is not None:
+        return jsonld_text(document, rules)
+    graph = Graph()  # blank nodes or RDF lists: what the release, too, leaves to rdflib's writer
+    for triple in nodes:
+        graph.add(triple)
+    return jsonld_by_rdflib(graph, rules)
 
 
 def resource_rdf(ld: LinkedData, iri: str, fmt: RdfFormat, index: Index | None = None) -> bytes:
@@ -127,7 +157,7 @@ def resource_rdf(ld: LinkedData, iri: str, fmt: RdfFormat, index: Index | None =
     triple formats get the distinct triples, quad formats keep each statement's graph.
     ``index``: what the backend said about ``iri``, if the caller has asked already."""
     quads = resource_quads(index or ld.backend.about([iri]), iri)
-    return serialise(quads if fmt.quads else triples_of(quads), fmt, ld.prefixes)
+    return serialise(quads if fmt.quads else triples_of(quads), fmt, ld.prefixes, ld.context)
 
 
 def script_json(data: bytes) -> Markup:
@@ -148,6 +178,17 @@ def alternates(urls: Urls, iri: str) -> tuple[tuple[str, str, str], ...]:
     return tuple((f.label, f.media_type, urls.with_format(path, f.extension)) for f in RDF_FORMATS)
 
 
+def signposts(ld: LinkedData, iri: str, index: Index, root: str = "") -> tuple[Link, ...]:
+    """The FAIR signposts of a resource (:mod:`koko.pages.signposting`); ``index``: what the backend said about it."""
+    types = [t.value for t in index.values(ox.NamedNode(iri), RDF + "type") if isinstance(t, ox.NamedNode)]
+    return resource_links(ld.urls, ld.vocabulary, iri, types, root)
+
+
+def home_signposts(ld: LinkedData, root: str = "") -> tuple[Link, ...]:
+    """The FAIR signposts of the landing page."""
+    return landing_links(ld.urls, ld.release, root)
+
+
 def resource_page(ld: LinkedData, iri: str, lang: str, index: Index | None = None) -> str:
     """The HTML page of a resource or a named graph of ours (callers check ``index.knows``)."""
     index = index or ld.backend.about([iri])
@@ -159,7 +200,8 @@ def resource_page(ld: LinkedData, iri: str, lang: str, index: Index | None = Non
         lang,
         d=description,
         formats=alternates(ld.urls, iri),
-        json_ld=script_json(serialise(own, jsonld, ld.prefixes)),
+        json_ld=script_json(serialise(own, jsonld, ld.prefixes, ld.context)),
+        signposts=signposts(ld, iri, index),
         **page_context(ld, lang, ld.urls.link(iri)),
     )
 
@@ -217,6 +259,7 @@ def home_page(ld: LinkedData, lang: str) -> str:
         canned=ld.release.canned,
         network=pictures.network(rows, shared, label_of(label), href_for(ld.urls, lang), lang),
         timeline=pictures.timeline(rows, label_of(label), href_for(ld.urls, lang), lang),
+        signposts=home_signposts(ld),
         **page_context(ld, lang, ld.urls.home),
     )
 

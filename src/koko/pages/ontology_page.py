@@ -138,5 +138,6 @@ def ontology_rdf(ld: LinkedData, fmt: RdfFormat) -> bytes:
     """The ontology in ``fmt``: the Turtle file itself, or its triples re-serialised."""
     if fmt.name == "ttl":
         return ld.release.ontology
-    triples = tuple(sorted(ox.parse(ld.release.ontology, format=ox.RdfFormat.TURTLE), key=str))
-    return serialise(triples, fmt, ld.prefixes)
+    parsed = ox.parse(ld.release.ontology, format=ox.RdfFormat.TURTLE)  # quads in the default graph
+    triples = tuple(sorted((ox.Triple(q.subject, q.predicate, q.object) for q in parsed), key=str))
+    return serialise(triples, fmt, ld.prefixes, ld.context)

@@ -1,24 +1,24 @@
 """One URL builder: where each IRI and each page lives on the server and in the static site.
 
-The data's base IRI (``https://w3id.org/koko-kg/id/`` by default) maps onto ``/id/`` and the
-ontology namespace onto ``/ontology``, so every IRI of ours is a link that works on
-127.0.0.1 as well as behind w3id.org. System pages live under the reserved prefix ``/-/``.
+An IRI of the data resolves at its own path (:func:`resource_prefix`): a base
+``http://127.0.0.1:8000/`` puts ``site/dresden`` at ``/site/dresden``, a base
+``https://example.org/data/kg/`` at ``/data/kg/site/dresden``. A base on a redirect service
+(w3id.org, purl.org) names a namespace there that redirects to the host: its first path segment is the
+namespace, so the default ``https://w3id.org/koko-kg/id/`` maps onto ``/id/``. The ontology namespace
+maps onto ``/ontology``. System pages live under the reserved prefix ``/-/``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import quote, urlencode
 
+from koko.config import ONTOLOGY_PATH, SPARQL_PATH, SYSTEM, resource_prefix
 from koko.graph.namespace import KOKO
 
 ONTOLOGY_NS = str(KOKO)
 ONTOLOGY_IRI = ONTOLOGY_NS.rstrip("#/")
-RESOURCE_PREFIX = "/id/"
-ONTOLOGY_PATH = "/ontology"
-SPARQL_PATH = "/sparql"
 VOID_PATH = "/.well-known/void"
-SYSTEM = "/-/"
 
 
 @dataclass(frozen=True)
@@ -32,14 +32,20 @@ class Urls:
     'https://w3id.org/koko-kg/id/site/dresden'
     >>> urls.link("https://w3id.org/koko-kg/ontology#Site"), urls.link("https://schema.org/name")
     ('/ontology#Site', 'https://schema.org/name')
+    >>> Urls("http://127.0.0.1:8000/").link("http://127.0.0.1:8000/site/dresden")
+    '/site/dresden'
     """
 
     data_base: str
+    resources: str = field(init=False)  # the server path the data's IRIs resolve under (resource_prefix)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "resources", resource_prefix(self.data_base))
 
     def path_of(self, iri: str) -> str | None:
         """The local path of one of our IRIs, or None for anybody else's."""
         if iri.startswith(self.data_base) and len(iri) > len(self.data_base):
-            return RESOURCE_PREFIX + quote(iri[len(self.data_base) :], safe="/-._~:@!$&'()*+,;=")
+            return self.resources + quote(iri[len(self.data_base) :], safe="/-._~:@!$&'()*+,;=")
         if iri.startswith(ONTOLOGY_NS):
             return ONTOLOGY_PATH + "#" + iri[len(ONTOLOGY_NS) :]
         if iri == ONTOLOGY_IRI:
@@ -50,9 +56,9 @@ class Urls:
 
     def iri_of(self, path: str) -> str:
         """The IRI a resource path (``/id/...``) stands for."""
-        if not path.startswith(RESOURCE_PREFIX):
+        if not path.startswith(self.resources):
             raise ValueError(f"not a resource path: {path!r}")
-        return self.data_base + path[len(RESOURCE_PREFIX) :]
+        return self.data_base + path[len(self.resources) :]
 
     def link(self, iri: str) -> str:
         """Where a link to ``iri`` should point: our page for our IRIs, the IRI itself otherwise."""

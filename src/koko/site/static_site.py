@@ -1,7 +1,8 @@
 """``koko site OUT/``: the server's pages and RDF as files that any web server can host.
 
 Every IRI of ours becomes ``id/PATH.html`` (German), ``id/PATH.en.html`` (English) and one file
-per RDF format (``id/PATH.ttl``, ``.jsonld``, ``.nt``, ``.rdf``, ``.trig``, ``.nq``); the home
+per RDF format (``id/PATH.ttl``, ``.jsonld``, ``.nt``, ``.rdf``, ``.trig``, ``.nq``), under the path
+its IRI resolves at (``id/`` for the default base; :func:`koko.pages.urls.resource_prefix`); the home
 page, the ontology, the canned queries (with the result of their default parameters), the
 downloads and the dataset description likewise. Beside them, ``.htaccess`` (Apache) and
 ``nginx.conf`` hold the content-negotiation rules that make ``/id/site/erfurt`` answer with
@@ -20,11 +21,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote
 
+from koko.config import resource_prefix
 from koko.errors import KokoError
-from koko.graph.format_table import RDF_FORMATS, TRIPLE_FORMATS, result_format
+from koko.graph.format_table import RDF_FORMATS, TRIPLE_FORMATS, offered, result_format
 from koko.pages.backend import indexed
+from koko.pages.dataset_description import dataset_iri, serialise_description, statistics
 from koko.pages.dataset_description import describe_dataset as describe
-from koko.pages.dataset_description import serialise_description, statistics
 from koko.pages.dataset_page import description_page
 from koko.pages.describe import Index
 from koko.pages.linked_data import (
@@ -68,13 +70,15 @@ class SiteSummary:
 
 
 def default_root(base: str) -> str:
-    """Where the site lives when no URL is given: the base IRI without its ``id/``, since the data's
-    base maps onto ``/id/`` (``https://w3id.org/koko-kg/id/`` → ``https://w3id.org/koko-kg/``).
+    """Where the site lives when no URL is given: the server root that the base's IRIs resolve under
+    (:func:`koko.pages.urls.resource_prefix`), since the pages link to paths from that root.
 
     >>> default_root("https://w3id.org/koko-kg/id/"), default_root("https://example.org/data/")
-    ('https://w3id.org/koko-kg/', 'https://example.org/data/')
+    ('https://w3id.org/koko-kg/', 'https://example.org/')
+    >>> default_root("http://127.0.0.1:8000/")
+    'http://127.0.0.1:8000/'
     """
-    return base[: -len("id/")] if base.endswith("/id/") else base
+    return base[: len(base) - len(resource_prefix(base))] + "/"
 
 
 def file_of(path: str) -> str:
@@ -157,11 +161,22 @@ def site_files(published: Published, root_url: str | None = None) -> tuple[dict[
         files[file_of(urls.download(name))] = data
     for path in sorted(STATIC.iterdir()):
         files[file_of(urls.static(path.name))] = path.read_bytes()
+    dataset = urls.link(dataset_iri(published.config.base))
     for template, name in (("site/htaccess", ".htaccess"), ("site/nginx.conf", "nginx.conf")):
-        text = renderer.environment.get_template(template).render(formats=RDF_FORMATS, listen="80", root="/srv/koko-kg")
+        rules = renderer.environment.get_template(template)
+        text = rules.render(
+            formats=RDF_FORMATS, accepted=_accepted(), listen="80", root="/srv/koko-kg", dataset=dataset, void=VOID_PATH
+        )
         files[name] = text.encode("utf-8")
     pages = sum(1 for name in files if name.endswith(".html"))
     return files, SiteSummary(len(files), len(iris), pages)
+
+
+def _accepted() -> list[tuple[str, str]]:
+    """(media type, file extension) in the order koko serve prefers them, synonyms and generic types
+    (``application/json`` for JSON-LD) included, for the web servers' rules."""
+    extension = {f.name: f.extension for f in RDF_FORMATS}
+    return [(media, extension[name]) for media, name in offered(RDF_FORMATS).items()]
 
 
 def write_site(published: Published, out: Path, root_url: str | None = None) -> SiteSummary:

@@ -26,8 +26,9 @@ from koko.sparql.results import Row, write_boolean, write_solutions
 @dataclass(frozen=True)
 class Job:
     """One query. ``result_format`` names a SPARQL results format (json, xml, csv, tsv) used for
-    SELECT and ASK and ``graph_format`` an RDF format (ttl, jsonld, nt, xml) for CONSTRUCT and
-    DESCRIBE; the worker uses whichever fits the query form.
+    SELECT and ASK and ``graph_format`` an RDF format (ttl, jsonld, nt, trig, nq, xml) for CONSTRUCT and
+    DESCRIBE (in TriG and N-Quads, the answer's one graph is the default graph); the worker uses whichever
+    fits the query form.
 
     ``default_graphs``/``named_graphs`` are the protocol's default-graph-uri/named-graph-uri
     (None: not given). Without either, the default graph is the union of all named graphs.
@@ -126,16 +127,26 @@ def outcome_of(answer: ox.QueryBoolean | ox.QuerySolutions | Iterable[ox.Triple]
                 )
             rows.append(tuple(solution))  # the values in the order of the variables; a third of solution[name]'s cost
         return Outcome("solutions", write_solutions(variables, rows, job.result_format), len(rows), variables=variables)
-    triples: list[ox.Triple] = []
+    # A graph is a set: pyoxigraph's DESCRIBE over the union default graph yields a triple once for each named
+    # graph that holds it, so the same description would differ with how the data is split into graphs.
+    triples: dict[ox.Triple, None] = {}
     truncated = False
     for triple in answer:
+        if triple in triples:
+            continue
         if len(triples) == job.max_rows:
             truncated = True
             break
-        triples.append(triple)
-    prefixes = dict(job.prefixes) or None
-    body = engine_serialize(triples, rdf_format(job.graph_format), prefixes if job.graph_format == "ttl" else None)
+        triples[triple] = None
+    fmt = rdf_format(job.graph_format)
+    prefixes = dict(job.prefixes) if job.prefixes and fmt.name in _PREFIXED else None
+    # A triple format or a quads one alike: pyoxigraph writes triples into the default graph of TriG and N-Quads.
+    body = engine_serialize(triples, fmt, prefixes)
     return Outcome("graph", body, len(triples), truncated)
+
+
+#: The graph formats written with the release's prefixes.
+_PREFIXED = frozenset(("ttl", "trig"))
 
 
 #: Threads beyond ``size`` for the queries past their deadline, which go on until their process ends.

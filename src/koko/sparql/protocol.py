@@ -24,8 +24,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import unquote_to_bytes
 
-from koko.graph.format_table import RESULT_FORMATS, TRIPLE_FORMATS, offered
-from koko.graph.negotiate import choose
+from koko.graph.format_table import RDF_FORMATS, RESULT_FORMATS, offered
+from koko.graph.negotiate import HTML, choose
 from koko.sparql.lexer import Token, TooManyIris, line_and_column, tokens
 
 
@@ -45,9 +45,10 @@ UPDATE_PARAMETERS = ("update", "using-graph-uri", "using-named-graph-uri")
 READ_ONLY = "this endpoint is read-only: SPARQL Update is refused"
 
 # Media type → format name of what we answer with, in our order of preference (the first is the default):
-# SELECT and ASK with the result formats, CONSTRUCT and DESCRIBE with the RDF formats without graphs.
+# SELECT and ASK with the result formats, CONSTRUCT and DESCRIBE with every RDF format (in TriG and N-Quads their
+# one graph is the default graph), and the service description (GET without a query) with the same.
 RESULT_TYPES = offered(RESULT_FORMATS)
-GRAPH_TYPES = offered(TRIPLE_FORMATS)
+GRAPH_TYPES = offered(RDF_FORMATS)
 
 
 def _format_names() -> dict[str, tuple[str | None, str | None]]:
@@ -58,7 +59,7 @@ def _format_names() -> dict[str, tuple[str | None, str | None]]:
     (['json', 'xml', 'csv', 'tsv', 'ttl', 'turtle', 'n3', 'jsonld'], ('json', 'jsonld'))
     """
     names: dict[str, tuple[str | None, str | None]] = {f.name: (f.name, None) for f in RESULT_FORMATS}
-    for fmt in TRIPLE_FORMATS:
+    for fmt in RDF_FORMATS:
         for name in fmt.endpoint_names:
             names[name] = (names.get(name, (None, None))[0], fmt.name)
     return names
@@ -273,6 +274,19 @@ def _expand(token: Token | None, prefixes: Mapping[str, str]) -> str | None:
     return prefixes[prefix] + local.replace("\\", "")
 
 
+def _format_pair(value: str) -> tuple[str | None, str | None]:
+    """What one ``format`` value names: (results format, graph format), either None; 400 for an unknown one."""
+    key = value.strip().lower()
+    pair = FORMAT_NAMES.get(key)
+    if pair is None:  # media types, as Virtuoso takes them (SPARQLWrapper sends both)
+        known = [m for m in (item.split(";")[0].strip() for item in key.split(",")) if m in RESULT_TYPES or m in GRAPH_TYPES]
+        if not known:
+            names = ", ".join(FORMAT_NAMES)
+            raise ProtocolError(400, f"format: unknown format {value!r}; use one of {names} or a media type")
+        pair = (RESULT_TYPES.get(known[0]), GRAPH_TYPES.get(known[0]))
+    return pair
+
+
 @functools.lru_cache(maxsize=256)  # clients send the same few Accept headers; negotiating costs a third of plan()
 def choose_formats(formats: tuple[str, ...], accept: str | None, form: str | None) -> tuple[str, str]:
     """(results format, graph format): ``format`` where given, else ``Accept``; 406 when the
@@ -288,14 +302,7 @@ application/sparql-results+xml, text/csv, text/tab-separated-values, application
     results: set[str] = set()
     graphs: set[str] = set()
     for value in formats:
-        key = value.strip().lower()
-        pair = FORMAT_NAMES.get(key)
-        if pair is None:  # media types, as Virtuoso takes them (SPARQLWrapper sends both)
-            known = [m for m in (item.split(";")[0].strip() for item in key.split(",")) if m in RESULT_TYPES or m in GRAPH_TYPES]
-            if not known:
-                names = ", ".join(FORMAT_NAMES)
-                raise ProtocolError(400, f"format: unknown format {value!r}; use one of {names} or a media type")
-            pair = (RESULT_TYPES.get(known[0]), GRAPH_TYPES.get(known[0]))
+        pair = _format_pair(value)
         results |= {pair[0]} if pair[0] is not None else set()
         graphs |= {pair[1]} if pair[1] is not None else set()
     if len(results) > 1 or len(graphs) > 1:
@@ -310,6 +317,27 @@ application/sparql-results+xml, text/csv, text/tab-separated-values, application
             raise ProtocolError(406, f"not acceptable: this query's {what} can be sent as {', '.join(table)}")
         chosen.append(given.pop() if given else table[media or next(iter(table))])
     return chosen[0], chosen[1]
+
+
+def description_format(formats: tuple[str, ...], accept: str | None) -> str | None:
+    """The RDF format of the service description for a GET without a query: ``format`` where it names an RDF
+    format and no results format (``json`` and ``xml`` name both, and a SPARQL client means the results), else
+    ``Accept``; None when the client prefers HTML (a browser) or accepts no RDF format.
+
+    >>> description_format((), None), description_format((), "text/turtle, text/html;q=0.5"), description_format(("nq",), None)
+    ('ttl', 'ttl', 'nq')
+    >>> browser = "text/html,application/xhtml+xml,*/*;q=0.8"
+    >>> description_format((), browser), description_format((), "application/sparql-results+json")
+    (None, None)
+    >>> description_format(("json",), None), description_format(("application/rdf+xml",), "text/turtle")
+    (None, 'xml')
+    """
+    if formats:
+        graphs = {graph for results, graph in map(_format_pair, formats) if results is None}
+        return graphs.pop() if len(graphs) == 1 else None
+    # HTML last: a client that takes anything (*/*, no Accept) gets the description, a browser naming HTML the page.
+    media = choose(accept, [*GRAPH_TYPES, HTML])
+    return None if media is None or media == HTML else GRAPH_TYPES[media]
 
 
 def check_structure(text: str, found: Sequence[Token]) -> None:

@@ -1,8 +1,8 @@
 """The web application: one route table over the modules that answer each part.
 
 - :mod:`koko.web.endpoint`: the SPARQL 1.1 Protocol at ``/sparql``
-- :mod:`koko.web.resources`: ``/id/...`` and ``/ontology`` with content negotiation, the home
-  page and the downloads
+- :mod:`koko.web.resources`: the data's IRIs (``/id/...`` for the default base) and ``/ontology``
+  with content negotiation, the home page and the downloads
 - :mod:`koko.pages.query_pages`: canned-query pages and the SPARQL query page under ``/-/``
 - :mod:`koko.web.void`: the dataset description at ``/.well-known/void``
 
@@ -119,6 +119,7 @@ def create_app(release: Release, settings: ServerConfig, backend: Backend) -> St
         *query_pages.ROUTES,
         *resources.ROUTES,
         Mount("/-/static", app=StaticFiles(directory=STATIC), name="static"),
+        resources.resource_route(urls.resources),
     ]
     handlers: dict[int | type[Exception], ExceptionHandler] = {
         404: _not_found,
@@ -129,7 +130,8 @@ def create_app(release: Release, settings: ServerConfig, backend: Backend) -> St
     app = _App(settings.public_url, routes=routes, exception_handlers=handlers)
     renderer = make_renderer(urls)
     pages = linked_data_of(release, renderer, backend)
-    stats = statistics(backend.select, release.config.base)
+    # A store may hold other graphs than the release's (Virtuoso's system graphs): count the release's only.
+    stats = statistics(backend.select, release.config.base, None if isinstance(backend, Embedded) else backend.graphs)
     app.state.service = Service(release, settings, backend, urls, renderer, pages, stats)
     if isinstance(backend, Embedded):
         app.release_tag = etag.release_tag(backend.published.files)

@@ -1,14 +1,18 @@
 """Linked data over HTTP: every IRI of ours resolves, as a page for people or as RDF.
 
-- ``/``: the home page; ``/-/downloads`` and ``/-/downloads/NAME``: the release files;
+- ``/``: the landing page, for an RDF client the dataset description (see :func:`home`);
+  ``/-/downloads`` and ``/-/downloads/NAME``: the release files;
   ``/-/pictures/network.svg`` and ``/-/pictures/timeline.svg``: the two pictures
-- ``/id/PATH``: the resource ``BASE + PATH`` (a subject, an object or a named graph of the
-  release), negotiated on ``Accept`` between HTML and the six RDF formats;
-  ``/id/PATH.ttl`` (``.jsonld``, ``.nt``, ``.rdf``, ``.trig``, ``.nq``, ``.html``) asks for one
+- ``PREFIX/PATH`` (``/id/PATH`` for the default base, see :func:`koko.pages.urls.resource_prefix`):
+  the resource ``BASE + PATH`` (a subject, an object or a named graph of the release), negotiated
+  on ``Accept`` between HTML and the six RDF formats; ``PREFIX/PATH.ttl`` (``.jsonld``, ``.nt``,
+  ``.rdf``, ``.trig``, ``.nq``, ``.html``) asks for one
 - ``/ontology``: the ontology's documentation or the ontology as RDF; ``/ontology.ttl`` …
 
 Negotiated answers carry ``Vary: Accept``; a client that accepts none of what is offered
-gets 406 with the list. Unknown resources are 404 (an HTML page for browsers). The pages
+gets 406 with the list. ``application/json`` is answered with JSON-LD (:func:`koko.graph.negotiate.choose_format`).
+A resource's answers and the landing page carry FAIR signposting ``Link`` headers
+(:mod:`koko.pages.signposting`). Unknown resources are 404 (an HTML page for browsers). The pages
 themselves are built by the pure functions of :mod:`koko.pages.linked_data` and
 :mod:`koko.pages.ontology_page`, in Starlette's thread pool (pyoxigraph releases the GIL).
 """
@@ -24,7 +28,7 @@ from starlette.responses import HTMLResponse, PlainTextResponse, RedirectRespons
 from starlette.routing import BaseRoute, Route
 
 from koko.graph.format_table import RDF_FORMATS, TRIPLE_FORMATS, RdfFormat, file_media_type
-from koko.graph.negotiate import HTML, choose
+from koko.graph.negotiate import HTML, choose_format
 from koko.pages.dataset_description import dataset_iri
 from koko.pages.linked_data import (
     PICTURES,
@@ -32,15 +36,20 @@ from koko.pages.linked_data import (
     LinkedData,
     downloads_page,
     home_page,
+    home_signposts,
     network_picture,
     resource_page,
     resource_rdf,
+    signposts,
     timeline_picture,
 )
 from koko.pages.ontology_page import ontology_page, ontology_rdf
 from koko.pages.render import language
-from koko.pages.urls import ONTOLOGY_IRI, RESOURCE_PREFIX
+from koko.pages.signposting import link_header
+from koko.pages.urls import ONTOLOGY_IRI
 from koko.pages.vocabulary import OWL
+from koko.web import void
+from koko.web.security_headers import public_root
 
 VARY = {"Vary": "Accept"}
 
@@ -56,12 +65,11 @@ def _lang(request: Request) -> str:
 
 def _negotiate(request: Request, formats: tuple[RdfFormat, ...]) -> RdfFormat | str | Response:
     """HTML, an RDF format, or the 406 answer."""
-    offered = [HTML, *(f.media_type for f in formats)]
-    chosen = choose(request.headers.get("accept"), offered)
+    chosen = choose_format(request.headers.get("accept"), formats)
     if chosen is None:
-        listing = ", ".join(offered)
+        listing = ", ".join([HTML, *(f.media_type for f in formats)])
         return PlainTextResponse(f"not acceptable: this resource is offered as {listing}\n", status_code=406, headers=VARY)
-    return HTML if chosen == HTML else next(f for f in formats if f.media_type == chosen)
+    return chosen
 
 
 def _split_suffix(path: str, formats: tuple[RdfFormat, ...]) -> tuple[str, RdfFormat | str] | None:
@@ -88,8 +96,11 @@ async def _answer(
     rdf: Callable[[RdfFormat], bytes],
     negotiated: bool,
     variant: str,
+    links: str | None = None,
 ) -> Response:
     headers = dict(VARY) if negotiated else {}
+    if links:
+        headers["Link"] = links
     if choice == HTML:
         return HTMLResponse(await run_in_threadpool(page, _lang(request)), headers=headers)
     assert isinstance(choice, RdfFormat)
@@ -101,16 +112,16 @@ async def _answer(
 async def resource(request: Request) -> Response:
     ld = _linked_data(request)
     path = request.path_params["path"]
-    iri = ld.urls.iri_of(RESOURCE_PREFIX + path)
-    if iri == dataset_iri(ld.release.config.base):  # the dataset is described by the dataset description
-        return RedirectResponse(ld.urls.void, status_code=303, headers=VARY)
+    iri = ld.urls.iri_of(ld.urls.resources + path)
+    if iri == dataset_iri(ld.release.config.base):  # not a document: the landing page describes it (HTML or RDF)
+        return RedirectResponse(ld.urls.home, status_code=303, headers=VARY)
     choice: RdfFormat | str | Response
     index = await run_in_threadpool(ld.backend.about, [iri], (), False)  # labels only for a page, below
     if index.knows(iri):
         choice, negotiated = _negotiate(request, RDF_FORMATS), True
     else:  # the exact IRI wins; only an unknown one is read as IRI + format suffix
         split = _split_suffix(path, RDF_FORMATS)
-        stem = ld.urls.iri_of(RESOURCE_PREFIX + split[0]) if split is not None else None
+        stem = ld.urls.iri_of(ld.urls.resources + split[0]) if split is not None else None
         if stem is not None:
             index = await run_in_threadpool(ld.backend.about, [stem], (), False)
         if split is None or stem is None or not index.knows(stem):
@@ -120,6 +131,7 @@ async def resource(request: Request) -> Response:
         return choice
     if choice == HTML:
         index = await run_in_threadpool(ld.backend.with_labels, index)
+    links = link_header(signposts(ld, iri, index, _root(request)))
     return await _answer(
         request,
         choice,
@@ -127,6 +139,7 @@ async def resource(request: Request) -> Response:
         lambda fmt: resource_rdf(ld, iri, fmt, index),
         negotiated,
         ld.urls.link(iri),
+        links,
     )
 
 
@@ -161,9 +174,31 @@ async def ontology_version(request: Request) -> Response:
     return await ontology(request)
 
 
+def _root(request: Request) -> str:
+    """The root the signposts' local links are written under, without its trailing slash: absolute, as
+    the dataset description's links are, because a client may read a header apart from the request."""
+    return public_root(request, request.app.state.service.settings.public_url).rstrip("/")
+
+
 async def home(request: Request) -> Response:
+    """The landing page, or for an RDF client the dataset description it is the landing page of.
+
+    Served directly rather than by a 303 to ``/.well-known/void``: ``/`` is a document, not the dataset
+    (whose IRI, ``<base>dataset``, does answer 303, as httpRange-14 keeps 303 for what is not a
+    document), and the description is that document for machines, so proactive negotiation (RFC 9110
+    §12.1) picks a representation of it: a round trip fewer, and nothing for a client to follow.
+    ``Content-Location`` names the serialisation's own URL."""
     ld = _linked_data(request)
-    return HTMLResponse(await run_in_threadpool(home_page, ld, _lang(request)))
+    choice = choose_format(request.headers.get("accept"), TRIPLE_FORMATS)
+    headers = {**VARY, "Link": link_header(home_signposts(ld, _root(request)))}
+    if choice is None:
+        return void.not_acceptable(headers)
+    if choice == HTML:
+        return HTMLResponse(await run_in_threadpool(home_page, ld, _lang(request)), headers=headers)
+    assert isinstance(choice, RdfFormat)
+    headers["Content-Location"] = void.description_file(choice)
+    headers["Access-Control-Allow-Origin"] = "*"
+    return await void.description_rdf(request, choice, headers)
 
 
 async def downloads(request: Request) -> Response:
@@ -194,7 +229,6 @@ async def timeline(request: Request) -> Response:
 
 ROUTES: list[BaseRoute] = [
     Route("/", home, methods=["GET"], name="home"),
-    Route(RESOURCE_PREFIX + "{path:path}", resource, methods=["GET"], name="resource"),
     Route("/ontology", ontology, methods=["GET"], name="ontology"),
     Route("/ontology.{extension}", ontology, methods=["GET"], name="ontology-file"),
     Route("/ontology/{version}", ontology_version, methods=["GET"], name="ontology-version"),
@@ -203,3 +237,9 @@ ROUTES: list[BaseRoute] = [
     Route(PICTURES["network"], network, methods=["GET"], name="network"),
     Route(PICTURES["timeline"], timeline, methods=["GET"], name="timeline"),
 ]
+
+
+def resource_route(prefix: str) -> Route:
+    """The route of the data's IRIs under ``prefix`` (:func:`koko.pages.urls.resource_prefix`); last in
+    the table, since a base at the server's root makes it match every path the others leave."""
+    return Route(prefix + "{path:path}", resource, methods=["GET"], name="resource")
