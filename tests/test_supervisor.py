@@ -166,3 +166,41 @@ def test_the_release_gets_a_serving_process_per_core_and_a_large_one_a_single_on
     (large / "koko.nq").write_bytes(b"<urn:a> <urn:b> <urn:c> <urn:g> .\n" * (INDEX_LIMIT + 1))
     assert processes_for(settings, large) == 1
     assert processes_for(load_server_config({"port": 0, "processes": "3"}, {}), large) == 3
+
+
+async def _hello(scope, receive, send) -> None:
+    await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/plain")]})
+    await send({"type": "http.response.body", "body": b"Dresden\n"})
+
+
+def test_a_connection_accepted_just_before_a_stop_gets_its_answer() -> None:
+    """A replaced serving process shares the listening socket: a client it accepted a moment before the stop
+    sends its request after the stop began, and must get an answer, not a closed connection."""
+    import asyncio
+    import socket
+
+    from koko.web.serve import ACCEPTED_GRACE, uvicorn_server
+
+    loops: list[asyncio.AbstractEventLoop] = []
+    ready = threading.Event()
+    server = uvicorn_server(_hello, lambda: (loops.append(asyncio.get_running_loop()), ready.set()))
+    listener = bind(load_server_config({"port": 0}, {}))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, daemon=True)
+    thread.start()
+    try:
+        assert ready.wait(10)
+        with socket.create_connection(listener.getsockname()[:2], timeout=10) as client:
+            deadline = time.monotonic() + 5
+            while not server.server_state.connections and time.monotonic() < deadline:
+                time.sleep(0.01)  # accepted, no request yet
+            stopping = asyncio.run_coroutine_threadsafe(server.shutdown(), loops[0])
+            time.sleep(ACCEPTED_GRACE / 5)
+            client.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            answer = client.recv(4096)
+            stopping.result(10)
+        assert answer.startswith(b"HTTP/1.1 200")
+        assert b"Dresden\n" in answer
+    finally:
+        server.should_exit = True
+        thread.join(10)
+        listener.close()

@@ -8,6 +8,7 @@ own timeout, this process serves itself.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import dataclasses
 import math
@@ -36,6 +37,8 @@ from koko.web.supervisor import Plan, Supervisor
 # replacement serves). Pages and most queries take milliseconds; a long query is cut off instead of holding
 # the stop up to the query timeout, and the whole stop stays well inside docker's 10 s before SIGKILL.
 GRACE = 2.0
+#: At a stop, how long a connection accepted just before has to send its request before it is closed as idle.
+ACCEPTED_GRACE = 0.25
 
 
 class _Server(uvicorn.Server):
@@ -44,6 +47,16 @@ class _Server(uvicorn.Server):
     def __init__(self, config: uvicorn.Config, started: Callable[[], None]):
         super().__init__(config)
         self._started = started
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        # uvicorn closes at once every connection without a request under way, also one it accepted a moment
+        # ago whose request has not been read yet: that client sees the connection closed without an answer
+        # (a replaced serving process, which shares the socket, hit it in a test). Stop accepting, give such
+        # requests ACCEPTED_GRACE to arrive, and only then let uvicorn close the idle connections.
+        for server in self.servers:
+            server.close()
+        await asyncio.sleep(ACCEPTED_GRACE)
+        await super().shutdown(sockets)
 
     async def startup(self, sockets: list[socket.socket] | None = None) -> None:
         await super().startup(sockets)
