@@ -146,8 +146,9 @@ def test_the_page_shows_the_brochure_fact_with_links(server) -> None:
     status, _, html = get(server, "/-/queries/site-profile", {"site": "site/erfurt"})
     assert status == 200
     page = results(html)
-    assert set(column(page, "motto")) == {f"{ERFURT_MOTTO} @de"}
-    assert {row[page.header.index("site")] for row in page.rows} == {("site:erfurt", "/id/site/erfurt")}
+    assert set(column(page, "motto")) == {ERFURT_MOTTO}  # no language tag: the page is German too
+    # The label links to the page, with the prefixed name as small print.
+    assert {row[page.header.index("site")] for row in page.rows} == {("Landeshauptstadt Erfurt site:erfurt", "/id/site/erfurt")}
     assert 'name="site" type="text" value="site/erfurt"' in html
     assert "/-/queries/site-profile?site=site%2Ferfurt&amp;format=csv" in html
     assert "koko:motto ?motto" in html  # the query text
@@ -158,7 +159,7 @@ def test_the_form_offers_defaults_and_examples(server) -> None:
     assert status == 200
     assert 'name="site" type="text" value="site/dresden"' in html
     assert 'href="/-/queries/site-profile?site=site%2Fsaalekreis"' in html
-    assert set(column(results(html), "siteName")) == {"Landeshauptstadt Dresden @de"}
+    assert set(column(results(html), "siteName")) == {"Landeshauptstadt Dresden"}
 
 
 def test_an_empty_optional_field_means_all_sites(server) -> None:
@@ -262,13 +263,13 @@ def test_the_sparql_page_offers_a_form_and_the_examples(server) -> None:
 @pytest.mark.parametrize(
     ("index", "columns", "count", "expected"),
     [
-        (0, ("state", "sites"), 3, {("Sachsen @de", "7"), ("Sachsen-Anhalt @de", "9"), ("Thüringen @de", "11")}),
-        (1, ("siteName", "motto"), 27, {("Landeshauptstadt Erfurt @de", f"{ERFURT_MOTTO} @de")}),
+        (0, ("state", "sites"), 3, {("Sachsen", "7"), ("Sachsen-Anhalt", "9"), ("Thüringen", "11")}),
+        (1, ("siteName", "motto"), 27, {("Landeshauptstadt Erfurt", ERFURT_MOTTO)}),
         (
             2,
             ("name", "siteName"),
             33,
-            {("Jana Träber", "Landeshauptstadt Dresden @de"), ("Marcus Oertel", "Landeshauptstadt Dresden @de")},
+            {("Jana Träber", "Landeshauptstadt Dresden"), ("Marcus Oertel", "Landeshauptstadt Dresden")},
         ),
     ],
 )
@@ -329,7 +330,8 @@ def test_updates_and_service_are_refused_without_connecting(server, listener, qu
 def test_the_row_cap_is_shown(server) -> None:
     status, _, html = get(server, "/-/sparql", {"query": "SELECT * WHERE { ?s ?p ?o }"})
     assert status == 200
-    assert len(results(html).rows) == 2000
+    assert len(results(html).rows) == 100  # the first page of the 2000 rows the cap allows
+    assert "2000 Zeilen, angezeigt 1–100" in html
     assert "gekürzt" in html
 
 

@@ -11,7 +11,7 @@ Links keep the page's language: on an English page every link to one of our page
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,9 +24,10 @@ from koko.graph.formats import jsonld_by_rdflib, load_context
 from koko.graph.namespace import KOKO
 from koko.graph.prefixes import prefix_table
 from koko.graph.writers import compact, jsonld_text
-from koko.pages import overview, pictures
+from koko.pages import overview, pictures, spreadsheets
 from koko.pages.backend import Backend, embedded
 from koko.pages.describe import Describer, Index, Value, paragraphs, resource_quads, triples_of
+from koko.pages.map import SiteMap, site_districts, site_map
 from koko.pages.render import Renderer
 from koko.pages.signposting import Link, landing_links, resource_links
 from koko.pages.urls import Urls
@@ -34,7 +35,7 @@ from koko.pages.vocabulary import RDF, RDFS, SCHEMA, SKOS, Vocabulary, load_voca
 from koko.release.published import Published, Release
 from koko.sparql.oxigraph import from_ox
 
-PICTURES = {"network": "/-/pictures/network.svg", "timeline": "/-/pictures/timeline.svg"}
+PICTURES = {"network": "/-/pictures/network.svg", "timeline": "/-/pictures/timeline.svg", "map": "/-/pictures/map.svg"}
 SVG_TYPE = "image/svg+xml"
 
 
@@ -259,6 +260,7 @@ def home_page(ld: LinkedData, lang: str) -> str:
         canned=ld.release.canned,
         network=pictures.network(rows, shared, label_of(label), href_for(ld.urls, lang), lang),
         timeline=pictures.timeline(rows, label_of(label), href_for(ld.urls, lang), lang),
+        site_map=_site_map(ld, rows, label_of(label), lang),
         signposts=home_signposts(ld),
         **page_context(ld, lang, ld.urls.home),
     )
@@ -286,6 +288,18 @@ def timeline_picture(ld: LinkedData, lang: str) -> str:
     rows = overview.sites(ld.backend.select)
     timeline = pictures.timeline(rows, label_of(_labels(ld, lang, {r.state for r in rows})), href_for(ld.urls, lang), lang)
     return ld.renderer.page("timeline.svg", lang, timeline=timeline)
+
+
+def _site_map(ld: LinkedData, rows: tuple[overview.SiteRow, ...], label: pictures.Label, lang: str) -> SiteMap:
+    folder = ld.release.config.municipalities.parent  # where data/external lives, as for dcat:bbox
+    return site_map(rows, site_districts(ld.backend.select), folder, label, href_for(ld.urls, lang))
+
+
+def map_picture(ld: LinkedData, lang: str) -> str:
+    """The map of the sites' districts as a standalone SVG document."""
+    rows = overview.sites(ld.backend.select)
+    map_ = _site_map(ld, rows, label_of(_labels(ld, lang, {r.state for r in rows})), lang)
+    return ld.renderer.page("map.svg", lang, site_map=map_)
 
 
 @dataclass(frozen=True)
@@ -318,8 +332,48 @@ def downloads(ld: LinkedData) -> tuple[Download, ...]:
     )
 
 
+@dataclass(frozen=True)
+class SheetLinks:
+    title: str
+    description: str
+    csv: str
+    excel: str
+
+
+def sheet_links(ld: LinkedData, lang: str) -> tuple[SheetLinks, ...]:
+    """The spreadsheet tables, with headers in ``lang``."""
+    return tuple(
+        SheetLinks(
+            s.title(lang),
+            s.description(lang),
+            ld.urls.download(spreadsheets.file_name(s, lang, "csv")),
+            ld.urls.download(spreadsheets.file_name(s, lang, "excel")),
+        )
+        for s in spreadsheets.SHEETS
+    )
+
+
+def spreadsheet(ld: LinkedData, name: str) -> bytes | None:
+    """The spreadsheet table file ``name`` (:mod:`koko.pages.spreadsheets`), built from the backend, or None."""
+    found = spreadsheets.files().get(name)
+    if found is None:
+        return None
+    sheet, lang, variant = found
+
+    def labels(iris: Sequence[str]) -> Callable[[str], str]:
+        describer = ld.describer(lang, ld.backend.about((), labelled=iris))
+        return lambda iri: describer.label(ox.NamedNode(iri))[0]
+
+    return spreadsheets.table_file(sheet, lang, variant, spreadsheets.rows(sheet, ld.backend.select, labels))
+
+
 def downloads_page(ld: LinkedData, lang: str) -> str:
-    """The release files with their sizes and media types."""
+    """The release files with their sizes and media types, and the spreadsheet tables."""
     return ld.renderer.page(
-        "downloads.html", lang, files=downloads(ld), size_label=size_label, **page_context(ld, lang, ld.urls.downloads)
+        "downloads.html",
+        lang,
+        files=downloads(ld),
+        sheets=sheet_links(ld, lang),
+        size_label=size_label,
+        **page_context(ld, lang, ld.urls.downloads),
     )

@@ -5,6 +5,9 @@
   ``?format=csv|tsv|json|xml`` answers with the result itself, as a file
 - ``/-/sparql``: a form for any SPARQL query, checked exactly as the endpoint checks it
 
+A result shows labels for IRIs (:mod:`koko.pages.result_table`), :data:`~koko.pages.result_table.PAGE_SIZE`
+rows a page (``?page=N``), its row count and, on the server, the time the query took.
+
 Parameter values are bound as RDF terms (:func:`koko.sparql.canned.bindings_for`, then
 ``Job.substitutions``), never pasted into the query text; every query runs in the killable
 query threads with the server's timeout and row cap.
@@ -21,10 +24,12 @@ from __future__ import annotations
 import itertools
 import re
 import shlex
-from collections.abc import Iterable, Sequence
+import time
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from urllib.parse import urlencode
 
+import pyoxigraph as ox
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -33,17 +38,20 @@ from starlette.routing import BaseRoute, Route
 
 from koko.errors import KokoError
 from koko.graph import format_table
+from koko.pages.linked_data import LinkedData
 from koko.pages.render import Renderer, language
-from koko.pages.result_table import Table, result_table
+from koko.pages.result_table import PAGE_SIZE, Labeller, Table, iris_of, labeller, no_labels, page_of, readable, result_table
+from koko.pages.sparql_editor import QueryError, complete_prefixes, editor_data, readable_error
 from koko.pages.sparql_examples import EXAMPLES, example_text
 from koko.pages.urls import Urls
+from koko.pages.vocabulary import curie
 from koko.release.published import Release
 from koko.sparql import jobs
 from koko.sparql.canned import CannedQuery
 from koko.sparql.execution import Job, NoAnswer, Outcome
 from koko.sparql.protocol import Operation, Plan, ProtocolError, plan
 
-RESERVED = ("lang", "format")
+RESERVED = ("lang", "format", "page")
 """Query-string names that belong to the page, not to the canned query."""
 DOWNLOADS = ("csv", "tsv", "json", "xml")
 GRAPH_DOWNLOADS = ("ttl", "nt")
@@ -52,6 +60,8 @@ _PARAM_MESSAGE = re.compile(r"^--param (?P<name>[A-Za-z_]\w*): (?P<detail>.*)$",
 PAGE_ACCEPT = f"{format_table.JSON_RESULTS.media_type}, {format_table.TURTLE.media_type}"
 """What the SPARQL page reads: results as SPARQL JSON, graphs as Turtle."""
 _PREFIX_LINE = re.compile(r"^@prefix (?P<prefix>[\w.-]*): <[^>]*> \.\n", re.MULTILINE)
+LabelLookup = Callable[[Sequence[str]], Labeller]
+"""The labels of some IRIs (those on a result page), for the page's language."""
 
 
 @dataclass(frozen=True)
@@ -166,6 +176,64 @@ def queries_page(published: Release, renderer: Renderer, lang: str) -> str:
     )
 
 
+@dataclass(frozen=True)
+class ResultView:
+    """How a result is shown: which page of it, its labels, and how long the query took (None on the static site)."""
+
+    page: int = 1
+    page_size: int | None = PAGE_SIZE
+    labels: LabelLookup = lambda iris: no_labels
+    elapsed: float | None = None
+
+
+def label_lookup(ld: LinkedData, lang: str) -> LabelLookup:
+    """Labels from the pages' own lookup (the backend's :meth:`~koko.pages.backend.Backend.about` and
+    :class:`~koko.pages.describe.Describer`): free on the indexed release, one store query otherwise."""
+
+    def lookup(iris: Sequence[str]) -> Labeller:
+        describer = ld.describer(lang, ld.backend.about((), labelled=iris))
+        return labeller(lambda iri: describer.label(ox.NamedNode(iri)), lambda iri: curie(iri, ld.prefixes))
+
+    return lookup
+
+
+def page_number(text: str | None) -> int:
+    """The ``page`` parameter as a page number (1 for anything that is not a positive number).
+
+    >>> page_number("3"), page_number("x"), page_number(None), page_number("-2")
+    (3, 1, 1, 1)
+    """
+    return int(text) if text and text.isdigit() and int(text) > 0 else 1
+
+
+def elapsed_label(seconds: float, lang: str) -> str:
+    """How long a query took, for people.
+
+    >>> elapsed_label(0.0123, "de"), elapsed_label(1.25, "de"), elapsed_label(1.25, "en")
+    ('12 ms', '1,2 s', '1.2 s')
+    """
+    if seconds < 1:
+        return f"{seconds * 1000:.0f} ms"
+    text = f"{seconds:.1f} s"
+    return text.replace(".", ",") if lang == "de" else text
+
+
+def pager(table: Table | None, href: Callable[[int], str]) -> tuple[Link, ...]:
+    """A link to each page of a result of more than one page (label: the page number)."""
+    if table is None or table.pages < 2:
+        return ()
+    return tuple(Link(str(n), href(n)) for n in range(1, table.pages + 1))
+
+
+def _shown(table: Table, view: ResultView, lang: str) -> Table:
+    shown = page_of(table, view.page, view.page_size)
+    return readable(shown, view.labels(iris_of(shown)), lang)
+
+
+def _page(number: int) -> dict[str, str]:
+    return {"page": str(number)} if number > 1 else {}
+
+
 def _outcome_view(outcome: Outcome | None, urls: Urls) -> tuple[Table | None, str | None, str | None]:
     """(table, graph text, error) of an outcome."""
     if outcome is None:
@@ -190,13 +258,15 @@ def query_page(
     outcome: Outcome | None = None,
     error: KokoError | str | None = None,
     downloads: tuple[Link, ...] | None = None,
+    view: ResultView = ResultView(),
 ) -> str:
     """``/-/queries/NAME``: the form (with ``given`` or the defaults), the result of ``outcome``
-    or the ``error`` (a parameter error marks its field), the query text and the downloads
-    (by default the links to this page with ``format=``)."""
+    (the page and labels of ``view``) or the ``error`` (a parameter error marks its field), the query
+    text and the downloads (by default the links to this page with ``format=``)."""
     urls = renderer.urls
     invalid, message = parameter_problem(error) if isinstance(error, KokoError) else (None, error)
     table, _, failure = _outcome_view(outcome, urls)
+    table = _shown(table, view, lang) if table is not None else None
     if downloads is None:
         downloads = tuple(Link(f.upper(), urls.query(canned.name, {**given, "format": f})) for f in DOWNLOADS)
     return renderer.page(
@@ -207,9 +277,11 @@ def query_page(
         examples=example_links(canned, urls, lang),
         action=urls.query(canned.name),
         table=table,
+        pages=pager(table, lambda n: urls.query(canned.name, {**given, **_lang_params(lang), **_page(n)})),
+        elapsed=elapsed_label(view.elapsed, lang) if view.elapsed is not None else None,
         error=message or failure,
         downloads=downloads,
-        switch_href=urls.query(canned.name, {**given, **_switch(lang)}),
+        switch_href=urls.query(canned.name, {**given, **_switch(lang), **_page(view.page)}),
     )
 
 
@@ -237,10 +309,12 @@ def sparql_page(
     lang: str,
     query: str = "",
     outcome: Outcome | None = None,
-    error: str | None = None,
+    error: str | QueryError | None = None,
+    view: ResultView = ResultView(),
 ) -> str:
     """``/-/sparql``: the form with ``query`` (or the first example), the result of ``outcome``
-    or the ``error``, download links to the endpoint and the example queries."""
+    or the ``error`` (a parse error with its position), download links to the endpoint, the example
+    queries and the canned queries, and the terms the editor completes."""
     urls = renderer.urls
     base = published.config.base
     examples = tuple(
@@ -249,21 +323,30 @@ def sparql_page(
         for text in (example_text(example, base),)
     )
     table, graph, failure = _outcome_view(outcome, urls)
+    table = _shown(table, view, lang) if table is not None else None
+    if isinstance(error, str) or (error is None and failure is not None):
+        problem: QueryError | None = QueryError(error) if isinstance(error, str) else readable_error(failure or "", query, lang)
+    else:
+        problem = error
     formats = GRAPH_DOWNLOADS if graph is not None else DOWNLOADS if table is not None else ()
     downloads = tuple(Link(f.upper(), f"{urls.sparql}?{urlencode({'query': query, 'format': f})}") for f in formats)
-    switch = {"query": query, **_switch(lang)} if query else _switch(lang)
+    switch = {"query": query, **_switch(lang), **_page(view.page)} if query else _switch(lang)
     return renderer.page(
         "sparql.html",
         lang,
         query=query or examples[0][1],
         asked=bool(query),
         examples=examples,
+        canned=tuple((canned.title, canned.text) for canned in published.canned),
         action=urls.sparql_page,
         table=table,
+        pages=pager(table, lambda n: _sparql_href(urls, {"query": query, **_lang_params(lang), **_page(n)})),
+        elapsed=elapsed_label(view.elapsed, lang) if view.elapsed is not None else None,
         graph=graph,
-        error=error or failure,
+        error=problem,
         downloads=downloads,
         switch_href=_sparql_href(urls, switch),
+        editor=editor_data(published.ontology, base, lang),
     )
 
 
@@ -274,10 +357,17 @@ def _retry(exc: NoAnswer) -> dict[str, str] | None:
     return {"Retry-After": str(exc.retry_after)} if exc.retry_after else None
 
 
-async def _run(request: Request, job: Job) -> Outcome:
+async def _run(request: Request, job: Job) -> tuple[Outcome, float]:
+    """The outcome and the seconds it took (queued time included: what the reader waited)."""
     service = request.app.state.service
+    started = time.perf_counter()
     outcome: Outcome = await service.backend.arun(job, service.settings.timeout)
-    return outcome
+    return outcome, time.perf_counter() - started
+
+
+def _view(request: Request, lang: str, elapsed: float | None = None) -> ResultView:
+    ld: LinkedData = request.app.state.service.linked_data
+    return ResultView(page_number(request.query_params.get("page")), PAGE_SIZE, label_lookup(ld, lang), elapsed)
 
 
 async def queries(request: Request) -> Response:
@@ -296,10 +386,18 @@ async def canned_query(request: Request) -> Response:
     fmt = request.query_params.get("format", "html")
     given = given_parameters(request.query_params.multi_items())
 
-    def page(
-        status: int, outcome: Outcome | None = None, error: KokoError | str | None = None, headers: dict[str, str] | None = None
+    async def page(
+        status: int,
+        outcome: Outcome | None = None,
+        error: KokoError | str | None = None,
+        headers: dict[str, str] | None = None,
+        elapsed: float | None = None,
     ) -> Response:
-        html = query_page(service.release, service.renderer, canned, lang, given, outcome, error)
+        view = _view(request, lang, elapsed)
+        # In the pool: the labels may be a store query (a remote one over HTTP).
+        html = await run_in_threadpool(
+            query_page, service.release, service.renderer, canned, lang, given, outcome, error, None, view
+        )
         return HTMLResponse(html, status_code=status, headers=headers)
 
     if fmt != "html" and fmt not in DOWNLOADS:
@@ -309,49 +407,56 @@ async def canned_query(request: Request) -> Response:
     except KokoError as exc:
         if fmt in DOWNLOADS:
             return PlainTextResponse(parameter_problem(exc)[1] + "\n", status_code=400)
-        return page(400, error=exc)
+        return await page(400, error=exc)
     try:
-        outcome = await _run(request, job)
+        outcome, elapsed = await _run(request, job)
     except NoAnswer as exc:
         if fmt in DOWNLOADS:
             return PlainTextResponse(f"{exc}\n", status_code=exc.status, headers=_retry(exc))
-        return page(exc.status, error=str(exc), headers=_retry(exc))
+        return await page(exc.status, error=str(exc), headers=_retry(exc))
     if outcome.kind == "error":
         if fmt in DOWNLOADS:
             return PlainTextResponse(f"{outcome.error}\n", status_code=500)
-        return page(500, outcome)
+        return await page(500, outcome)
     if fmt in DOWNLOADS:
         disposition = {"Content-Disposition": f'attachment; filename="{canned.name}.{fmt}"'}
         return Response(outcome.body, media_type=format_table.result_format(fmt).media_type, headers=disposition)
-    return page(200, outcome)
+    return await page(200, outcome, elapsed=elapsed)
 
 
 async def sparql_form(request: Request) -> Response:
     service = request.app.state.service
     lang = language(request.query_params.get("lang"))
-    text = request.query_params.get("query", "")
+    # Our prefixes are declared for the reader: the page then shows (and the download links send) the
+    # query as it ran, and a parse error's line and column point into that text.
+    text = complete_prefixes(request.query_params.get("query", ""), service.release.config.base)
 
-    def page(
-        status: int, outcome: Outcome | None = None, error: str | None = None, headers: dict[str, str] | None = None
+    async def page(
+        status: int,
+        outcome: Outcome | None = None,
+        error: str | QueryError | None = None,
+        headers: dict[str, str] | None = None,
+        elapsed: float | None = None,
     ) -> Response:
-        html = sparql_page(service.release, service.renderer, lang, text, outcome, error)
+        view = _view(request, lang, elapsed)
+        html = await run_in_threadpool(sparql_page, service.release, service.renderer, lang, text, outcome, error, view)
         return HTMLResponse(html, status_code=status, headers=headers)
 
     if not text.strip():
-        return page(200)
+        return await page(200)
     try:
         checked = await run_in_threadpool(
             check_query, service.release, service.backend.graphs, text, service.settings.service_allow
         )
     except ProtocolError as exc:
-        return page(exc.status, error=exc.message)
+        return await page(exc.status, error=readable_error(exc.message, text, lang))
     try:
-        outcome = await _run(request, sparql_job(service.release, checked, service.settings.max_rows))
+        outcome, elapsed = await _run(request, sparql_job(service.release, checked, service.settings.max_rows))
     except NoAnswer as exc:
-        return page(exc.status, error=str(exc), headers=_retry(exc))
+        return await page(exc.status, error=str(exc), headers=_retry(exc))
     if outcome.kind == "error":
-        return page(400 if outcome.malformed else 500, outcome)
-    return page(200, outcome)
+        return await page(400 if outcome.malformed else 500, outcome)
+    return await page(200, outcome, elapsed=elapsed)
 
 
 ROUTES: list[BaseRoute] = [

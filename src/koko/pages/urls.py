@@ -76,6 +76,7 @@ class Urls:
     void = VOID_PATH
     queries = SYSTEM + "queries"
     downloads = SYSTEM + "downloads"
+    search = SYSTEM + "search"
 
     @staticmethod
     def query(name: str, params: dict[str, str] | None = None) -> str:

@@ -24,6 +24,7 @@ from urllib.parse import unquote
 from koko.config import resource_prefix
 from koko.errors import KokoError
 from koko.graph.format_table import RDF_FORMATS, TRIPLE_FORMATS, offered, result_format
+from koko.pages import spreadsheets
 from koko.pages.backend import indexed
 from koko.pages.dataset_description import dataset_iri, serialise_description, statistics
 from koko.pages.dataset_description import describe_dataset as describe
@@ -35,15 +36,18 @@ from koko.pages.linked_data import (
     downloads_page,
     home_page,
     linked_data_of,
+    map_picture,
     network_picture,
     resource_page,
     resource_rdf,
+    spreadsheet,
     timeline_picture,
 )
 from koko.pages.ontology_page import ontology_page as ontology_html
 from koko.pages.ontology_page import ontology_rdf
-from koko.pages.query_pages import Link, canned_job, queries_page, query_page, sparql_page
+from koko.pages.query_pages import Link, ResultView, canned_job, label_lookup, queries_page, query_page, sparql_page
 from koko.pages.render import LANGUAGES, STATIC, make_renderer
+from koko.pages.search import INDEX_SCRIPT, build_index, index_script, search_page
 from koko.pages.urls import VOID_PATH, Urls
 from koko.release.build import write_atomically
 from koko.release.published import Published
@@ -102,6 +106,8 @@ def _pages(files: dict[str, bytes], name: str, lang: str, html: str) -> None:
 def _query_pages(files: dict[str, bytes], published: Published, ld: LinkedData, lang: str, outcomes: dict[str, Outcome]) -> None:
     renderer = ld.renderer
     _pages(files, file_of(ld.urls.queries), lang, queries_page(published, renderer, lang))
+    # Every row on one page: a static host ignores ?page=N, and no default result has more than a few hundred.
+    view = ResultView(page_size=None, labels=label_lookup(ld, lang))
     for canned in published.canned:
         outcome = outcomes[canned.name]
         downloads = tuple(Link(f.name.upper(), f"{ld.urls.query(canned.name)}.{f.extension}") for f in RESULT_FILES)
@@ -109,7 +115,7 @@ def _query_pages(files: dict[str, bytes], published: Published, ld: LinkedData, 
             files,
             file_of(ld.urls.query(canned.name)),
             lang,
-            query_page(published, renderer, canned, lang, {}, outcome, downloads=downloads),
+            query_page(published, renderer, canned, lang, {}, outcome, downloads=downloads, view=view),
         )
     _pages(files, file_of(ld.urls.sparql_page), lang, sparql_page(published, renderer, lang, error=NO_ENDPOINT[lang]))
 
@@ -144,11 +150,14 @@ def site_files(published: Published, root_url: str | None = None) -> tuple[dict[
         _pages(files, file_of(urls.downloads), lang, downloads_page(ld, lang))
         _pages(files, file_of(VOID_PATH), lang, description_page(published, renderer, root, stats, lang, endpoint=False))
         _pages(files, "404", lang, renderer.page("not_found.html", lang, message=NOT_FOUND[lang]))
+        _pages(files, file_of(urls.search), lang, search_page(ld, None, lang, ""))
         _query_pages(files, published, ld, lang, outcomes)
         for iri in iris:
             _pages(files, file_of(urls.link(iri)), lang, resource_page(ld, iri, lang))
+    files[file_of(INDEX_SCRIPT)] = index_script(build_index(backend.select, published.config.base), ld)
     files[file_of(PICTURES["network"])] = network_picture(ld, "de").encode("utf-8")
     files[file_of(PICTURES["timeline"])] = timeline_picture(ld, "de").encode("utf-8")
+    files[file_of(PICTURES["map"])] = map_picture(ld, "de").encode("utf-8")
     for iri in iris:
         for fmt in RDF_FORMATS:
             files[f"{file_of(urls.link(iri))}.{fmt.extension}"] = resource_rdf(ld, iri, fmt)
@@ -159,8 +168,12 @@ def site_files(published: Published, root_url: str | None = None) -> tuple[dict[
         files[f"{file_of(VOID_PATH)}.{fmt.extension}"] = serialise_description(description, fmt)
     for name, data in published.files.items():
         files[file_of(urls.download(name))] = data
-    for path in sorted(STATIC.iterdir()):
-        files[file_of(urls.static(path.name))] = path.read_bytes()
+    for name in spreadsheets.files():
+        table = spreadsheet(ld, name)
+        assert table is not None
+        files[file_of(urls.download(name))] = table
+    for path in sorted(p for p in STATIC.rglob("*") if p.is_file()):
+        files[file_of(urls.static(path.relative_to(STATIC).as_posix()))] = path.read_bytes()
     dataset = urls.link(dataset_iri(published.config.base))
     for template, name in (("site/htaccess", ".htaccess"), ("site/nginx.conf", "nginx.conf")):
         rules = renderer.environment.get_template(template)

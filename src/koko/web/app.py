@@ -35,7 +35,7 @@ from koko.pages.render import STATIC, Renderer, language, make_renderer
 from koko.pages.urls import Urls
 from koko.release.published import Release
 from koko.store.backend import StoreUnavailable
-from koko.web import endpoint, etag, resources, void
+from koko.web import endpoint, etag, resources, search, void
 from koko.web.config import ServerConfig
 from koko.web.security_headers import RAW_HEADERS, SecurityHeaders
 
@@ -117,6 +117,7 @@ def create_app(release: Release, settings: ServerConfig, backend: Backend) -> St
         *endpoint.ROUTES,
         *void.ROUTES,
         *query_pages.ROUTES,
+        *search.ROUTES,
         *resources.ROUTES,
         Mount("/-/static", app=StaticFiles(directory=STATIC), name="static"),
         resources.resource_route(urls.resources),

@@ -2,7 +2,7 @@
 
 - ``/``: the landing page, for an RDF client the dataset description (see :func:`home`);
   ``/-/downloads`` and ``/-/downloads/NAME``: the release files;
-  ``/-/pictures/network.svg`` and ``/-/pictures/timeline.svg``: the two pictures
+  ``/-/pictures/network.svg``, ``/-/pictures/timeline.svg`` and ``/-/pictures/map.svg``: the pictures
 - ``PREFIX/PATH`` (``/id/PATH`` for the default base, see :func:`koko.pages.urls.resource_prefix`):
   the resource ``BASE + PATH`` (a subject, an object or a named graph of the release), negotiated
   on ``Accept`` between HTML and the six RDF formats; ``PREFIX/PATH.ttl`` (``.jsonld``, ``.nt``,
@@ -37,10 +37,12 @@ from koko.pages.linked_data import (
     downloads_page,
     home_page,
     home_signposts,
+    map_picture,
     network_picture,
     resource_page,
     resource_rdf,
     signposts,
+    spreadsheet,
     timeline_picture,
 )
 from koko.pages.ontology_page import ontology_page, ontology_rdf
@@ -207,11 +209,15 @@ async def downloads(request: Request) -> Response:
 
 
 async def download(request: Request) -> Response:
-    """A release file by its exact name; nothing else is ever read."""
+    """A release file by its exact name, or a spreadsheet table built from the data; nothing else is ever read."""
     files = request.app.state.service.release.files
     name = request.path_params["name"]
     if name not in files:
-        raise HTTPException(404, f"no release file named {name!r}")
+        table = await run_in_threadpool(spreadsheet, _linked_data(request), name)
+        if table is None:
+            raise HTTPException(404, f"no release file named {name!r}")
+        disposition = {"Content-Disposition": f'attachment; filename="{name}"'}
+        return Response(table, media_type="text/csv; charset=utf-8", headers=disposition)
     # Streamed from the release folder as it is sent: at a million quads the N-Quads alone are 228 MiB.
     headers = {"Content-Length": str(files.size(name))}
     return StreamingResponse(iterate_in_threadpool(files.chunks(name)), media_type=file_media_type(name), headers=headers)
@@ -227,6 +233,11 @@ async def timeline(request: Request) -> Response:
     return Response(await run_in_threadpool(timeline_picture, ld, _lang(request)), media_type=SVG_TYPE)
 
 
+async def site_map(request: Request) -> Response:
+    ld = _linked_data(request)
+    return Response(await run_in_threadpool(map_picture, ld, _lang(request)), media_type=SVG_TYPE)
+
+
 ROUTES: list[BaseRoute] = [
     Route("/", home, methods=["GET"], name="home"),
     Route("/ontology", ontology, methods=["GET"], name="ontology"),
@@ -236,6 +247,7 @@ ROUTES: list[BaseRoute] = [
     Route("/-/downloads/{name}", download, methods=["GET"], name="download"),
     Route(PICTURES["network"], network, methods=["GET"], name="network"),
     Route(PICTURES["timeline"], timeline, methods=["GET"], name="timeline"),
+    Route(PICTURES["map"], site_map, methods=["GET"], name="map"),
 ]
 
 

@@ -5,10 +5,15 @@ unlike Starlette's ``BaseHTTPMiddleware``, which buffers them). It wraps the who
 so pages, RDF, SPARQL results, static files and error answers, 500 included, all carry
 :data:`HEADERS`; a response that sets one of them itself keeps its own value.
 
-The Content-Security-Policy fits the pages exactly: they run no JavaScript (the JSON-LD in
-``<script type="application/ld+json">`` is a data block, which browsers never execute), load
-nothing from other hosts, use one style sheet from ``/-/static/`` and, in the two SVG pictures,
-one ``<style>`` element, allowed by its hash rather than by ``'unsafe-inline'``. The static site's
+The Content-Security-Policy fits the pages exactly: they run JavaScript only from script files under
+``/-/static/`` (the SPARQL editor; every page works without it), never inline (the JSON-LD in
+``<script type="application/ld+json">`` and the editor's terms in ``application/json`` are data
+blocks, which browsers never execute), load nothing from other hosts, use one style sheet from
+``/-/static/`` and, in the two SVG pictures, one ``<style>`` element, allowed by its hash rather than
+by ``'unsafe-inline'``. The editor's own styles need no more: CodeMirror 6 (style-mod) puts them into
+a constructed style sheet (``document.adoptedStyleSheets``) and sets element styles through the CSSOM
+(``element.style``), neither of which ``style-src`` governs; only a browser without constructable style
+sheets would fall back to a ``<style>`` element, which this policy blocks (the editor then works unstyled). The static site's
 rules for Apache and nginx (``templates/site/``) send the same headers; a test holds them equal.
 
 The middleware also replaces a Host header that is not a plain ``host[:port]`` with the address
@@ -44,7 +49,10 @@ PICTURE_STYLES = tuple(style_hashes((TEMPLATES / "_picture_style.svg").read_text
 
 CONTENT_SECURITY_POLICY = "; ".join(
     (
-        "default-src 'none'",  # no scripts, fonts, frames, connections or plug-ins: the pages need none
+        "default-src 'none'",  # no fonts, frames, connections or plug-ins: the pages need none
+        # Scripts only as files from this server (the SPARQL editor and its vendored CodeMirror bundle):
+        # no inline script, no eval. The JSON in <script type="application/json"> is data, never run.
+        "script-src 'self'",
         " ".join(("style-src 'self'", *PICTURE_STYLES)),
         "img-src 'self'",  # the pictures are inline SVG; this only lets a browser's /favicon.ico request through
         "form-action 'self'",  # the query forms submit to the server that served them, nowhere else
