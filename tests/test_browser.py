@@ -228,3 +228,43 @@ def test_javascript_is_really_off_in_that_browser(browser_without_javascript, se
     driver = browser_without_javascript
     driver.get("data:text/html,<p id=p>static</p><script>document.getElementById('p').textContent='script'</script>")
     assert driver.find_element(By.ID, "p").text == "static"
+
+
+@pytest.mark.parametrize(("lang", "skip"), [("de", "Zum Inhalt"), ("en", "Skip to content")])
+def test_the_first_tab_reaches_the_skip_link_and_it_leads_to_the_content(browser, server, lang, skip) -> None:
+    from selenium.webdriver.common.keys import Keys
+
+    browser.get(f"{server}-/queries?lang={lang}")
+    browser.find_element(By.TAG_NAME, "body").send_keys(Keys.TAB)
+    focused = browser.switch_to.active_element
+    assert (focused.get_attribute("class"), focused.text) == ("skip-link", skip)
+    assert focused.rect["y"] >= 0  # shown once focused
+    outline = browser.execute_script("return getComputedStyle(arguments[0]).outlineWidth", focused)
+    assert outline == "3px"  # the visible focus ring
+    focused.send_keys(Keys.ENTER)
+    assert browser.switch_to.active_element.get_attribute("id") == "main"
+
+
+@pytest.mark.parametrize(
+    ("page", "current"),
+    [
+        ("-/queries", "queries"),
+        ("-/queries/coordinators", "queries"),
+        ("-/sparql", "sparql"),
+        ("ontology", "ontology"),
+        ("-/downloads", "downloads"),
+        (".well-known/void", "void"),
+        ("id/site/erfurt", None),
+    ],
+)
+def test_the_navigation_marks_the_current_page(browser, server, page, current) -> None:
+    browser.get(server + page)
+    marked = browser.find_elements(By.CSS_SELECTOR, 'nav a[aria-current="page"]')
+    expected = {
+        "queries": "/-/queries",
+        "sparql": "/-/sparql",
+        "ontology": "/ontology",
+        "downloads": "/-/downloads",
+        "void": "/.well-known/void",
+    }
+    assert [urlsplit(a.get_attribute("href")).path for a in marked] == ([expected[current]] if current else [])
