@@ -43,11 +43,14 @@ ARGUMENTS = (
 )
 
 
-def start_browser(profile: Path, javascript: bool = True) -> WebDriver:
+def start_browser(profile: Path, javascript: bool = True, console: bool = False) -> WebDriver:
+    """Chromium through ChromeDriver; ``console``: keep the browser's console log (CSP violations, errors)."""
     options = Options()
     options.binary_location = str(CHROMIUM)
     for argument in (*ARGUMENTS, f"--user-data-dir={profile}"):
         options.add_argument(argument)
+    if console:
+        options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     if not javascript:
         options.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
     driver = webdriver.Chrome(service=Service(executable_path=str(CHROMEDRIVER)), options=options)

@@ -7,12 +7,8 @@ from __future__ import annotations
 import json
 import re
 import urllib.parse
-from pathlib import Path
 
 import pytest
-from selenium import webdriver
-from selenium.webdriver.chrome.options import Options
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -24,7 +20,7 @@ from selenium.webdriver.support.wait import WebDriverWait
 from helpers import fetch
 from koko.pages.render import STATIC
 from koko.pages.sparql_editor import complete_prefixes, missing_prefixes, readable_error
-from test_browser import ARGUMENTS, CHROMEDRIVER, CHROMIUM, ERFURT_MOTTO, replaced, result_column, result_rows, submit
+from test_browser import CHROMEDRIVER, CHROMIUM, ERFURT_MOTTO, replaced, result_column, result_rows, start_browser, submit
 
 BASE = "https://w3id.org/koko-kg/id/"
 BUNDLE = STATIC / "vendor" / "codemirror-6.0.2" / "codemirror-sparql.js"
@@ -131,29 +127,16 @@ def test_the_bundle_is_served_and_needs_no_eval() -> None:
 needs_chromium = pytest.mark.skipif(not (CHROMIUM.is_file() and CHROMEDRIVER.is_file()), reason="needs Chromium and chromedriver")
 
 
-def _start(profile: Path, javascript: bool) -> WebDriver:
-    options = Options()
-    options.binary_location = str(CHROMIUM)
-    for argument in (*ARGUMENTS, f"--user-data-dir={profile}"):
-        options.add_argument(argument)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    if not javascript:
-        options.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
-    driver = webdriver.Chrome(service=Service(executable_path=str(CHROMEDRIVER)), options=options)
-    driver.set_page_load_timeout(30)
-    return driver
-
-
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory) -> WebDriver:
-    driver = _start(tmp_path_factory.mktemp("chromium"), javascript=True)
+    driver = start_browser(tmp_path_factory.mktemp("chromium"), javascript=True, console=True)
     yield driver
     driver.quit()
 
 
 @pytest.fixture(scope="module")
 def plain_browser(tmp_path_factory) -> WebDriver:
-    driver = _start(tmp_path_factory.mktemp("chromium-nojs"), javascript=False)
+    driver = start_browser(tmp_path_factory.mktemp("chromium-nojs"), javascript=False, console=True)
     yield driver
     driver.quit()
 

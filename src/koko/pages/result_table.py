@@ -17,28 +17,12 @@ from dataclasses import dataclass, replace
 from typing import Literal, NotRequired, TypedDict
 
 from koko.graph.prefixes import prefix_table
+from koko.pages.overview import MONTHS
 from koko.pages.urls import Urls
 from koko.sparql.execution import Outcome
 
 XSD_NS = "http://www.w3.org/2001/XMLSchema#"
 PLAIN = frozenset({XSD_NS + "string", "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"})
-MONTHS = {
-    "de": ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober", "November", "Dezember"),
-    "en": (
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ),
-}
 #: Rows a result page shows: a screenful of reading, and small enough for a phone.
 PAGE_SIZE = 100
 Labeller = Callable[[str], tuple[str, str | None] | None]
