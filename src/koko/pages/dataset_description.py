@@ -28,6 +28,7 @@ import functools
 from collections import defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, NamedTuple
 from urllib.parse import quote
 
@@ -41,7 +42,7 @@ from koko.pages.overview import Select
 from koko.pages.urls import ONTOLOGY_IRI, ONTOLOGY_NS, Urls
 from koko.release.build import RELEASE_NAME
 from koko.release.published import Published, Release
-from koko.source.identifiers import load_areas, state_key_uri
+from koko.source.identifiers import Area, load_areas, state_key_uri
 
 VOID = "http://rdfs.org/ns/void#"
 DCAT = "http://www.w3.org/ns/dcat#"
@@ -296,6 +297,13 @@ def short_name(iri: str) -> str:
     return quote(iri, safe="")
 
 
+@functools.lru_cache(maxsize=4)
+def _areas(data_folder: Path) -> dict[str, Area]:
+    """Read and checked once per data folder: the description is built for every request (its links name
+    the request's host), and the vendored file never changes while serving."""
+    return load_areas(data_folder)
+
+
 def dataset_iri(base: str) -> str:
     """The dataset's IRI, named under the data's base IRI so that it is the same whichever host serves
     it (a harvester that reaches two mirrors sees one dataset); what describes the data hangs off it.
@@ -498,7 +506,7 @@ def describe_dataset(
         t.add(IANA + fmt.media_type, a, DCTERMS + "MediaType")
     t.add(ONTOLOGY_IRI, a, DCTERMS + "Standard")
     t.add(home, a, FOAF + "Document")
-    areas = load_areas(published.config.municipalities.parent)
+    areas = _areas(published.config.municipalities.parent)
     for key, location in zip(stats.state_keys, spatial, strict=True):
         # DCAT-AP recommends a box and a centroid for a location; the states' are BKG's (VG250), vendored
         t.add(location, a, DCTERMS + "Location")
