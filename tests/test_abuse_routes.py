@@ -96,7 +96,8 @@ CRLF = "\r\nX-Injected: 1\r\nSet-Cookie: a=b"
         ("/sparql?" + urlencode({"query": "ASK {}", "format": "json" + CRLF}), 400, "unknown format"),
         ("/sparql?" + urlencode({"query": "ASK {}", "default-graph-uri": "urn:g" + CRLF}), 400, "no such graph"),
         ("/-/queries/sites-by-state?" + urlencode({"format": "csv" + CRLF}), 400, "is not one of html"),
-        ("/-/queries/sites-by-state?" + urlencode({"state": "Sachsen" + CRLF, "format": "csv"}), 200, ""),
+        ("/-/queries/search-answers?" + urlencode({"term": "Kita" + CRLF, "format": "csv"}), 200, ""),
+        ("/-/queries/sites-by-state?" + urlencode({"state": "Sachsen" + CRLF, "format": "csv"}), 400, "state: "),
         ("/-/queries/sites-by-state?" + urlencode({"lang": "en" + CRLF}), 200, "<html"),
         ("/.well-known/void?" + urlencode({"format": "ttl" + CRLF}), 400, "unknown format"),
         ("/.well-known/void?" + urlencode({"format": "../../etc/passwd"}), 400, "unknown format"),
@@ -127,8 +128,11 @@ ESCAPES = [
     "x" * 1000,
 ]
 BAD_IRIS = ["site/erfurt> ?p ?o } DROP ALL #", "http://x/>", "<site/erfurt>", "site/erfurt\x00", "a b", "x" * 10_000 + ">"]
-STRING_QUERIES = [("sites-by-state", "state"), ("answers-by-question", "question"), ("search-answers", "term")]
-IRI_QUERIES = [("site-profile", "site"), ("evidence", "entity")]
+STRING_QUERIES = [("answers-by-question", "question"), ("search-answers", "term")]
+#: Parameters with a fixed set of values (a select list on the page): anything else is refused at its field.
+CHOICE_QUERIES = [("sites-by-state", "state", "is no federal state of this data")]
+#: The English message of each: site is a choice that also takes a name, entity any IRI.
+IRI_QUERIES = [("site-profile", "site", "is no site of this data"), ("evidence", "entity", "is not a valid IRI")]
 
 
 @pytest.mark.parametrize("fmt", ["html", "csv"])
@@ -141,13 +145,23 @@ def test_a_string_parameter_stays_one_literal(server, name, parameter, value, fm
         assert answer.body.count(b"\n") == 1
 
 
+@pytest.mark.parametrize("fmt", ["html", "csv"])
+@pytest.mark.parametrize("value", ESCAPES, ids=range(len(ESCAPES)))
+@pytest.mark.parametrize(("name", "parameter", "message"), CHOICE_QUERIES)
+def test_a_choice_parameter_refuses_anything_but_its_choices(server, name, parameter, message, value, fmt):
+    answer = call(server, "GET", f"/-/queries/{name}?" + urlencode({parameter: value, "format": fmt}), Accept_Language="en")
+    # On the page: the problem at its field, in the language asked for; as CSV: the field's name first.
+    clean(answer, 400, f'id="problem-{parameter}"' if fmt == "html" else f"{parameter}: ")
+    assert message.encode() in answer.body
+
+
 @pytest.mark.parametrize("fmt", ["html", "json"])
 @pytest.mark.parametrize("value", BAD_IRIS, ids=range(len(BAD_IRIS)))
-@pytest.mark.parametrize(("name", "parameter"), IRI_QUERIES)
-def test_a_broken_iri_parameter_is_400_naming_the_field(server, name, parameter, value, fmt):
-    answer = call(server, "GET", f"/-/queries/{name}?" + urlencode({parameter: value, "format": fmt}))
-    clean(answer, 400, f"{parameter}: ")
-    assert b"not a valid IRI" in answer.body
+@pytest.mark.parametrize(("name", "parameter", "message"), IRI_QUERIES)
+def test_a_broken_iri_parameter_is_400_naming_the_field(server, name, parameter, message, value, fmt):
+    answer = call(server, "GET", f"/-/queries/{name}?" + urlencode({parameter: value, "format": fmt}), Accept_Language="en")
+    clean(answer, 400, f'id="problem-{parameter}"' if fmt == "html" else f"{parameter}: ")
+    assert message.encode() in answer.body
 
 
 @pytest.mark.parametrize(
@@ -155,13 +169,13 @@ def test_a_broken_iri_parameter_is_400_naming_the_field(server, name, parameter,
     [
         ("search-answers?term=", "x" * 1001, "longer than 1000 characters"),
         ("search-answers?term=", "x" * 60_000, "longer than 1000 characters"),
-        ("sites-by-state?bogus=", "1", "has no such parameter"),
+        ("sites-by-state?bogus=", "1", "This query has no parameter »bogus«"),
         ("sites-by-state?format=", "csv\x00", "is not one of html"),
         ("sites-by-state?format=", "html<script>", "is not one of html"),
     ],
 )
 def test_other_hostile_parameters_are_400(server, query, value, message):
-    answer = call(server, "GET", f"/-/queries/{query}{quote(value)}")
+    answer = call(server, "GET", f"/-/queries/{query}{quote(value)}", Accept_Language="en")
     clean(answer, 400, message)
     assert not _html_with_script(answer)
 

@@ -56,6 +56,9 @@ class _Results(HTMLParser):
             self.rows.append([])
         elif self._in_table and tag in ("td", "th"):
             self._where = tag
+            if tag == "th" and attributes.get("data-variable"):  # a canned query's column: by its variable
+                self.header.append(attributes["data-variable"])
+                self._where = None
             if tag == "td":
                 self.rows[-1].append(("", None))
         elif self._in_table and tag == "a" and self._where == "td":
@@ -99,7 +102,7 @@ def test_the_list_links_every_canned_query(server, published) -> None:
     assert status == 200
     for canned in published.canned:
         assert f'href="/-/queries/{canned.name}"' in html
-        assert canned.title in html
+        assert canned.title_in("de") in html
 
 
 def test_csv_download_lists_the_seven_saxon_sites(server) -> None:
@@ -149,7 +152,7 @@ def test_the_page_shows_the_brochure_fact_with_links(server) -> None:
     assert set(column(page, "motto")) == {ERFURT_MOTTO}  # no language tag: the page is German too
     # The label links to the page, with the prefixed name as small print.
     assert {row[page.header.index("site")] for row in page.rows} == {("Landeshauptstadt Erfurt site:erfurt", "/id/site/erfurt")}
-    assert 'name="site" type="text" value="site/erfurt"' in html
+    assert '<option value="site/erfurt" selected>' in html
     assert "/-/queries/site-profile?site=site%2Ferfurt&amp;format=csv" in html
     assert "koko:motto ?motto" in html  # the query text
 
@@ -157,7 +160,7 @@ def test_the_page_shows_the_brochure_fact_with_links(server) -> None:
 def test_the_form_offers_defaults_and_examples(server) -> None:
     status, _, html = get(server, "/-/queries/site-profile")
     assert status == 200
-    assert 'name="site" type="text" value="site/dresden"' in html
+    assert '<option value="site/dresden" selected>' in html
     assert 'href="/-/queries/site-profile?site=site%2Fsaalekreis"' in html
     assert set(column(results(html), "siteName")) == {"Landeshauptstadt Dresden"}
 
@@ -184,6 +187,7 @@ def test_english_page_keeps_the_language_in_the_form(server) -> None:
         ("/-/queries/site-profile", {"site": "site/<erfurt>"}, "site"),
         ("/-/queries/site-profile", {"site": "site/%"}, "site"),  # rdflib takes it, Oxigraph does not
         ("/-/queries/site-profile", {"site": "site/##"}, "site"),
+        ("/-/queries/evidence", {"entity": "site/##"}, "entity"),
         ("/-/queries/sites-by-state", {"land": "Sachsen"}, "land"),
         ("/-/queries/answers-by-question", {"question": "x" * 1001}, "question"),
     ],
@@ -192,15 +196,17 @@ def test_a_bad_parameter_is_a_400_page_naming_it_with_the_form(server, path, par
     status, headers, html = get(server, path, params)
     assert status == 400
     assert headers["content-type"].startswith("text/html")
-    assert results(html).error.startswith(f"Fehler: {name}: ")
+    # A field's problem is said at the field (tests/test_query_forms.py), the summary links to it.
+    error = results(html).error
+    assert f"»{name}«" in error if name == "land" else f'href="#param-{name}"' in html and 'id="problem-' + name in html
     assert '<form class="query-form"' in html
     assert '<table class="results"' not in html
 
 
 def test_a_bad_parameter_in_a_download_is_a_plain_400(server) -> None:
-    status, headers, body = get(server, "/-/queries/site-profile", {"site": "a b", "format": "csv"}, accept="*/*")
+    status, headers, body = get(server, "/-/queries/evidence", {"entity": "a b", "format": "csv"}, accept="*/*")
     assert (status, headers["content-type"]) == (400, "text/plain; charset=utf-8")
-    assert body.startswith("site: 'a b' is not a valid IRI")
+    assert body.startswith("entity: 'a b' is not a valid IRI")
 
 
 def test_an_unknown_format_is_refused(server) -> None:

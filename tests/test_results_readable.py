@@ -30,8 +30,8 @@ def page(server: str, path: str, params: dict[str, str] | None = None, accept: s
 
 
 def cells(html: str, column: str) -> list[str]:
-    """The inner HTML of the column's cells (by their data-label)."""
-    return re.findall(rf'<td class="[a-z]+" data-label="{column}"[^>]*>(.*?)</td>', html, re.DOTALL)
+    """The inner HTML of the column's cells (by their variable; data-label is the column's name for people)."""
+    return re.findall(rf'<td class="[a-z]+" data-label="[^"]*" data-variable="{column}"[^>]*>(.*?)</td>', html, re.DOTALL)
 
 
 # Labels, literals, language
@@ -51,7 +51,7 @@ def test_the_english_page_labels_in_english_and_marks_german_text(server) -> Non
     html = page(server, "/-/queries/coordinators", {"state": "Sachsen", "lang": "en"})
     sites = cells(html, "site")
     assert any('href="/id/site/dresden?lang=en"' in c and ">KoKo site Dresden<" in c for c in sites), sites[:2]
-    assert '<td class="literal" data-label="federalStateName" lang="de">Sachsen</td>' in html
+    assert '<td class="literal" data-label="Federal state" data-variable="federalStateName" lang="de">Sachsen</td>' in html
 
 
 def test_dates_are_written_out_in_the_page_language(server) -> None:

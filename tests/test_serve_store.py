@@ -158,10 +158,14 @@ def test_every_canned_query_page_and_download_is_the_same_from_the_store(publish
 
 
 def test_a_parameter_that_tries_to_escape_its_binding_finds_nothing(from_store) -> None:
-    value = urllib.parse.quote('Sachsen" } UNION { ?site ?p ?o } #')
-    answer = fetch(from_store, f"/-/queries/sites-by-state?state={value}&format=csv")
+    value = urllib.parse.quote('Kita" } UNION { ?site ?p ?o } #')
+    answer = fetch(from_store, f"/-/queries/search-answers?term={value}&format=csv")
     assert answer.status == 200
     assert answer.text.count("\n") == 1
+    # A parameter with choices takes nothing else: refused before any query is sent.
+    escape = urllib.parse.quote('Sachsen" } UNION { ?site ?p ?o } #')
+    refused = fetch(from_store, f"/-/queries/sites-by-state?state={escape}&format=csv")
+    assert refused.status == 400
 
 
 # --- the endpoint ----------------------------------------------------------------------------------------------

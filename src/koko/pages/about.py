@@ -23,7 +23,7 @@ LABEL_BATCH = 500
 
 # A resource's statements both ways, a named graph's content, and what a page shows beside them:
 # the answers it gave, its figures (whether one is approximate), the evidence quoting or supporting
-# it, and where each quote was printed.
+# it, where each quote was printed, and the brochure lines of the parts they were quoted or derived from.
 # Each branch starts from its own VALUES block of the resources, so that every store can start
 # each branch from an index (one VALUES around a UNION is joined last by some planners).
 ABOUT_QUERY = f"""
@@ -49,11 +49,15 @@ SELECT ?s ?p ?o ?g WHERE {{
   UNION {{ VALUES ?node {{ $NODES }} ?s ?link ?node ; a koko:Evidence . GRAPH ?g {{ ?s ?p ?o }} }}
   UNION {{
     VALUES ?node {{ $NODES }} ?evidence ?link ?node ; a koko:Evidence ; prov:wasQuotedFrom ?s .
-    GRAPH ?g {{ ?s koko:answerOf ?o }} BIND(koko:answerOf AS ?p)
+    GRAPH ?g {{ ?s ?p ?o }} FILTER(?p IN (koko:answerOf, koko:firstLine, koko:lastLine))
   }}
   UNION {{
     VALUES ?evidence {{ $NODES }} ?evidence prov:wasQuotedFrom ?s .
-    GRAPH ?g {{ ?s koko:answerOf ?o }} BIND(koko:answerOf AS ?p)
+    GRAPH ?g {{ ?s ?p ?o }} FILTER(?p IN (koko:answerOf, koko:firstLine, koko:lastLine))
+  }}
+  UNION {{
+    VALUES ?node {{ $NODES }} ?node prov:wasDerivedFrom ?s .
+    GRAPH ?g {{ ?s ?p ?o }} FILTER(?p IN (koko:firstLine, koko:lastLine))
   }}
 }}
 """

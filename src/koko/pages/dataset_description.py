@@ -135,8 +135,8 @@ DESCRIPTION = {
     "BMBF-Programms KoKo ({start}–{end}), wer dort koordinierte, seit wann, in welcher Kommune und was jeder "
     "Standort auf die Fragen der Broschüre antwortete – jede Aussage mit den Zeilen des Textes belegt, aus "
     "denen sie stammt.",
-    "en": "The brochure »Kommunale Koordinierung der Bildungsangebote für Neuzugewanderte« in Sachsen, "
-    "Sachsen-Anhalt und Thüringen (TransMit, 2020) as a linked-data knowledge graph: the {sites} sites of the "
+    "en": "The brochure on the programme »Kommunale Koordinierung der Bildungsangebote für Neuzugewanderte« "
+    "in Saxony, Saxony-Anhalt and Thuringia (TransMit, 2020) as a linked-data knowledge graph: the {sites} sites of the "
     "federal programme KoKo (BMBF, {start}–{end}), who coordinated, since when, in which municipality, and what "
     "each site answered to the brochure's questions – every fact traceable to the lines of the text it came from.",
 }

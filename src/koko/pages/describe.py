@@ -15,13 +15,14 @@ provenance (every graph describes itself).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
 import pyoxigraph as ox
 
 from koko.graph.namespace import KOKO
+from koko.pages.literals import display
 from koko.pages.vocabulary import DCTERMS, PROV, RDF, RDFS, SCHEMA, SKOS, XSD, Vocabulary, curie
 
 Node = ox.NamedNode | ox.BlankNode | ox.Literal
@@ -156,6 +157,8 @@ class Quote:
     source: Value | None
     site: Value | None
     approximate: bool
+    # The brochure lines the quote lies on (pages.reader), found within the lines of the part it was quoted from.
+    lines: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -167,6 +170,7 @@ class Value:
     iri: str | None = None
     datatype: str | None = None  # the prefixed datatype of a typed literal that is not a string
     quotes: tuple[Quote, ...] = ()
+    lexical: str | None = None  # a typed literal's value as written, where ``text`` formats it for people
 
 
 def _order(value: Value) -> tuple[str, str, str, str, str]:
@@ -205,6 +209,16 @@ class Answer:
 
 
 @dataclass(frozen=True)
+class Source:
+    """Where in the brochure a resource comes from: a text part (its own lines, or the part it was derived
+    from), a site profile's header, or the lines of a quote about it."""
+
+    kind: str  # "part", "header" or "quote"
+    label: Value
+    lines: tuple[int, int]
+
+
+@dataclass(frozen=True)
 class Description:
     iri: str
     title: Value
@@ -219,6 +233,7 @@ class Description:
     graphs: tuple[Value, ...]  # the named graphs that state something about the resource
     graph_size: int | None  # for a named graph: its number of statements
     graph_subjects: tuple[Value, ...]  # for a named graph: what it is about
+    sources: tuple[Source, ...] = ()  # the brochure lines it comes from (pages.reader links them)
 
 
 @dataclass(frozen=True)
@@ -229,6 +244,8 @@ class Describer:
     vocabulary: Vocabulary
     prefixes: tuple[tuple[str, str], ...]
     lang: str
+    # (first, last, quote) → the lines of the quote within first–last: pages.reader.BrochureText.passage.
+    passage: Callable[[int, int, str], tuple[int, int]] | None = None
 
     def label(self, node: Term) -> tuple[str, str | None]:
         """(text, language) of the best label: ours in the page language, then German, then any."""
@@ -247,8 +264,11 @@ class Describer:
 
     def value(self, node: Term, quotes: tuple[Quote, ...] = ()) -> Value:
         if isinstance(node, ox.Literal):
-            datatype = None if node.language or node.datatype.value in PLAIN_TYPES else curie(node.datatype.value, self.prefixes)
-            return Value(node.value, node.language, None, datatype, quotes)
+            if node.language or node.datatype.value in PLAIN_TYPES:
+                return Value(node.value, node.language, None, None, quotes)
+            datatype = curie(node.datatype.value, self.prefixes)
+            # Formatted in the page's language: the text is the page's, whatever the literal's.
+            return Value(display(node.value, node.datatype.value, self.lang), None, None, datatype, quotes, node.value)
         text, lang = self.label(node)
         return Value(text, lang, node.value if isinstance(node, ox.NamedNode) else None, None, quotes)
 
@@ -267,7 +287,46 @@ class Describer:
             source=self.value(source) if source is not None else None,
             site=self.value(site) if site is not None else None,
             approximate=self.approximate(evidence),
+            lines=self.lines(source, quoted.value) if source is not None and isinstance(quoted, ox.Literal) else None,
         )
+
+    def lines(self, part: Term, quote: str | None = None) -> tuple[int, int] | None:
+        """The span a text part records (koko:firstLine, koko:lastLine), narrowed to ``quote`` where the
+        brochure's text is at hand."""
+        first, last = self.index.value(part, str(KOKO.firstLine)), self.index.value(part, str(KOKO.lastLine))
+        # Without the brochure's text at hand there is no reader to link to.
+        if self.passage is None or not (isinstance(first, ox.Literal) and isinstance(last, ox.Literal)):
+            return None
+        try:
+            span = int(first.value), int(last.value)
+        except ValueError:
+            return None
+        return self.passage(*span, quote) if quote else span
+
+    def sources(self, node: ox.NamedNode) -> tuple[Source, ...]:
+        """Where ``node`` comes from in the brochure: its own lines; else the parts it was derived from (and
+        a site's header, found by its printed name); else the lines of the quotes about it (a person)."""
+        own = self.lines(node)
+        if own is not None:
+            return (Source("part", self.value(node), own),)
+        found: list[Source] = []
+        printed = self.index.value(node, str(KOKO.printedName))
+        for part in self.index.values(node, PROV + "wasDerivedFrom"):
+            span = self.lines(part)
+            if span is None:
+                continue
+            found.append(Source("part", self.value(part), span))
+            if isinstance(printed, ox.Literal):
+                name = self.lines(part, printed.value)
+                if name is not None and name != span:  # the header runs from the name to the profile's end
+                    found.append(Source("header", self.value(printed), (name[0], span[1])))
+        if found:
+            return tuple(found)
+        triples = [q.triple for q in (*self.index.subjects.get(node, ()), *self.index.objects.get(node, ()))]
+        spans: set[tuple[tuple[int, int], Value]] = set()
+        for triple in triples:
+            spans |= {(q.lines, q.source) for q in self.quotes(triple) if q.lines is not None and q.source is not None}
+        return tuple(Source("quote", source, span) for span, source in sorted(spans, key=lambda s: (s[0], s[1].text)))
 
     def approximate(self, evidence: ox.NamedNode | ox.BlankNode) -> bool:
         """Whether the figure the evidence proves is approximate: said on the value, the subject's
@@ -357,6 +416,7 @@ class Describer:
             graphs=tuple(sorted({self.value(g) for g in named_graphs}, key=lambda v: v.iri or "")),
             graph_size=len(graph) if graph is not None else None,
             graph_subjects=tuple(sorted({self.value(q.subject) for q in graph or ()}, key=_order)),
+            sources=self.sources(node),
         )
 
 

@@ -24,11 +24,11 @@ from koko.graph.formats import jsonld_by_rdflib, load_context
 from koko.graph.namespace import KOKO
 from koko.graph.prefixes import prefix_table
 from koko.graph.writers import compact, jsonld_text
-from koko.pages import overview, pictures, spreadsheets
+from koko.pages import crumbs, inferred, overview, pictures, reader, site_page, spreadsheets
 from koko.pages.backend import Backend, embedded
 from koko.pages.describe import Describer, Index, Value, paragraphs, resource_quads, triples_of
 from koko.pages.map import SiteMap, site_districts, site_map
-from koko.pages.render import Renderer
+from koko.pages.render import Renderer, language_query
 from koko.pages.signposting import Link, landing_links, resource_links
 from koko.pages.urls import Urls
 from koko.pages.vocabulary import RDF, RDFS, SCHEMA, SKOS, Vocabulary, load_vocabulary
@@ -51,6 +51,10 @@ class LinkedData:
     prefixes: tuple[tuple[str, str], ...]
     # The shipped JSON-LD context (ontology/koko.context.jsonld), which every JSON-LD answer is compacted with.
     context: Mapping[str, Any] = field(default_factory=dict, compare=False)
+    # The entailments and SHACL findings shown on resource pages, computed once when first asked (pages.inferred).
+    derived: inferred.Derived | None = field(default=None, compare=False)
+    # The brochure's text, for the reader and for the lines of each quote (pages.reader).
+    brochure: reader.BrochureText | None = field(default=None, compare=False)
 
     @property
     def urls(self) -> Urls:
@@ -61,7 +65,7 @@ class LinkedData:
         return self.release.config.base
 
     def describer(self, lang: str, index: Index) -> Describer:
-        return Describer(index, self.vocabulary, self.prefixes, lang)
+        return Describer(index, self.vocabulary, self.prefixes, lang, self.brochure.passage if self.brochure else None)
 
 
 def linked_data_of(release: Release, renderer: Renderer, backend: Backend | None = None) -> LinkedData:
@@ -77,6 +81,8 @@ def linked_data_of(release: Release, renderer: Renderer, backend: Backend | None
         vocabulary=load_vocabulary(release.ontology),
         prefixes=prefix_table(release.config.base),
         context=load_context(release.config.context),
+        derived=inferred.derived_of(release),
+        brochure=reader.text_of_release(release.config, backend.select),
     )
 
 
@@ -86,11 +92,26 @@ def with_language(path: str, lang: str) -> str:
     >>> with_language("/ontology#Site", "en"), with_language("/id/site/erfurt", "de")
     ('/ontology?lang=en#Site', '/id/site/erfurt')
     """
-    if lang != "en":
+    query = language_query(lang)
+    if not query:
         return path
     location, hash_, fragment = path.partition("#")
     separator = "&" if "?" in location else "?"
-    return f"{location}{separator}lang=en{hash_}{fragment}"
+    return f"{location}{separator}{query[1:]}{hash_}{fragment}"
+
+
+def switched(path: str, lang: str) -> str:
+    """The same page in the other language, named explicitly both ways: without ``?lang=de`` a reader
+    whose browser asks for English would be sent back to the English page (render.language).
+
+    >>> switched("/ontology#Site", "de"), switched("/id/site/erfurt?lang=en", "en"), switched("/", "en")
+    ('/ontology?lang=en#Site', '/id/site/erfurt?lang=de', '/?lang=de')
+    """
+    location, hash_, fragment = path.partition("#")
+    kept = [part for part in location.partition("?")[2].split("&") if part and not part.startswith("lang=")]
+    other = "de" if lang == "en" else "en"
+    query = "&".join([*kept, f"lang={other}"])
+    return f"{location.partition('?')[0]}?{query}{hash_}{fragment}"
 
 
 def href_for(urls: Urls, lang: str) -> Callable[[str], str]:
@@ -108,7 +129,7 @@ def page_context(ld: LinkedData, lang: str, path: str) -> dict[str, object]:
     return {
         "href": href_for(ld.urls, lang),
         "local": lambda p: with_language(p, lang),
-        "switch_href": with_language(path, "de" if lang == "en" else "en"),
+        "switch_href": switched(path, lang),
         "pictures": PICTURES,
     }
 
@@ -190,21 +211,58 @@ def home_signposts(ld: LinkedData, root: str = "") -> tuple[Link, ...]:
     return landing_links(ld.urls, ld.release, root)
 
 
-def resource_page(ld: LinkedData, iri: str, lang: str, index: Index | None = None) -> str:
-    """The HTML page of a resource or a named graph of ours (callers check ``index.knows``)."""
+def resource_page(ld: LinkedData, iri: str, lang: str, index: Index | None = None, view: str = inferred.DEFAULT_VIEW) -> str:
+    """The HTML page of a resource or a named graph of ours (callers check ``index.knows``); ``view``:
+    asserted or inferred (:mod:`koko.pages.inferred`)."""
     index = index or ld.backend.about([iri])
     description = ld.describer(lang, index).describe(iri)
+    site = site_page.site_view(ld.backend, ld.describer(lang, index), description)
+    types = [t.value for t in index.values(ox.NamedNode(iri), RDF + "type") if isinstance(t, ox.NamedNode)]
+    checks = inferred.resource_checks(
+        ld.derived,
+        iri,
+        lang,
+        view,
+        ld.urls.link(iri),
+        types,
+        lambda iris: ld.describer(lang, ld.backend.about((), labelled=iris)),
+        lambda path: with_language(path, lang),
+    )
     own = tuple(q.triple for q in index.subjects.get(ox.NamedNode(iri), ()))
     jsonld = rdf_format("jsonld")
     return ld.renderer.page(
         "resource.html",
         lang,
         d=description,
+        site=site,
         formats=alternates(ld.urls, iri),
         json_ld=script_json(serialise(own, jsonld, ld.prefixes, ld.context)),
         signposts=signposts(ld, iri, index),
-        **page_context(ld, lang, ld.urls.link(iri)),
+        checks=checks,
+        breadcrumbs=crumbs.resource_crumbs(
+            ld.base,
+            iri,
+            (description.title.text, description.title.lang),
+            _type_iris(index, iri),
+            lang,
+            with_language(ld.urls.home, lang),
+            href_for(ld.urls, lang),
+        ),
+        # The other language shows the same view.
+        **page_context(ld, lang, ld.urls.link(iri) + ("?view=inferred" if view == "inferred" else "")),
     )
+
+
+def brochure_page(ld: LinkedData, lang: str, marked: tuple[int, int] | None = None) -> str:
+    """The brochure's text to read, lines ``marked`` (:mod:`koko.pages.reader`)."""
+    assert ld.brochure is not None, "linked_data_of reads the brochure"
+    context = reader.reader_context(ld.brochure, lang, marked)
+    path = ld.urls.passage(*marked) if marked else reader.PATH  # the other language marks the same lines
+    return ld.renderer.page("reader.html", lang, **context, **page_context(ld, lang, path))
+
+
+def _type_iris(index: Index, iri: str) -> list[str]:
+    return [t.value for t in index.values(ox.NamedNode(iri), RDF + "type") if isinstance(t, ox.NamedNode)]
 
 
 @dataclass(frozen=True)
@@ -255,6 +313,7 @@ def home_page(ld: LinkedData, lang: str) -> str:
         supported_by=_values(describer, programme, str(KOKO.supportedBy)),
         monitored_by=_values(describer, programme, str(KOKO.monitoredBy)),
         site_count=len(rows),
+        figures=overview.key_figures(ld.backend.select, ld.backend.triples, lang, ld.urls, ld.base),
         introduction=Value(introduction, text.language, foreword.value) if introduction and text else None,
         states=tuple(states),
         canned=ld.release.canned,

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from koko.graph.format_table import TRIPLE_FORMATS, RdfFormat
+from koko.pages import browse
 from koko.pages.describe import Value
 from koko.pages.linked_data import LinkedData, page_context, serialise
 from koko.pages.overview import Select
@@ -129,6 +130,7 @@ def ontology_page(ld: LinkedData, lang: str) -> str:
         prefix=first(VANN + "preferredNamespacePrefix"),
         namespace=first(VANN + "preferredNamespaceUri"),
         sections=sections,
+        lists={k.iri: k.path for k in browse.catalogue(ld).kinds},  # instance counts link to the class's list
         formats=tuple((f.label, f.media_type, ld.urls.with_format(ld.urls.ontology, f.extension)) for f in TRIPLE_FORMATS),
         **page_context(ld, lang, ld.urls.ontology),
     )

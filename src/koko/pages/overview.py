@@ -14,6 +14,8 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from koko.graph.values import MONTHS_DE, MONTHS_EN
+from koko.pages.literals import group_digits
+from koko.pages.urls import Urls
 from koko.source.text import SITE_NAME_PREFIXES
 
 #: A backend's ``select``: the solutions of a fixed SELECT query over the union of the named graphs.
@@ -137,3 +139,69 @@ def shared(select: Select, minimum: int = 2) -> tuple[Shared, ...]:
     found = [Shared(target, min(kinds[target]), tuple(sorted(pairs))) for target, pairs in links.items()]
     found = [s for s in found if len(s.sites) >= minimum]
     return tuple(sorted(found, key=lambda s: (-len(s.sites), s.kind, s.iri)))
+
+
+# How many of each kind the release holds, for the home page's figures. Programmes count the funding
+# programme and the other initiatives (both live under programme/); coordinators are the people
+# holding a coordinator post (a post held by two people counts both).
+FIGURES_QUERY = """
+PREFIX koko: <https://w3id.org/koko-kg/ontology#>
+PREFIX org: <http://www.w3.org/ns/org#>
+SELECT ?kind (COUNT(DISTINCT ?thing) AS ?count) WHERE {
+  {
+    VALUES (?class ?kind) {
+      (koko:Site "sites") (koko:FundingProgramme "programmes") (koko:Initiative "programmes") (koko:Network "networks")
+      (koko:Project "projects") (koko:Product "products") (koko:Event "events") (koko:Evidence "evidence")
+    }
+    ?thing a ?class .
+  } UNION {
+    ?post a koko:CoordinatorPost ; org:heldBy ?thing .
+    BIND("coordinators" AS ?kind)
+  }
+}
+GROUP BY ?kind
+"""
+
+#: The figures in the order the home page shows them: (kind, German label, English label).
+FIGURES = (
+    ("sites", "Standorte", "sites"),
+    ("coordinators", "Bildungskoordinatorinnen und -koordinatoren", "education coordinators"),
+    ("programmes", "Programme und Initiativen", "programmes and initiatives"),
+    ("networks", "Netzwerke", "networks"),
+    ("projects", "Projekte", "projects"),
+    ("products", "Produkte", "products"),
+    ("events", "Veranstaltungen", "events"),
+    ("evidence", "belegte Aussagen mit Zitat", "statements with their quote"),
+)
+
+
+@dataclass(frozen=True)
+class Figure:
+    kind: str
+    count: int
+    label: str  # in the page's language
+    path: str  # where one sees them
+
+    def number(self, lang: str) -> str:
+        """The count with the language's thousands separator.
+
+        >>> Figure("triples", 17858, "Tripel", "/-/downloads").number("de")
+        '17.858'
+        """
+        return group_digits(str(self.count), lang)
+
+
+def key_figures(select: Select, triples: int, lang: str, urls: Urls, base: str) -> tuple[Figure, ...]:
+    """The release's counts for the home page, each linking to where one sees them: the list of a kind
+    of resource (``/id/programme/``, :mod:`koko.pages.browse`), the coordinators' canned query, the downloads."""
+    found = {row["kind"].value: int(row["count"].value) for row in select(FIGURES_QUERY)}
+    segments = {"sites": "site", "programmes": "programme", "networks": "network", "projects": "project", "products": "product"}
+    segments |= {"events": "event", "evidence": "evidence"}
+    paths = {kind: urls.link(f"{base}{segment}/") for kind, segment in segments.items()}
+    paths["coordinators"] = urls.query("coordinators")
+    english = lang == "en"
+    figures = [Figure(kind, found.get(kind, 0), en if english else de, paths[kind]) for kind, de, en in FIGURES]
+    figures.append(
+        Figure("triples", triples, "Tripel (RDF-Aussagen)" if not english else "triples (RDF statements)", urls.downloads)
+    )
+    return tuple(f for f in figures if f.count)

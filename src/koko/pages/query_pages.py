@@ -39,23 +39,67 @@ from starlette.routing import BaseRoute, Route
 from koko.errors import KokoError
 from koko.graph import format_table
 from koko.pages.linked_data import LinkedData
-from koko.pages.render import Renderer, language
-from koko.pages.result_table import PAGE_SIZE, Labeller, Table, iris_of, labeller, no_labels, page_of, readable, result_table
+from koko.pages.query_forms import (
+    KIND_NAMES,
+    NO_CHOICES,
+    SUGGEST,
+    Choices,
+    Problem,
+    load_choices,
+    options_for,
+    problem_text,
+    resolve,
+)
+from koko.pages.render import Renderer, language, language_query
+from koko.pages.result_table import (
+    PAGE_SIZE,
+    Labeller,
+    Table,
+    iris_of,
+    labeller,
+    no_labels,
+    page_of,
+    readable,
+    result_table,
+    with_headers,
+)
+from koko.pages.result_views import result_views, view_name
 from koko.pages.sparql_editor import QueryError, complete_prefixes, editor_data, readable_error
 from koko.pages.sparql_examples import EXAMPLES, example_text
 from koko.pages.urls import Urls
 from koko.pages.vocabulary import curie
 from koko.release.published import Release
 from koko.sparql import jobs
-from koko.sparql.canned import CannedQuery
-from koko.sparql.execution import Job, NoAnswer, Outcome
+from koko.sparql.canned import CannedQuery, ParameterError
+from koko.sparql.execution import Job, NoAnswer, Outcome, QueryTimeout, WorkersBusy
 from koko.sparql.protocol import Operation, Plan, ProtocolError, plan
 
-RESERVED = ("lang", "format", "page")
+RESERVED = ("lang", "format", "page", "view")
 """Query-string names that belong to the page, not to the canned query."""
 DOWNLOADS = ("csv", "tsv", "json", "xml")
 GRAPH_DOWNLOADS = ("ttl", "nt")
 INPUT_TYPES = {"iri": "text", "string": "text", "integer": "number", "gYearMonth": "month"}
+TYPE_NAMES = {
+    "iri": {"de": "IRI", "en": "IRI"},
+    "string": {"de": "Text", "en": "text"},
+    "integer": {"de": "ganze Zahl", "en": "whole number"},
+    "gYearMonth": {"de": "Monat", "en": "month"},
+}
+NOT_CHOSEN = {"de": "(keine Auswahl)", "en": "(none chosen)"}
+PLEASE_CHOOSE = {"de": "(bitte wählen)", "en": "(please choose)"}
+# Why a query got no answer, for people; the server's own message follows in English, marked as such.
+NO_ANSWER = {
+    "timeout": {"de": "Die Abfrage dauerte zu lange und wurde abgebrochen.", "en": "The query took too long and was stopped."},
+    "busy": {
+        "de": "Der Server ist gerade ausgelastet; bitte gleich noch einmal versuchen.",
+        "en": "The server is busy; please try again shortly.",
+    },
+    "store": {
+        "de": "Der Datenspeicher antwortet nicht; bitte später noch einmal versuchen.",
+        "en": "The data store does not answer; please try again later.",
+    },
+    "failed": {"de": "Die Abfrage ist fehlgeschlagen.", "en": "The query failed."},
+}
 _PARAM_MESSAGE = re.compile(r"^--param (?P<name>[A-Za-z_]\w*): (?P<detail>.*)$", re.DOTALL)
 PAGE_ACCEPT = f"{format_table.JSON_RESULTS.media_type}, {format_table.TURTLE.media_type}"
 """What the SPARQL page reads: results as SPARQL JSON, graphs as Turtle."""
@@ -65,8 +109,16 @@ LabelLookup = Callable[[Sequence[str]], Labeller]
 
 
 @dataclass(frozen=True)
+class Link:
+    label: str
+    href: str
+
+
+@dataclass(frozen=True)
 class Field:
-    """One input of a canned query's form."""
+    """One input of a canned query's form: a list of ``options`` (value, label) where its parameter has a kind,
+    else a typed input; ``problem`` is what is wrong with the value given, in the page's language, with
+    ``suggestions`` (links to the page with a value that fits)."""
 
     name: str
     type: str
@@ -76,16 +128,17 @@ class Field:
     optional: bool
     description: str
     invalid: bool
-
-
-@dataclass(frozen=True)
-class Link:
-    label: str
-    href: str
+    label: str | None = None
+    description_lang: str | None = None  # "en" where the header has no German help for a German page
+    type_name: str = ""
+    options: tuple[tuple[str, str], ...] = ()
+    problem: str | None = None
+    suggest: str = ""
+    suggestions: tuple[Link, ...] = ()
 
 
 def _lang_params(lang: str) -> dict[str, str]:
-    return {"lang": "en"} if lang == "en" else {}
+    return {"lang": lang} if language_query(lang) else {}
 
 
 def given_parameters(items: Iterable[tuple[str, str]]) -> dict[str, str]:
@@ -116,21 +169,74 @@ def parameter_problem(error: KokoError) -> tuple[str | None, str]:
     return match["name"], f"{match['name']}: {match['detail']}"
 
 
-def form_fields(canned: CannedQuery, given: dict[str, str], invalid: str | None = None) -> tuple[Field, ...]:
-    """One field per parameter, holding the value given or else the default."""
-    return tuple(
-        Field(
-            name=p.name,
-            type=p.type,
-            input_type=INPUT_TYPES[p.type],
-            value=given.get(p.name, p.default or ""),
-            default=p.default,
-            optional=p.optional,
-            description=p.description,
-            invalid=p.name == invalid,
+def problem_of(error: KokoError) -> Problem:
+    """A :func:`~koko.sparql.canned.bindings_for` error as a :class:`~koko.pages.query_forms.Problem` of its field."""
+    if isinstance(error, ParameterError):
+        return Problem(error.name, error.problem, error.value or "")
+    name, message = parameter_problem(error)
+    return Problem(name or "", "invalid", message)
+
+
+def form_fields(
+    canned: CannedQuery,
+    given: dict[str, str],
+    invalid: str | None = None,
+    lang: str = "de",
+    choices: Choices = NO_CHOICES,
+    problems: Sequence[Problem] = (),
+    href: Callable[[dict[str, str]], str] | None = None,
+) -> tuple[Field, ...]:
+    """One field per parameter, holding the value given or else the default: a list of the ``choices`` of
+    its kind, or an input of its type; each with its problem, in ``lang``, and the suggested values as
+    links (``href`` of the parameters with that value)."""
+    fields = []
+    for p in canned.parameters:
+        problem = next((found for found in problems if found.name == p.name), None)
+        options = options_for(canned, p, choices)
+        suggested = problem.suggestions if problem is not None and href is not None else ()
+        links = tuple(Link(option.label(lang), href({**given, p.name: option.value})) for option in suggested if href)
+        fields.append(
+            Field(
+                name=p.name,
+                type=p.type,
+                input_type=INPUT_TYPES[p.type],
+                value=given.get(p.name, p.default or ""),
+                default=p.default,
+                optional=p.optional,
+                description=p.help(lang),
+                description_lang="en" if lang == "de" and p.description_de is None else None,
+                invalid=p.name == invalid or problem is not None,
+                label=KIND_NAMES[p.kind][lang] if p.kind else None,
+                type_name=TYPE_NAMES[p.type][lang],
+                options=tuple((option.value, option.label(lang)) for option in options),
+                problem=problem_text(problem, lang) if problem else None,
+                suggest=SUGGEST[lang] if problem and problem.code == "no-match" else "",
+                suggestions=links,
+            )
         )
-        for p in canned.parameters
+    return tuple(fields)
+
+
+def _marked(table: Table, languages: dict[str, str]) -> Table:
+    """The plain literals of the columns in ``languages`` (variable → language) tagged with it, so that a page
+    in another language marks them (English codes such as ``produced`` on a German page)."""
+    where = {i: languages[v] for i, v in enumerate(table.variables) if v in languages}
+    if not where:
+        return table
+    rows = tuple(
+        tuple(
+            replace(c, lang=where[i]) if c is not None and i in where and c.kind == "literal" and c.lang is None else c
+            for i, c in enumerate(row)
+        )
+        for row in table.rows
     )
+    return replace(table, rows=rows)
+
+
+def no_answer_text(exc: NoAnswer, lang: str) -> str:
+    """Why a query got no answer (too long, no worker free, the store unreachable), in ``lang``."""
+    reason = "timeout" if isinstance(exc, QueryTimeout) else "busy" if isinstance(exc, WorkersBusy) else "store"
+    return NO_ANSWER[reason][lang]
 
 
 def example_parameters(canned: CannedQuery) -> tuple[dict[str, str], ...]:
@@ -161,7 +267,8 @@ def example_links(canned: CannedQuery, urls: Urls, lang: str) -> tuple[Link, ...
 
 
 def _switch(lang: str) -> dict[str, str]:
-    return {} if lang == "en" else {"lang": "en"}
+    # Explicit both ways: a plain address is the language the browser asks for (render.language).
+    return {"lang": "de" if lang == "en" else "en"}
 
 
 def queries_page(published: Release, renderer: Renderer, lang: str) -> str:
@@ -172,6 +279,8 @@ def queries_page(published: Release, renderer: Renderer, lang: str) -> str:
         lang,
         canned=published.canned,
         links={q.name: urls.query(q.name, _lang_params(lang)) for q in published.canned},
+        kinds={kind: names[lang] for kind, names in KIND_NAMES.items()},
+        type_names={name: names[lang] for name, names in TYPE_NAMES.items()},
         switch_href=urls.queries + (f"?{urlencode(_switch(lang))}" if _switch(lang) else ""),
     )
 
@@ -184,6 +293,7 @@ class ResultView:
     page_size: int | None = PAGE_SIZE
     labels: LabelLookup = lambda iris: no_labels
     elapsed: float | None = None
+    shown: str = "table"  # ?view= (koko.pages.result_views); "all" on the static site, which cannot read it
 
 
 def label_lookup(ld: LinkedData, lang: str) -> LabelLookup:
@@ -234,6 +344,10 @@ def _page(number: int) -> dict[str, str]:
     return {"page": str(number)} if number > 1 else {}
 
 
+def _viewed(name: str) -> dict[str, str]:
+    return {"view": name} if name not in ("table", "all") else {}
+
+
 def _outcome_view(outcome: Outcome | None, urls: Urls) -> tuple[Table | None, str | None, str | None]:
     """(table, graph text, error) of an outcome."""
     if outcome is None:
@@ -259,29 +373,51 @@ def query_page(
     error: KokoError | str | None = None,
     downloads: tuple[Link, ...] | None = None,
     view: ResultView = ResultView(),
+    choices: Choices = NO_CHOICES,
+    problems: Sequence[Problem] = (),
 ) -> str:
-    """``/-/queries/NAME``: the form (with ``given`` or the defaults), the result of ``outcome``
-    (the page and labels of ``view``) or the ``error`` (a parameter error marks its field), the query
-    text and the downloads (by default the links to this page with ``format=``)."""
+    """``/-/queries/NAME``: the form (with ``given`` or the defaults; a list of ``choices`` for a parameter
+    of a kind), the result of ``outcome`` (the page and labels of ``view``) or the ``error`` (a parameter
+    error, like each of ``problems``, is shown at its field), the query text and the downloads (by
+    default the links to this page with ``format=``). ``error`` as text is already in ``lang``."""
     urls = renderer.urls
-    invalid, message = parameter_problem(error) if isinstance(error, KokoError) else (None, error)
+    problems = tuple(problems)
+    message = error if isinstance(error, str) else None
+    if isinstance(error, KokoError):
+        found = problem_of(error)
+        if found.name in {p.name for p in canned.parameters}:
+            problems += (found,)
+        else:
+            message = problem_text(found, lang)
     table, _, failure = _outcome_view(outcome, urls)
     table = _shown(table, view, lang) if table is not None else None
+    table = with_headers(_marked(table, canned.value_languages()), canned.column_labels(lang)) if table is not None else None
     if downloads is None:
         downloads = tuple(Link(f.upper(), urls.query(canned.name, {**given, "format": f})) for f in DOWNLOADS)
     return renderer.page(
         "query.html",
         lang,
         canned=canned,
-        fields=form_fields(canned, given, invalid),
+        fields=form_fields(
+            canned, given, None, lang, choices, problems, lambda params: urls.query(canned.name, {**params, **_lang_params(lang)})
+        ),
+        not_chosen=NOT_CHOSEN[lang],
+        please_choose=PLEASE_CHOOSE[lang],
         examples=example_links(canned, urls, lang),
         action=urls.query(canned.name),
         table=table,
-        pages=pager(table, lambda n: urls.query(canned.name, {**given, **_lang_params(lang), **_page(n)})),
+        pages=pager(table, lambda n: urls.query(canned.name, {**given, **_lang_params(lang), **_page(n), **_viewed(view.shown)})),
+        views=result_views(
+            table,
+            view.shown,
+            lambda v: urls.query(canned.name, {**given, **_lang_params(lang), **_page(view.page), **_viewed(v)}),
+            lang,
+        ),
         elapsed=elapsed_label(view.elapsed, lang) if view.elapsed is not None else None,
-        error=message or failure,
+        error=message or (NO_ANSWER["failed"][lang] if failure else None),
+        error_detail=failure,
         downloads=downloads,
-        switch_href=urls.query(canned.name, {**given, **_switch(lang), **_page(view.page)}),
+        switch_href=urls.query(canned.name, {**given, **_switch(lang), **_page(view.page), **_viewed(view.shown)}),
     )
 
 
@@ -330,17 +466,25 @@ def sparql_page(
         problem = error
     formats = GRAPH_DOWNLOADS if graph is not None else DOWNLOADS if table is not None else ()
     downloads = tuple(Link(f.upper(), f"{urls.sparql}?{urlencode({'query': query, 'format': f})}") for f in formats)
-    switch = {"query": query, **_switch(lang), **_page(view.page)} if query else _switch(lang)
+    switch = {"query": query, **_switch(lang), **_page(view.page), **_viewed(view.shown)} if query else _switch(lang)
     return renderer.page(
         "sparql.html",
         lang,
         query=query or examples[0][1],
         asked=bool(query),
         examples=examples,
-        canned=tuple((canned.title, canned.text) for canned in published.canned),
+        canned=tuple((canned.title_in(lang), canned.text) for canned in published.canned),
         action=urls.sparql_page,
         table=table,
-        pages=pager(table, lambda n: _sparql_href(urls, {"query": query, **_lang_params(lang), **_page(n)})),
+        pages=pager(
+            table, lambda n: _sparql_href(urls, {"query": query, **_lang_params(lang), **_page(n), **_viewed(view.shown)})
+        ),
+        views=result_views(
+            table,
+            view.shown,
+            lambda v: _sparql_href(urls, {"query": query, **_lang_params(lang), **_page(view.page), **_viewed(v)}),
+            lang,
+        ),
         elapsed=elapsed_label(view.elapsed, lang) if view.elapsed is not None else None,
         graph=graph,
         error=problem,
@@ -367,13 +511,25 @@ async def _run(request: Request, job: Job) -> tuple[Outcome, float]:
 
 def _view(request: Request, lang: str, elapsed: float | None = None) -> ResultView:
     ld: LinkedData = request.app.state.service.linked_data
-    return ResultView(page_number(request.query_params.get("page")), PAGE_SIZE, label_lookup(ld, lang), elapsed)
+    shown = view_name(request.query_params.get("view"))
+    return ResultView(page_number(request.query_params.get("page")), PAGE_SIZE, label_lookup(ld, lang), elapsed, shown)
 
 
 async def queries(request: Request) -> Response:
     service = request.app.state.service
-    lang = language(request.query_params.get("lang"))
+    lang = language(request.query_params.get("lang"), request.headers.get("accept-language"))
     return HTMLResponse(queries_page(service.release, service.renderer, lang))
+
+
+def _choices(select: Callable[[str], Sequence[ox.QuerySolution]], canned: CannedQuery, base: str) -> Choices:
+    """The lists for the query's form; none when no parameter has a kind, or when the store does not answer
+    (plain fields then, and the query itself says what is wrong)."""
+    if not any(p.kind for p in canned.parameters):
+        return NO_CHOICES
+    try:
+        return load_choices(select, base)
+    except (KokoError, NoAnswer):
+        return NO_CHOICES
 
 
 async def canned_query(request: Request) -> Response:
@@ -382,9 +538,11 @@ async def canned_query(request: Request) -> Response:
     canned = service.release.canned_query(name)
     if canned is None:
         raise HTTPException(404, f"no canned query {name!r}")
-    lang = language(request.query_params.get("lang"))
+    lang = language(request.query_params.get("lang"), request.headers.get("accept-language"))
     fmt = request.query_params.get("format", "html")
-    given = given_parameters(request.query_params.multi_items())
+    base = service.release.config.base
+    choices = await run_in_threadpool(_choices, service.backend.select, canned, base)
+    given, problems = resolve(canned, given_parameters(request.query_params.multi_items()), choices, base)
 
     async def page(
         status: int,
@@ -396,12 +554,17 @@ async def canned_query(request: Request) -> Response:
         view = _view(request, lang, elapsed)
         # In the pool: the labels may be a store query (a remote one over HTTP).
         html = await run_in_threadpool(
-            query_page, service.release, service.renderer, canned, lang, given, outcome, error, None, view
+            query_page, service.release, service.renderer, canned, lang, given, outcome, error, None, view, choices, problems
         )
         return HTMLResponse(html, status_code=status, headers=headers)
 
     if fmt != "html" and fmt not in DOWNLOADS:
         return PlainTextResponse(f"format: {fmt!r} is not one of html, {', '.join(DOWNLOADS)}\n", status_code=400)
+    if problems:
+        if fmt in DOWNLOADS:
+            lines = (f"{p.name}: {problem_text(p, 'en')}" for p in problems)
+            return PlainTextResponse("\n".join(lines) + "\n", status_code=400)
+        return await page(400)
     try:
         job = canned_job(service.release, canned, given, service.settings.max_rows, fmt if fmt in DOWNLOADS else "json")
     except KokoError as exc:
@@ -413,7 +576,7 @@ async def canned_query(request: Request) -> Response:
     except NoAnswer as exc:
         if fmt in DOWNLOADS:
             return PlainTextResponse(f"{exc}\n", status_code=exc.status, headers=_retry(exc))
-        return await page(exc.status, error=str(exc), headers=_retry(exc))
+        return await page(exc.status, error=no_answer_text(exc, lang), headers=_retry(exc))
     if outcome.kind == "error":
         if fmt in DOWNLOADS:
             return PlainTextResponse(f"{outcome.error}\n", status_code=500)
@@ -426,7 +589,7 @@ async def canned_query(request: Request) -> Response:
 
 async def sparql_form(request: Request) -> Response:
     service = request.app.state.service
-    lang = language(request.query_params.get("lang"))
+    lang = language(request.query_params.get("lang"), request.headers.get("accept-language"))
     # Our prefixes are declared for the reader: the page then shows (and the download links send) the
     # query as it ran, and a parse error's line and column point into that text.
     text = complete_prefixes(request.query_params.get("query", ""), service.release.config.base)

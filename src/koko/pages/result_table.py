@@ -12,12 +12,13 @@ result into pages. Templates render the cells; nothing here writes HTML.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Literal, NotRequired, TypedDict
 
 from koko.graph.prefixes import prefix_table
 from koko.pages.overview import MONTHS
+from koko.pages.render import language_query
 from koko.pages.urls import Urls
 from koko.sparql.execution import Outcome
 
@@ -77,6 +78,7 @@ class Table:
     first: int = 0
     page: int = 1
     pages: int = 1
+    headers: tuple[str, ...] = ()  # the columns' names for people (a canned query's header), else the variables
 
 
 def compact(iri: str, known: tuple[tuple[str, str], ...]) -> str:
@@ -150,6 +152,15 @@ def page_of(table: Table, page: int, size: int | None = PAGE_SIZE) -> Table:
     return replace(table, rows=table.rows[first : first + size], first=first, page=page, pages=pages)
 
 
+def with_headers(table: Table, labels: Mapping[str, str]) -> Table:
+    """The table with its columns named for people where ``labels`` names them (variable → name).
+
+    >>> with_headers(Table(("siteName", "x")), {"siteName": "Standort"}).headers
+    ('Standort', 'x')
+    """
+    return replace(table, headers=tuple(labels.get(v, v) for v in table.variables)) if labels else table
+
+
 def iris_of(table: Table) -> list[str]:
     """The IRIs in the table's rows, sorted, once each: what to look labels up for."""
     return sorted({c.value for row in table.rows for c in row if c is not None and c.kind == "uri"})
@@ -167,16 +178,17 @@ def _readable(found: Cell, labels: Labeller, lang: str) -> Cell:
         return replace(found, text=literal_text(found.value, found.datatype, lang))
     if found.kind != "uri":
         return found
-    href = found.href if found.href is None or not found.href.startswith("/") or lang != "en" else _english(found.href)
+    kept = language_query(lang)
+    href = found.href if found.href is None or not found.href.startswith("/") or not kept else _keeping(found.href, kept)
     label = labels(found.value)
     if label is None:
         return replace(found, href=href)
     return replace(found, text=label[0], lang=label[1], name=found.text, href=href)
 
 
-def _english(path: str) -> str:
+def _keeping(path: str, query: str) -> str:
     location, hash_, fragment = path.partition("#")
-    return f"{location}{'&' if '?' in location else '?'}lang=en{hash_}{fragment}"
+    return f"{location}{'&' if '?' in location else '?'}{query[1:]}{hash_}{fragment}"
 
 
 def literal_text(value: str, datatype: str | None, lang: str) -> str:

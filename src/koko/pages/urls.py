@@ -77,6 +77,18 @@ class Urls:
     queries = SYSTEM + "queries"
     downloads = SYSTEM + "downloads"
     search = SYSTEM + "search"
+    brochure = SYSTEM + "brochure"
+    classes = SYSTEM + "classes"  # the index of the list pages (pages.browse)
+
+    @staticmethod
+    def passage(first: int, last: int) -> str:
+        """The reader with lines ``first`` to ``last`` marked (pages.reader); the fragment names the first line,
+        which a static copy marks with ``:target``.
+
+        >>> Urls.passage(932, 933)
+        '/-/brochure?from=932&to=933#L932'
+        """
+        return f"{SYSTEM}brochure?from={first}&to={last}#L{first}"
 
     @staticmethod
     def query(name: str, params: dict[str, str] | None = None) -> str:

@@ -24,15 +24,17 @@ from urllib.parse import unquote
 from koko.config import resource_prefix
 from koko.errors import KokoError
 from koko.graph.format_table import RDF_FORMATS, TRIPLE_FORMATS, offered, result_format
-from koko.pages import spreadsheets
+from koko.pages import browse, spreadsheets
 from koko.pages.backend import indexed
 from koko.pages.dataset_description import dataset_iri, serialise_description, statistics
 from koko.pages.dataset_description import describe_dataset as describe
 from koko.pages.dataset_page import description_page
 from koko.pages.describe import Index
+from koko.pages.inferred import VIEW_SUFFIX
 from koko.pages.linked_data import (
     PICTURES,
     LinkedData,
+    brochure_page,
     downloads_page,
     home_page,
     linked_data_of,
@@ -45,6 +47,7 @@ from koko.pages.linked_data import (
 )
 from koko.pages.ontology_page import ontology_page as ontology_html
 from koko.pages.ontology_page import ontology_rdf
+from koko.pages.query_forms import load_choices
 from koko.pages.query_pages import Link, ResultView, canned_job, label_lookup, queries_page, query_page, sparql_page
 from koko.pages.render import LANGUAGES, STATIC, make_renderer
 from koko.pages.search import INDEX_SCRIPT, build_index, index_script, search_page
@@ -106,8 +109,10 @@ def _pages(files: dict[str, bytes], name: str, lang: str, html: str) -> None:
 def _query_pages(files: dict[str, bytes], published: Published, ld: LinkedData, lang: str, outcomes: dict[str, Outcome]) -> None:
     renderer = ld.renderer
     _pages(files, file_of(ld.urls.queries), lang, queries_page(published, renderer, lang))
-    # Every row on one page: a static host ignores ?page=N, and no default result has more than a few hundred.
-    view = ResultView(page_size=None, labels=label_lookup(ld, lang))
+    # Every row on one page: a static host ignores ?page=N, and no default result has more than a few hundred;
+    # shown="all": no ?view= either, so the chart and timeline a result offers are on its page, one below the other.
+    view = ResultView(page_size=None, labels=label_lookup(ld, lang), shown="all")
+    choices = load_choices(ld.backend.select, published.config.base)  # the forms' lists, as on the server
     for canned in published.canned:
         outcome = outcomes[canned.name]
         downloads = tuple(Link(f.name.upper(), f"{ld.urls.query(canned.name)}.{f.extension}") for f in RESULT_FILES)
@@ -115,7 +120,7 @@ def _query_pages(files: dict[str, bytes], published: Published, ld: LinkedData, 
             files,
             file_of(ld.urls.query(canned.name)),
             lang,
-            query_page(published, renderer, canned, lang, {}, outcome, downloads=downloads, view=view),
+            query_page(published, renderer, canned, lang, {}, outcome, downloads=downloads, view=view, choices=choices),
         )
     _pages(files, file_of(ld.urls.sparql_page), lang, sparql_page(published, renderer, lang, error=NO_ENDPOINT[lang]))
 
@@ -148,12 +153,18 @@ def site_files(published: Published, root_url: str | None = None) -> tuple[dict[
         _pages(files, "index", lang, home_page(ld, lang))
         _pages(files, file_of(urls.ontology), lang, ontology_html(ld, lang))
         _pages(files, file_of(urls.downloads), lang, downloads_page(ld, lang))
+        if ld.brochure is not None:  # koko-reader.js marks ?from=&to=
+            _pages(files, file_of(urls.brochure), lang, brochure_page(ld, lang))
         _pages(files, file_of(VOID_PATH), lang, description_page(published, renderer, root, stats, lang, endpoint=False))
-        _pages(files, "404", lang, renderer.page("not_found.html", lang, message=NOT_FOUND[lang]))
+        _pages(files, "404", lang, browse.not_found_page(ld, lang, "", None, static=True))  # koko-not-found.js suggests
+        for list_path, html in browse.static_pages(ld, lang).items():  # a segment's list is its folder's index
+            _pages(files, file_of(list_path), lang, html)
         _pages(files, file_of(urls.search), lang, search_page(ld, None, lang, ""))
         _query_pages(files, published, ld, lang, outcomes)
         for iri in iris:
             _pages(files, file_of(urls.link(iri)), lang, resource_page(ld, iri, lang))
+            # ?view=inferred: a file of its own, which the rules pick as they pick .en.html (pages.inferred).
+            _pages(files, file_of(urls.link(iri)) + VIEW_SUFFIX, lang, resource_page(ld, iri, lang, view="inferred"))
     files[file_of(INDEX_SCRIPT)] = index_script(build_index(backend.select, published.config.base), ld)
     files[file_of(PICTURES["network"])] = network_picture(ld, "de").encode("utf-8")
     files[file_of(PICTURES["timeline"])] = timeline_picture(ld, "de").encode("utf-8")

@@ -19,23 +19,25 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
-from starlette.types import ASGIApp, ExceptionHandler, Receive, Scope, Send
+from starlette.types import ASGIApp, ExceptionHandler, Message, Receive, Scope, Send
 
 from koko.graph.negotiate import accepts_html
 from koko.pages import query_pages
 from koko.pages.backend import Backend, Embedded
 from koko.pages.dataset_description import Statistics, statistics
 from koko.pages.linked_data import LinkedData, linked_data_of
-from koko.pages.render import STATIC, Renderer, language, make_renderer
+from koko.pages.render import STATIC, Renderer, make_renderer
 from koko.pages.urls import Urls
 from koko.release.published import Release
 from koko.store.backend import StoreUnavailable
-from koko.web import endpoint, etag, resources, search, void
+from koko.web import browse, endpoint, etag, resources, search, void
 from koko.web.config import ServerConfig
 from koko.web.security_headers import RAW_HEADERS, SecurityHeaders
 
@@ -62,10 +64,8 @@ def service_of(request: Request) -> Service:
 async def _not_found(request: Request, exc: Exception) -> Response:
     detail = getattr(exc, "detail", None) or "not found"
     if accepts_html(request.headers.get("accept")):
-        service = service_of(request)
-        lang = language(request.query_params.get("lang"))
-        html = service.renderer.page("not_found.html", lang, message=detail)
-        return HTMLResponse(html, status_code=404)
+        # In the page's language, with suggestions (koko.web.browse); the detail, in English, as a technical note.
+        return HTMLResponse(await run_in_threadpool(browse.not_found_page, request, detail), status_code=404)
     return PlainTextResponse(f"{detail}\n", status_code=404)
 
 
@@ -102,7 +102,21 @@ class _App(Starlette):
         if scope["type"] == "http" and scope["path"] == "/sparql" and scope["method"] in ("GET", "POST"):
             await endpoint.asgi(self.state.service, scope, receive, send)
             return
-        await super().__call__(scope, receive, send)
+        await super().__call__(scope, receive, _varying_by_language(send) if scope["type"] == "http" else send)
+
+
+def _varying_by_language(send: Send) -> Send:
+    """``send`` that names Accept-Language in the Vary of every page: without ``?lang`` the header chose
+    its language (koko.pages.render.language), so a cache must not hand it to a reader of the other."""
+
+    async def send_varying(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            headers = MutableHeaders(scope=message)
+            if headers.get("content-type", "").startswith("text/html"):
+                headers.add_vary_header("Accept-Language")
+        await send(message)
+
+    return send_varying
 
 
 async def _not_modified(send: Send, tag: str) -> None:
@@ -118,8 +132,10 @@ def create_app(release: Release, settings: ServerConfig, backend: Backend) -> St
         *void.ROUTES,
         *query_pages.ROUTES,
         *search.ROUTES,
+        *browse.ROUTES,
         *resources.ROUTES,
         Mount("/-/static", app=StaticFiles(directory=STATIC), name="static"),
+        browse.segment_route(urls.resources),
         resources.resource_route(urls.resources),
     ]
     handlers: dict[int | type[Exception], ExceptionHandler] = {

@@ -30,10 +30,12 @@ from starlette.routing import BaseRoute, Route
 from koko.graph.format_table import RDF_FORMATS, TRIPLE_FORMATS, RdfFormat, file_media_type
 from koko.graph.negotiate import HTML, choose_format
 from koko.pages.dataset_description import dataset_iri
+from koko.pages.inferred import view_of
 from koko.pages.linked_data import (
     PICTURES,
     SVG_TYPE,
     LinkedData,
+    brochure_page,
     downloads_page,
     home_page,
     home_signposts,
@@ -46,9 +48,10 @@ from koko.pages.linked_data import (
     timeline_picture,
 )
 from koko.pages.ontology_page import ontology_page, ontology_rdf
+from koko.pages.reader import marked_range
 from koko.pages.render import language
 from koko.pages.signposting import link_header
-from koko.pages.urls import ONTOLOGY_IRI
+from koko.pages.urls import ONTOLOGY_IRI, Urls
 from koko.pages.vocabulary import OWL
 from koko.web import void
 from koko.web.security_headers import public_root
@@ -62,7 +65,7 @@ def _linked_data(request: Request) -> LinkedData:
 
 
 def _lang(request: Request) -> str:
-    return language(request.query_params.get("lang"))
+    return language(request.query_params.get("lang"), request.headers.get("accept-language"))
 
 
 def _negotiate(request: Request, formats: tuple[RdfFormat, ...]) -> RdfFormat | str | Response:
@@ -137,7 +140,7 @@ async def resource(request: Request) -> Response:
     return await _answer(
         request,
         choice,
-        lambda lang: resource_page(ld, iri, lang, index),
+        lambda lang: resource_page(ld, iri, lang, index, view_of(request.query_params.get("view"))),
         lambda fmt: resource_rdf(ld, iri, fmt, index),
         negotiated,
         ld.urls.link(iri),
@@ -223,6 +226,15 @@ async def download(request: Request) -> Response:
     return StreamingResponse(iterate_in_threadpool(files.chunks(name)), media_type=file_media_type(name), headers=headers)
 
 
+async def brochure(request: Request) -> Response:
+    """The brochure reader, ``?from=&to=`` marking lines (:mod:`koko.pages.reader`)."""
+    ld = _linked_data(request)
+    if ld.brochure is None:
+        raise HTTPException(404, "the brochure text this release was built from is not installed here")
+    marked = marked_range(request.query_params.get("from"), request.query_params.get("to"), len(ld.brochure.lines))
+    return HTMLResponse(await run_in_threadpool(brochure_page, ld, _lang(request), marked))
+
+
 async def network(request: Request) -> Response:
     ld = _linked_data(request)
     return Response(await run_in_threadpool(network_picture, ld, _lang(request)), media_type=SVG_TYPE)
@@ -245,6 +257,7 @@ ROUTES: list[BaseRoute] = [
     Route("/ontology/{version}", ontology_version, methods=["GET"], name="ontology-version"),
     Route("/-/downloads", downloads, methods=["GET"], name="downloads"),
     Route("/-/downloads/{name}", download, methods=["GET"], name="download"),
+    Route(Urls.brochure, brochure, methods=["GET"], name="brochure"),
     Route(PICTURES["network"], network, methods=["GET"], name="network"),
     Route(PICTURES["timeline"], timeline, methods=["GET"], name="timeline"),
     Route(PICTURES["map"], site_map, methods=["GET"], name="map"),

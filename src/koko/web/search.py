@@ -28,7 +28,7 @@ def _index(request: Request) -> SearchIndex:
 
 
 async def search(request: Request) -> Response:
-    lang = language(request.query_params.get("lang"))
+    lang = language(request.query_params.get("lang"), request.headers.get("accept-language"))
     # Cut before anything reads it: a query string may be as long as the server lets a request line be.
     query = request.query_params.get("q", "")[: MAX_QUERY + 1]
 

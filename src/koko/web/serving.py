@@ -84,7 +84,11 @@ def main(listen_fd: int, control_fd: int) -> None:
 
     # A replaced process gives its requests up to the query timeout, then answers what is left (CUT_OFF).
     drain = max(GRACE, plan.settings.timeout) + CUT_OFF
-    server = uvicorn_server(create_app(published, plan.settings, for_serving(published, threads)), started, drain)
+    app = create_app(published, plan.settings, for_serving(published, threads))
+    derived = app.state.service.linked_data.derived
+    if derived is not None:  # the entailments and SHACL findings of the resource pages, in the background (~3 s)
+        derived.warm()
+    server = uvicorn_server(app, started, drain)
     stop = _Stop()
 
     def stopping() -> None:

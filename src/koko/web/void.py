@@ -76,7 +76,7 @@ async def dataset_description(request: Request) -> Response:
     if choice is None:
         return not_acceptable(headers)
     if choice == HTML:
-        lang = language(request.query_params.get("lang"))
+        lang = language(request.query_params.get("lang"), request.headers.get("accept-language"))
         root = public_root(request, service.settings.public_url)
         html = await run_in_threadpool(description_page, service.release, service.renderer, root, service.statistics, lang)
         return HTMLResponse(html, headers=headers)
