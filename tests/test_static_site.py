@@ -154,3 +154,7 @@ def test_an_unknown_iri_is_the_404_page(hosted: str) -> None:
     answer = fetch(hosted, "/id/site/atlantis", BROWSER)
     assert answer.status == 404
     assert b"Diese Seite gibt es hier nicht." in answer.body
+    english = fetch(hosted, "/id/site/atlantis?lang=en", BROWSER)  # in the language asked for
+    assert english.status == 404
+    assert b'<html lang="en">' in english.body
+    assert b"There is no such page here." in english.body
