@@ -86,8 +86,11 @@ def main(listen_fd: int, control_fd: int) -> None:
     drain = max(GRACE, plan.settings.timeout) + CUT_OFF
     app = create_app(published, plan.settings, for_serving(published, threads))
     derived = app.state.service.linked_data.derived
-    if derived is not None:  # the entailments and SHACL findings of the resource pages, in the background (~3 s)
-        derived.warm()
+    if derived is not None:  # the entailments and SHACL findings of the resource pages (~3 s of one core)
+        if plan.replacing:  # before "ready": the process replaced answers the pages meanwhile
+            derived.get()
+        else:  # in the background: pages asked for meanwhile wait for it, nothing else does
+            derived.warm()
     server = uvicorn_server(app, started, drain)
     stop = _Stop()
 

@@ -31,7 +31,7 @@ import socket
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, Any
 
@@ -50,6 +50,9 @@ class Plan:
     config: Config
     folder: Path
     settings: ServerConfig
+    # A replacement is ready only once its resource pages can answer at once (koko.pages.inferred): until
+    # then the process it replaces answers them. The first process computes that in the background.
+    replacing: bool = False
 
 
 def receive(sock: socket.socket, pending: bytes) -> tuple[list[list[Any]] | None, bytes]:
@@ -173,7 +176,7 @@ class Supervisor:
         self._waker.close()
 
     def _spawn(self, replaces: _Serving | None = None) -> _Serving:
-        serving = _Serving(self._plan, self._listener)
+        serving = _Serving(replace(self._plan, replacing=replaces is not None), self._listener)
         serving.replaces = replaces
         if replaces is not None:
             replaces.replacement = serving
