@@ -146,6 +146,9 @@ def test_a_mistyped_site_is_not_found_in_the_pages_language_with_erfurt_suggeste
     links = re.findall(r'<a href="([^"]+)"', suggestions.group(1))
     assert 1 <= len(links) <= 5
     assert links[0] == prefix + "site/erfurt" + query
+    assert not [link for link in links if link.startswith(prefix + "graph/")]  # the site, not also its graphs
+    other = "?lang=de" if query else "?lang=en"
+    assert f'<a class="language-switch" href="{prefix}site/erfrut{other}"' in page  # the same 404, other language
     if query:
         assert "not a resource" not in page  # the server's English detail is for programs only
 

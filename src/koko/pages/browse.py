@@ -266,7 +266,10 @@ def suggestions(
     asked = unquote(path).lower().rstrip("/")
     tail = fold(asked.rpartition("/")[2].replace("-", " "))
     candidates: dict[str, tuple[str, str | None]] = {}
+    graphs = ld.base + "graph/"
     for doc in index.documents:
+        if doc.iri.startswith(graphs):  # a resource's named graph would stand beside the resource itself
+            continue
         title = doc.title(lang)
         candidates[ld.urls.link(doc.iri)] = (
             title,
