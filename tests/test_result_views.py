@@ -13,7 +13,7 @@ import pytest
 from helpers import fetch, sparql_get
 from koko.pages.backend import indexed
 from koko.pages.linked_data import linked_data_of
-from koko.pages.overview import MONTHS
+from koko.pages.literals import MONTHS
 from koko.pages.query_pages import ResultView, canned_job, label_lookup, query_page
 from koko.pages.render import make_renderer
 from koko.pages.result_views import BAR_SPAN

@@ -13,15 +13,13 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from koko.graph.values import MONTHS_DE, MONTHS_EN
-from koko.pages.literals import group_digits
+from koko.pages.literals import MONTHS, group_digits
 from koko.pages.urls import Urls
 from koko.source.text import SITE_NAME_PREFIXES
 
 #: A backend's ``select``: the solutions of a fixed SELECT query over the union of the named graphs.
 Select = Callable[[str], Iterable[ox.QuerySolution]]
 
-MONTHS = {"de": MONTHS_DE, "en": MONTHS_EN}
 
 SITES_QUERY = """
 PREFIX koko: <https://w3id.org/koko-kg/ontology#>

@@ -18,7 +18,8 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from koko.pages.overview import MONTHS, Shared, SiteRow, month_label
+from koko.pages.literals import MONTHS
+from koko.pages.overview import Shared, SiteRow, month_label
 
 Label = Callable[[str], tuple[str, str | None]]  # IRI → (text, language)
 Href = Callable[[str], str]  # IRI → where a link to it points

@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from typing import Literal, NotRequired, TypedDict
 
 from koko.graph.prefixes import prefix_table
-from koko.pages.overview import MONTHS
+from koko.pages import literals
 from koko.pages.render import language_query
 from koko.pages.urls import Urls
 from koko.sparql.execution import Outcome
@@ -201,16 +201,10 @@ def literal_text(value: str, datatype: str | None, lang: str) -> str:
     >>> literal_text("1234.5", "xsd:decimal", "de"), literal_text("2016-13", "xsd:gYearMonth", "de")
     ('1234,5', '2016-13')
     """
-    parts = value.split("-")
-    try:
-        if datatype == "xsd:gYearMonth" and len(parts) == 2:
-            return f"{MONTHS[lang][int(parts[1]) - 1]} {int(parts[0])}"
-        if datatype == "xsd:date" and len(parts) == 3:
-            year, month, day = (int(p) for p in parts)
-            month_name = MONTHS[lang][month - 1]
-            return f"{day}. {month_name} {year}" if lang == "de" else f"{day} {month_name} {year}"
-    except (ValueError, IndexError):
-        return value
+    # Dates as the resource pages write them (pages.literals); numbers stay ungrouped in a result table.
+    written = {"xsd:gYearMonth": literals.year_month, "xsd:date": literals.date}.get(datatype or "")
+    if written is not None:
+        return written(value, lang) or value
     if datatype == "xsd:decimal" and lang == "de":
         return value.replace(".", ",")
     return value
